@@ -1,0 +1,71 @@
+// ApiError carries a kube Status; every failure the kube API reports is one of these, built by the helpers below
+// with the reasons and codes of k8s.io/apimachinery/pkg/api/errors.
+import type { Status, StatusDetails } from './types.js';
+
+export class ApiError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message ?? status.reason ?? `HTTP ${status.code}`);
+  }
+  get code(): number {
+    return this.status.code;
+  }
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+export function statusFailure(code: number, reason: string, message: string, details?: StatusDetails): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+}
+
+export function statusSuccess(details?: StatusDetails): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+}
+
+function fail(code: number, reason: string, message: string, details?: StatusDetails): ApiError {
+  return new ApiError(statusFailure(code, reason, message, details));
+}
+
+/** `qualified` is "pods" or "deployments.apps", as the real server writes it. */
+export const notFound = (qualified: string, name: string, group = '', kind = qualified.split('.')[0]) =>
+  fail(404, 'NotFound', `${qualified} "${name}" not found`, { name, group, kind });
+
+export const alreadyExists = (qualified: string, name: string, group = '', kind = qualified.split('.')[0]) =>
+  fail(409, 'AlreadyExists', `${qualified} "${name}" already exists`, { name, group, kind });
+
+export const conflict = (qualified: string, name: string, detail: string, group = '', kind = qualified.split('.')[0]) =>
+  fail(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": ${detail}`, { name, group, kind });
+
+export interface FieldCause {
+  field: string;
+  reason: string;
+  message: string;
+}
+
+/** 422 Invalid: `Kind.group "name" is invalid: field: message, field2: message2`. */
+export function invalid(kind: string, group: string, name: string, causes: FieldCause[]): ApiError {
+  const qualified = group ? `${kind}.${group}` : kind;
+  const text = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+  return fail(422, 'Invalid', `${qualified} "${name}" is invalid: ${text}`, {
+    name,
+    group,
+    kind,
+    causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
+  });
+}
+
+export const badRequest = (message: string) => fail(400, 'BadRequest', message);
+export const unauthorized = () => fail(401, 'Unauthorized', 'Unauthorized');
+export const forbidden = (message: string) => fail(403, 'Forbidden', message);
+export const methodNotAllowed = (message = 'the server does not allow this method on the requested resource') =>
+  fail(405, 'MethodNotAllowed', message);
+export const gone = (message: string) => fail(410, 'Expired', message);
+export const unsupportedMediaType = (contentType: string) =>
+  fail(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+export const requestEntityTooLarge = (limit: number) =>
+  fail(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limit} bytes`);
+export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
+  fail(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
+export const internalError = (message: string) => fail(500, 'InternalError', `Internal error occurred: ${message}`);
+export const serverNotFound = () =>
+  fail(404, 'NotFound', 'the server could not find the requested resource');
