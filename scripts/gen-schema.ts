@@ -1,0 +1,110 @@
+// Generates src/kube/schema/definitions.json: the OpenAPI v2 definitions reachable from the kinds Skiff serves,
+// taken from the Kubernetes API's own document (descriptions, x-kubernetes-* extensions and gvk kept; keys sorted).
+// Usage: npx tsx scripts/gen-schema.ts [path/to/kubernetes-openapi-v2.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Definitions = Record<string, Json>;
+
+/** group/version → kinds; the list kind of each served kind is added automatically. */
+const servedKinds: Record<string, string[]> = {
+  v1: ['Namespace', 'Pod', 'Binding', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints'],
+  'events.k8s.io/v1': ['Event'],
+  'apps/v1': ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'],
+  'batch/v1': ['Job', 'CronJob'],
+  'coordination.k8s.io/v1': ['Lease'],
+  'scheduling.k8s.io/v1': ['PriorityClass'],
+  'policy/v1': ['PodDisruptionBudget', 'Eviction'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'autoscaling/v1': ['Scale'],
+  'autoscaling/v2': ['HorizontalPodAutoscaler'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+};
+
+/** meta/v1 types every group/version document refers to (errors, deletes, watches, patches, lists). */
+const metaTypes = ['Status', 'DeleteOptions', 'WatchEvent', 'Patch', 'APIResourceList'].map(
+  (name) => `io.k8s.apimachinery.pkg.apis.meta.v1.${name}`,
+);
+
+const refPrefix = '#/definitions/';
+
+function gvkList(schema: Json): { group: string; version: string; kind: string }[] {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return [];
+  const gvk = schema['x-kubernetes-group-version-kind'];
+  return Array.isArray(gvk) ? (gvk as { group: string; version: string; kind: string }[]) : [];
+}
+
+/** Kinds served without a list (subresource-only or create-only kinds). */
+const unlisted = new Set(['Binding', 'Eviction', 'Scale']);
+
+function rootNames(definitions: Definitions): string[] {
+  const wanted = new Set<string>();
+  for (const [gv, kinds] of Object.entries(servedKinds)) {
+    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+    for (const kind of kinds) {
+      wanted.add(`${group}/${version}/${kind}`);
+      if (!unlisted.has(kind)) wanted.add(`${group}/${version}/${kind}List`);
+    }
+  }
+  const roots: string[] = [];
+  for (const [name, schema] of Object.entries(definitions)) {
+    for (const g of gvkList(schema)) {
+      if (wanted.delete(`${g.group}/${g.version}/${g.kind}`)) roots.push(name);
+    }
+  }
+  if (wanted.size) throw new Error(`no definition for ${[...wanted].join(', ')}`);
+  return roots.concat(metaTypes);
+}
+
+function collectRefs(value: Json, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectRefs(item, into);
+  } else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string' && child.startsWith(refPrefix))
+        into.add(child.slice(refPrefix.length));
+      else collectRefs(child, into);
+    }
+  }
+}
+
+export function reachable(definitions: Definitions, roots: string[]): string[] {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    if (!(name in definitions)) throw new Error(`missing definition ${name}`);
+    seen.add(name);
+    const refs = new Set<string>();
+    collectRefs(definitions[name], refs);
+    queue.push(...refs);
+  }
+  return [...seen].sort();
+}
+
+function sortKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
+    return out;
+  }
+  return value;
+}
+
+function main(): void {
+  const source = process.argv[2] ?? '/work/shared/data/kubernetes-openapi-v2.json';
+  const target = fileURLToPath(new URL('../src/kube/schema/definitions.json', import.meta.url));
+  const document = JSON.parse(readFileSync(source, 'utf8')) as { definitions: Definitions };
+  const names = reachable(document.definitions, rootNames(document.definitions));
+  const definitions: Definitions = {};
+  for (const name of names) definitions[name] = sortKeys(document.definitions[name]);
+  const text = JSON.stringify({ source: 'Kubernetes OpenAPI v2, release 1.36', definitions });
+  writeFileSync(target, `${text}\n`);
+  console.log(`wrote ${names.length} definitions, ${(text.length / 1024).toFixed(0)} KiB to ${target}`);
+}
+
+main();
