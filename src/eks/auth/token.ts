@@ -76,8 +76,8 @@ export async function verifyPresignedCallerIdentity(
       unsignableHeaders: new Set(['x-amz-content-sha256']),
       unhoistableHeaders: new Set(['x-amz-content-sha256']),
     });
-    if (presigned.query['X-Amz-SignedHeaders'] !== signedHeaders.join(';')) continue;
-    if (presigned.query['X-Amz-Signature'] === signature) return credentials;
+    if (presigned.query?.['X-Amz-SignedHeaders'] !== signedHeaders.join(';')) continue;
+    if (presigned.query?.['X-Amz-Signature'] === signature) return credentials;
   }
   return undefined;
 }
