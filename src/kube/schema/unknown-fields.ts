@@ -1,0 +1,56 @@
+// Unknown-field detection for fieldValidation=Strict|Warn, with kube-apiserver's wording: each finding reads
+// `unknown field "spec.template.spec.containers[0].foo"`; Strict joins them into one strict decoding error.
+import { schemaForKind } from './load.js';
+import type { Schema } from './types.js';
+import { fieldSchema, itemSchema, keepsUnknownFields, resolve } from './walk.js';
+
+/** Fields an embedded resource (x-kubernetes-embedded-resource) always accepts. */
+const embeddedFields = new Set(['apiVersion', 'kind', 'metadata']);
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function visit(schema: Schema | undefined, value: unknown, path: string, found: string[]): void {
+  if (value === null || typeof value !== 'object' || !schema) return;
+  if (Array.isArray(value)) {
+    const items = itemSchema(schema);
+    value.forEach((item, i) => {
+      visit(items, item, `${path}[${i}]`, found);
+    });
+    return;
+  }
+  const keepsUnknown = keepsUnknownFields(schema);
+  const embedded = schema['x-kubernetes-embedded-resource'] || resolve(schema)?.['x-kubernetes-embedded-resource'];
+  for (const [key, child] of Object.entries(value)) {
+    const childSchema = fieldSchema(schema, key);
+    if (childSchema) visit(childSchema, child, join(path, key), found);
+    else if (!keepsUnknown && !(embedded && embeddedFields.has(key))) found.push(join(path, key));
+  }
+}
+
+/** Unknown fields of `object` under `schema`, as `unknown field "path"` texts, in the object's key order. */
+export function unknownFieldsIn(schema: Schema | undefined, object: unknown): string[] {
+  const found: string[] = [];
+  if (object && typeof object === 'object' && !Array.isArray(object)) {
+    for (const [key, child] of Object.entries(object)) {
+      // status is written by controllers through /status and reset on spec writes; never reject a request for it.
+      if (key === 'status') continue;
+      const childSchema = fieldSchema(schema, key);
+      if (childSchema) visit(childSchema, child, key, found);
+      else if (schema && !keepsUnknownFields(schema)) found.push(key);
+    }
+  }
+  return found.map((path) => `unknown field "${path}"`);
+}
+
+/** Unknown fields of a built-in kind's object; [] for kinds without a built-in schema. */
+export function unknownFields(group: string, version: string, kind: string, object: unknown): string[] {
+  const schema = schemaForKind(group, version, kind);
+  return schema ? unknownFieldsIn(schema, object) : [];
+}
+
+/** The message of the 400 BadRequest kube-apiserver returns for fieldValidation=Strict. */
+export function strictDecodingMessage(kind: string, version: string, findings: string[]): string {
+  return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${findings.join(', ')}`;
+}
