@@ -1,0 +1,118 @@
+// The records the EKS API keeps in the store, and where: every key lives below `/eks/`.
+import type { FargateSelector, ProfileStatus } from '../fargate/profile-validation.js';
+
+export const keys = {
+  cluster: (name: string) => `/eks/clusters/${name}`,
+  clusters: () => '/eks/clusters/',
+  vpc: (vpcId: string) => `/eks/vpcs/${vpcId}`,
+  profile: (cluster: string, name: string) => `/eks/fargateprofiles/${cluster}/${name}`,
+  profiles: (cluster: string) => `/eks/fargateprofiles/${cluster}/`,
+  allProfiles: () => '/eks/fargateprofiles/',
+  nodegroup: (cluster: string, name: string) => `/eks/nodegroups/${cluster}/${name}`,
+  nodegroups: (cluster: string) => `/eks/nodegroups/${cluster}/`,
+  allNodegroups: () => '/eks/nodegroups/',
+};
+
+export interface Subnet {
+  subnetId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  routeTableId: string;
+  tags: Record<string, string>;
+}
+
+export interface Route {
+  destinationCidrBlock: string;
+  gatewayId?: string;
+  natGatewayId?: string;
+}
+
+export interface RouteTable {
+  routeTableId: string;
+  routes: Route[];
+}
+
+export interface Vpc {
+  vpcId: string;
+  cidrBlock: string;
+  region: string;
+  internetGatewayId: string;
+  natGatewayId: string;
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  securityGroupIds: string[];
+  clusterSecurityGroupId: string;
+}
+
+export interface ClusterRecord {
+  name: string;
+  arn: string;
+  id: string;
+  createdAt: number;
+  version: string;
+  platformVersion: string;
+  endpoint: string;
+  certificateAuthorityData: string;
+  roleArn: string;
+  vpcId: string;
+  serviceIpv4Cidr: string;
+  status: 'ACTIVE';
+  tags: Record<string, string>;
+}
+
+/** A Fargate profile as the API returns it, plus what the server needs to finish its transition. */
+export interface FargateProfile {
+  fargateProfileName: string;
+  fargateProfileArn: string;
+  clusterName: string;
+  createdAt: number;
+  podExecutionRoleArn: string;
+  subnets: string[];
+  selectors: FargateSelector[];
+  status: ProfileStatus;
+  tags: Record<string, string>;
+  health: { issues: { code: string; message: string; resourceIds: string[] }[] };
+}
+
+export interface StoredProfile {
+  profile: FargateProfile;
+  clientRequestToken?: string;
+  /** Epoch ms when CREATING becomes ACTIVE or DELETING becomes gone. */
+  transitionAt?: number;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE';
+}
+
+export interface Nodegroup {
+  nodegroupName: string;
+  nodegroupArn: string;
+  clusterName: string;
+  version: string;
+  releaseVersion: string;
+  createdAt: number;
+  modifiedAt: number;
+  status: 'CREATING' | 'ACTIVE' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED';
+  capacityType: string;
+  scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
+  instanceTypes: string[];
+  subnets: string[];
+  amiType: string;
+  nodeRole: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  diskSize: number;
+  resources: { autoScalingGroups: { name: string }[] };
+  health: { issues: { code: string; message: string; resourceIds: string[] }[] };
+  updateConfig: { maxUnavailable: number };
+  tags: Record<string, string>;
+}
+
+export interface StoredNodegroup {
+  nodegroup: Nodegroup;
+  clientRequestToken?: string;
+  transitionAt?: number;
+}

@@ -1,0 +1,44 @@
+// The EKS REST-JSON routes: method + path template → handler, path parameters decoded.
+import type { EksContext } from './context.js';
+
+export interface RouteInput {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+export type Route = (ctx: EksContext, input: RouteInput) => Promise<unknown>;
+
+interface Entry {
+  method: string;
+  operation: string;
+  segments: string[];
+  handler: Route;
+}
+
+export class Router {
+  private readonly entries: Entry[] = [];
+
+  add(method: string, template: string, operation: string, handler: Route): this {
+    this.entries.push({ method, operation, segments: template.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** The route for a raw (still encoded) path, with its decoded parameters. */
+  match(method: string, rawPath: string): { entry: Entry; params: Record<string, string> } | undefined {
+    const parts = rawPath.split('/').filter(Boolean);
+    for (const entry of this.entries) {
+      if (entry.method !== method || entry.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      const fits = entry.segments.every((seg, i) => {
+        if (seg.startsWith('{')) {
+          params[seg.slice(1, -1)] = decodeURIComponent(parts[i]);
+          return true;
+        }
+        return seg === parts[i];
+      });
+      if (fits) return { entry, params };
+    }
+    return undefined;
+  }
+}

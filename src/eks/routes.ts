@@ -1,0 +1,42 @@
+// The table of EKS operations this server answers (reference §1.2 and §1.9, node groups per the botocore model).
+import { describeCluster } from './clusters/describe.js';
+import { listClusters } from './clusters/list.js';
+import { describeClusterVersions } from './clusters/versions.js';
+import { createFargateProfile } from './fargate-profiles/create.js';
+import { deleteFargateProfile } from './fargate-profiles/delete.js';
+import { describeFargateProfile } from './fargate-profiles/describe.js';
+import { listFargateProfileNames } from './fargate-profiles/list.js';
+import { createNodegroup } from './nodegroups/create.js';
+import { deleteNodegroup } from './nodegroups/delete.js';
+import { describeNodegroup } from './nodegroups/describe.js';
+import { listNodegroupNames } from './nodegroups/list.js';
+import { Router } from './router.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
+
+export function eksRoutes(): Router {
+  return new Router()
+    .add('GET', '/clusters', 'ListClusters', listClusters)
+    .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
+    .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
+    .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
+    .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
+    .add(
+      'GET',
+      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+      'DescribeFargateProfile',
+      describeFargateProfile,
+    )
+    .add(
+      'DELETE',
+      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+      'DeleteFargateProfile',
+      deleteFargateProfile,
+    )
+    .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
+    .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
+    .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
+    .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
+    .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
+    .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
+    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource);
+}
