@@ -1,5 +1,6 @@
 // The store's errors. The API layers translate them: KeyExists → 409 AlreadyExists, Conflict → 409 Conflict,
-// KeyNotFound → 404 NotFound, Compacted → 410 Gone (Expired).
+// KeyNotFound → 404 NotFound, Compacted → 410 Gone (Expired), FutureRevision → 504 Timeout ("Too large resource
+// version").
 
 export class StoreError extends Error {}
 
@@ -31,5 +32,14 @@ export class CompactedError extends StoreError {
     readonly compacted: number,
   ) {
     super(`revision ${requested} has been compacted (compacted up to ${compacted})`);
+  }
+}
+
+export class FutureRevisionError extends StoreError {
+  constructor(
+    readonly requested: number,
+    readonly current: number,
+  ) {
+    super(`revision ${requested} is in the future (current revision is ${current})`);
   }
 }

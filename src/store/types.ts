@@ -22,7 +22,10 @@ export interface WatchEvent {
 }
 
 export interface ListOptions {
-  /** Read as of this revision (0 or absent: the current one). Fails with CompactedError when it is compacted. */
+  /**
+   * Read as of this revision (0 or absent: the current one). Fails with CompactedError when it is below the compacted
+   * revision, with FutureRevisionError when it is above the current one.
+   */
   revision?: number;
   /** At most this many items (0 or absent: no limit). */
   limit?: number;
@@ -51,7 +54,10 @@ export interface Watch {
 export interface Backend {
   /** The latest committed revision (0 in an empty store). */
   currentRevision(): Promise<number>;
-  /** Revisions at or below this are compacted: listing or watching from them fails. */
+  /**
+   * History at or below this revision is gone: listing at a revision below it, or watching from a revision below it,
+   * fails with CompactedError (the state *at* the compacted revision itself can still be listed, as in etcd).
+   */
   compactedRevision(): Promise<number>;
   get(key: string): Promise<KeyValue | undefined>;
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
@@ -71,7 +77,10 @@ export interface Backend {
    * when `afterRevision` is below the compacted revision. `onEvent` is called in revision order, never concurrently.
    */
   watch(prefix: string, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<Watch>;
-  /** Drops history at or below `revision`, keeping each key's latest version. */
+  /**
+   * Drops history at or below `revision`, keeping each key's latest live version as of it. Compacting at or below
+   * the compacted revision does nothing; above the current revision fails with FutureRevisionError.
+   */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;
 }

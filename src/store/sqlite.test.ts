@@ -1,0 +1,45 @@
+// Runs the shared backend suite against the SQLite backend (one temp dir per backend), plus SQLite-only checks.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { backendSuite } from './backend.suite.js';
+import { SqliteBackend } from './sqlite.js';
+import type { Backend } from './types.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-store-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function reopen(backend: Backend): Promise<Backend> {
+  await backend.close();
+  return SqliteBackend.open((backend as SqliteBackend).file);
+}
+
+backendSuite('sqlite', async () => SqliteBackend.open(tempDir()), reopen);
+
+test('the file is D/state.db in WAL mode; a .db path is used as is', async () => {
+  const dir = tempDir();
+  const b = SqliteBackend.open(dir);
+  await b.create('/x', 'y');
+  assert.equal(b.file, join(dir, 'state.db'));
+  await b.close();
+  const db = new Database(b.file, { readonly: true });
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.deepEqual(db.prepare('SELECT key, value, create_revision, prev_revision, deleted FROM log').all(), [
+    { key: '/x', value: 'y', create_revision: 1, prev_revision: 0, deleted: 0 },
+  ]);
+  db.close();
+  const named = SqliteBackend.open(join(dir, 'nested', 'other.db'));
+  assert.equal(named.file, join(dir, 'nested', 'other.db'));
+  await named.close();
+});

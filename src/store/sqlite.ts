@@ -1,0 +1,210 @@
+// SqliteBackend: the store in one SQLite file (better-sqlite3, WAL). `log` holds one row per write (kine's shape),
+// `current` points each live key at its latest row, `meta` keeps the compacted revision. Reads and writes are
+// synchronous, so nothing interleaves with a transaction; one process owns the file at a time.
+//
+// Durability: with journal_mode=WAL and synchronous=NORMAL a commit is appended to the WAL with write(2) before
+// the call returns, but not fsync'd. The bytes are then in the kernel's page cache, which outlives the process, so
+// an acknowledged write survives kill -9 (durability.test.ts checks it). Only an OS crash or power loss can drop
+// the last commits, and WAL checksums keep the file consistent even then (SQLite's documented WAL guarantee).
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { prefixEnd } from './keys.js';
+import type { HistoryRow, Log, LogRow } from './log.js';
+import { LogBackend } from './log-backend.js';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS log (
+  revision INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  create_revision INTEGER NOT NULL,
+  prev_revision INTEGER NOT NULL,
+  deleted INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_key_revision ON log (key, revision);
+CREATE TABLE IF NOT EXISTS current (key TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+const columns = 'l.revision, l.key, l.value, l.create_revision, l.prev_revision, l.deleted';
+const compactBatchSize = 2000;
+
+interface SqlRow {
+  revision: number;
+  key: string;
+  value: string;
+  create_revision: number;
+  prev_revision: number;
+  deleted: number;
+  prev_value?: string | null;
+}
+
+function fromSql(r: SqlRow): HistoryRow {
+  const row: HistoryRow = {
+    revision: r.revision,
+    key: r.key,
+    value: r.value,
+    createRevision: r.create_revision,
+    prevRevision: r.prev_revision,
+    deleted: r.deleted === 1,
+  };
+  if (r.prev_value != null) row.prevValue = r.prev_value;
+  return row;
+}
+
+/** `column` within the prefix's key range, as SQL that can use an index on it; binds @lo and @hi. */
+function inPrefix(column: string, prefix: string): { sql: string; lo: string; hi: string | undefined } {
+  const hi = prefixEnd(prefix);
+  return { sql: `${column} >= @lo${hi === undefined ? '' : ` AND ${column} < @hi`}`, lo: prefix, hi };
+}
+
+class SqliteLog implements Log {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  private last: number;
+  private compacted: number;
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -32768');
+    db.exec(schema);
+    this.transaction = db.transaction((fn: () => unknown) => fn());
+    this.compacted =
+      (this.sql('SELECT value FROM meta WHERE name = ?').pluck().get('compacted') as number | undefined) ?? 0;
+    const maxRevision = this.sql('SELECT max(revision) FROM log').pluck().get() as number | null;
+    this.last = Math.max(maxRevision ?? 0, this.compacted);
+  }
+
+  lastRevision(): number {
+    return this.last;
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
+  }
+
+  live(key: string): LogRow | undefined {
+    const r = this.sql(`SELECT ${columns} FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?`).get(
+      key,
+    );
+    return r ? fromSql(r as SqlRow) : undefined;
+  }
+
+  atomically<T>(fn: () => T): T {
+    return this.transaction.immediate(fn) as T;
+  }
+
+  append(row: LogRow): void {
+    this.sql('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)').run(
+      row.revision,
+      row.key,
+      row.value,
+      row.createRevision,
+      row.prevRevision,
+      row.deleted ? 1 : 0,
+    );
+    if (row.deleted) this.sql('DELETE FROM current WHERE key = ?').run(row.key);
+    else
+      this.sql(
+        'INSERT INTO current (key, revision) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET revision = excluded.revision',
+      ).run(row.key, row.revision);
+    this.last = row.revision;
+  }
+
+  listAt(prefix: string, revision: number, startAfter: string | undefined, limit: number): LogRow[] {
+    const params = { rev: revision, after: startAfter ?? '', limit: limit > 0 ? limit : -1 };
+    const after = (column: string) => (startAfter === undefined ? '' : `AND ${column} > @after`);
+    if (revision === this.last) {
+      const range = inPrefix('c.key', prefix);
+      const sql = `SELECT ${columns} FROM current c JOIN log l ON l.revision = c.revision
+        WHERE ${range.sql} ${after('c.key')} ORDER BY c.key LIMIT @limit`;
+      return (this.sql(sql).all({ ...range, ...params }) as SqlRow[]).map(fromSql);
+    }
+    // As of an older revision: each key's latest row at or below it, when that row is not a tombstone.
+    const range = inPrefix('l.key', prefix);
+    const sql = `SELECT ${columns} FROM log l
+      WHERE ${range.sql} ${after('l.key')} AND l.revision <= @rev AND l.deleted = 0
+        AND NOT EXISTS (SELECT 1 FROM log n WHERE n.key = l.key AND n.revision > l.revision AND n.revision <= @rev)
+      ORDER BY l.key LIMIT @limit`;
+    return (this.sql(sql).all({ ...range, ...params }) as SqlRow[]).map(fromSql);
+  }
+
+  countLive(prefix: string): number {
+    const range = inPrefix('key', prefix);
+    return this.sql(`SELECT count(*) FROM current WHERE ${range.sql}`).pluck().get(range) as number;
+  }
+
+  history(prefix: string, afterRevision: number, limit: number): HistoryRow[] {
+    const range = inPrefix('l.key', prefix);
+    const sql = `SELECT ${columns}, p.value AS prev_value FROM log l
+      LEFT JOIN log p ON p.revision = l.prev_revision AND l.deleted = 0
+      WHERE l.revision > @after AND ${range.sql} ORDER BY l.revision LIMIT @limit`;
+    return (this.sql(sql).all({ ...range, after: afterRevision, limit }) as SqlRow[]).map(fromSql);
+  }
+
+  markCompacted(revision: number): void {
+    this.sql(
+      "INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    ).run(revision);
+    this.compacted = revision;
+  }
+
+  compactBatch(revision: number, afterRevision: number): number {
+    const upTo = this.sql(
+      'SELECT max(revision) FROM (SELECT revision FROM log WHERE revision > ? AND revision <= ? ORDER BY revision LIMIT ?)',
+    )
+      .pluck()
+      .get(afterRevision, revision, compactBatchSize) as number | null;
+    if (upTo === null) return revision;
+    this.sql(
+      `DELETE FROM log WHERE revision > @from AND revision <= @to AND (deleted = 1 OR EXISTS (
+         SELECT 1 FROM log n WHERE n.key = log.key AND n.revision > log.revision AND n.revision <= @rev))`,
+    ).run({ from: afterRevision, to: upTo, rev: revision });
+    return upTo;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Prepares each distinct statement once. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+}
+
+export class SqliteBackend extends LogBackend {
+  private constructor(
+    log: SqliteLog,
+    /** The database file. */
+    readonly file: string,
+  ) {
+    super(log);
+  }
+
+  /**
+   * Opens (creating when missing) the store at `path`: a data directory, whose file is `<path>/state.db`, or a
+   * file path ending in `.db`.
+   */
+  static open(path: string): SqliteBackend {
+    const file = path.endsWith('.db') && !isDirectory(path) ? path : join(path, 'state.db');
+    mkdirSync(dirname(file), { recursive: true });
+    return new SqliteBackend(new SqliteLog(new Database(file)), file);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
