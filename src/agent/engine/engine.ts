@@ -1,0 +1,153 @@
+// The node's container engine: starts Skiff's own containerd (config, VPC network namespace, CNI, registry hosts,
+// pause image) and hands out a CRI client plus the pod-level helpers the agent needs; stop() removes every pod and
+// every trace of it (processes, mounts, cgroups, interfaces, namespaces).
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderContainerdConfig } from './containerd/config.js';
+import { importImages } from './containerd/import.js';
+import { ContainerdSupervisor } from './containerd/supervisor.js';
+import { CriClient } from './cri/client.js';
+import type { PodSandboxConfig } from './cri/types.js';
+import { buildPauseImage, PAUSE_IMAGE } from './images/pause.js';
+import { contains, parseCidr } from './network/cidr.js';
+import { assignPodIp, releasePodIp, writeCniConfig } from './network/cni.js';
+import { setUpVpcNetwork, type VpcNetwork } from './network/vpc.js';
+import { type EnginePaths, enginePaths } from './paths.js';
+import { writeRegistryHosts } from './registries/registries.js';
+import { cleanAfterStop } from './stop.js';
+
+export interface ContainerEngineOptions {
+  /** Skiff's data dir D: containerd lives in D/containerd, mirrors come from D/registries.yaml, logs go to D/logs. */
+  dataDir: string;
+  /** The VPC's CIDR; pod IPs must be inside it (default 10.0.0.0/16). */
+  vpcCidr?: string;
+  /** One veth from the host's namespace into the VPC, with a route to the VPC CIDR (default true). */
+  hostLink?: boolean;
+  registriesPath?: string;
+  logsDir?: string;
+  onRestart?: (info: { pid: number; restarts: number; exit: string }) => void;
+  onError?: (error: Error) => void;
+}
+
+export interface PodSandboxRequest {
+  name: string;
+  namespace: string;
+  uid: string;
+  /** The pod's IP in the VPC. */
+  ip: string;
+  hostname?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  attempt?: number;
+}
+
+export interface ContainerEngine {
+  socketPath: string;
+  cri: CriClient;
+  paths: EnginePaths;
+  vpc: VpcNetwork;
+  logsDir: string;
+  sandboxImage: string;
+  supervisor: ContainerdSupervisor;
+  /** The CRI config of a pod sandbox: metadata, log dir D/logs/pods/<ns>_<name>_<uid>, Skiff's cgroup parent. */
+  sandboxConfig(request: PodSandboxRequest): PodSandboxConfig;
+  /** Assigns the pod its IP and runs its sandbox; resolves to the sandbox ID. */
+  runPodSandbox(request: PodSandboxRequest): Promise<{ id: string; config: PodSandboxConfig }>;
+  /** Stops and removes the sandbox (and its containers) and releases its IP. Idempotent. */
+  removePodSandbox(id: string): Promise<void>;
+  /** Imports an OCI layout dir, OCI archive or docker archive; resolves to the image names created. */
+  importImages(source: string, baseName?: string): Promise<string[]>;
+  /** Removes every pod, stops containerd and removes the VPC namespace, host link, mounts and cgroups. */
+  stop(): Promise<void>;
+}
+
+export async function startContainerEngine(options: ContainerEngineOptions): Promise<ContainerEngine> {
+  const dataDir = options.dataDir;
+  const paths = enginePaths(join(dataDir, 'containerd'));
+  const logsDir = options.logsDir ?? join(dataDir, 'logs');
+  for (const dir of [paths.dir, paths.root, paths.state, paths.runcRoot, paths.opt, logsDir]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  writeRegistryHosts(options.registriesPath ?? join(dataDir, 'registries.yaml'), paths.certsDir);
+  const vpc = await setUpVpcNetwork(paths, options.vpcCidr ?? '10.0.0.0/16', options.hostLink ?? true);
+  writeCniConfig(paths, vpc);
+  writeFileSync(paths.config, renderContainerdConfig({ paths, sandboxImage: PAUSE_IMAGE }));
+  const supervisor = new ContainerdSupervisor({
+    paths,
+    netnsPath: vpc.netnsPath,
+    onRestart: options.onRestart,
+    onError: options.onError,
+  });
+  await supervisor.start();
+  const cri = new CriClient(paths.socket);
+  try {
+    if (!(await cri.imageStatus(PAUSE_IMAGE))) {
+      const layout = join(paths.images, 'pause');
+      rmSync(layout, { recursive: true, force: true });
+      buildPauseImage(layout);
+      await importImages(paths.socket, layout);
+    }
+  } catch (error) {
+    cri.close();
+    await supervisor.stop();
+    throw error;
+  }
+  const cidr = parseCidr(vpc.cidr);
+
+  const sandboxConfig = (r: PodSandboxRequest): PodSandboxConfig => ({
+    metadata: { name: r.name, namespace: r.namespace, uid: r.uid, attempt: r.attempt ?? 0 },
+    hostname: r.hostname ?? r.name,
+    logDirectory: join(logsDir, 'pods', `${r.namespace}_${r.name}_${r.uid}`),
+    labels: {
+      ...r.labels,
+      'io.kubernetes.pod.name': r.name,
+      'io.kubernetes.pod.namespace': r.namespace,
+      'io.kubernetes.pod.uid': r.uid,
+    },
+    annotations: { ...r.annotations, 'skiff.io/pod-ip': r.ip },
+    linux: {
+      cgroupParent: `${paths.cgroupParent}/pod${r.uid}`,
+      securityContext: { namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+    },
+  });
+
+  const engine: ContainerEngine = {
+    socketPath: paths.socket,
+    cri,
+    paths,
+    vpc,
+    logsDir,
+    sandboxImage: PAUSE_IMAGE,
+    supervisor,
+    sandboxConfig,
+    async runPodSandbox(request) {
+      if (!contains(cidr, request.ip)) throw new Error(`pod IP ${request.ip} is outside the VPC ${vpc.cidr}`);
+      const config = sandboxConfig(request);
+      mkdirSync(config.logDirectory!, { recursive: true });
+      assignPodIp(paths, vpc, request.namespace, request.name, request.ip);
+      const id = await cri.runPodSandbox(config);
+      return { id, config };
+    },
+    async removePodSandbox(id) {
+      let metadata: { name: string; namespace: string } | undefined;
+      try {
+        metadata = (await cri.podSandboxStatus(id)).status.metadata;
+      } catch {}
+      await cri.stopPodSandbox(id).catch(() => {});
+      await cri.removePodSandbox(id);
+      if (metadata) releasePodIp(paths, metadata.namespace, metadata.name);
+    },
+    importImages: (source, baseName) => importImages(paths.socket, source, { baseName }),
+    async stop() {
+      try {
+        const sandboxes = await cri.listPodSandbox().catch(() => []);
+        await Promise.all(sandboxes.map((s) => engine.removePodSandbox(s.id).catch(() => {})));
+      } finally {
+        cri.close();
+        await supervisor.stop();
+        await cleanAfterStop(paths);
+      }
+    },
+  };
+  return engine;
+}
