@@ -138,7 +138,8 @@ class SqliteLog implements Log {
   }
 
   history(prefix: string, afterRevision: number, limit: number): HistoryRow[] {
-    const range = inPrefix('l.key', prefix);
+    // `+l.key` keeps the planner on the revision (rowid) range: replays start from recent revisions.
+    const range = inPrefix('+l.key', prefix);
     const sql = `SELECT ${columns}, p.value AS prev_value FROM log l
       LEFT JOIN log p ON p.revision = l.prev_revision AND l.deleted = 0
       WHERE l.revision > @after AND ${range.sql} ORDER BY l.revision LIMIT @limit`;
