@@ -21,7 +21,7 @@ const config = (image: string, extra: Record<string, unknown> = {}) => ({
 });
 
 test('apply creates from nothing', () => {
-  assert.deepEqual(apply(undefined, config('nginx:1')), config('nginx:1'));
+  assert.deepEqual(apply(undefined, config('nginx:1'), schema), config('nginx:1'));
 });
 
 test('apply merges map lists by keys, keeps server-set fields, replaces atomic lists, unions sets', () => {
