@@ -1,0 +1,56 @@
+// The built-in printers, keyed by "group/Kind" (core kinds have an empty group).
+import type { Printer } from '../types.js';
+import {
+  configMapPrinter,
+  endpointsPrinter,
+  eventPrinter,
+  namespacePrinter,
+  nodePrinter,
+  secretPrinter,
+  serviceAccountPrinter,
+  servicePrinter,
+} from './core.js';
+import { podPrinter } from './pod.js';
+import {
+  horizontalPodAutoscalerPrinter,
+  leasePrinter,
+  podDisruptionBudgetPrinter,
+  priorityClassPrinter,
+  resourceQuotaPrinter,
+} from './policy.js';
+import {
+  cronJobPrinter,
+  daemonSetPrinter,
+  deploymentPrinter,
+  jobPrinter,
+  replicaSetPrinter,
+  statefulSetPrinter,
+} from './workloads.js';
+
+const builtins: Record<string, () => Printer> = {
+  '/Pod': () => podPrinter,
+  '/Service': () => servicePrinter,
+  '/Node': () => nodePrinter,
+  '/Namespace': () => namespacePrinter,
+  '/Event': () => eventPrinter,
+  '/ConfigMap': () => configMapPrinter,
+  '/Secret': () => secretPrinter,
+  '/ServiceAccount': () => serviceAccountPrinter,
+  '/Endpoints': () => endpointsPrinter,
+  '/ResourceQuota': () => resourceQuotaPrinter,
+  'apps/Deployment': () => deploymentPrinter,
+  'apps/ReplicaSet': () => replicaSetPrinter,
+  'apps/StatefulSet': () => statefulSetPrinter,
+  'apps/DaemonSet': () => daemonSetPrinter,
+  'batch/Job': () => jobPrinter,
+  'batch/CronJob': () => cronJobPrinter,
+  'coordination.k8s.io/Lease': () => leasePrinter,
+  'scheduling.k8s.io/PriorityClass': () => priorityClassPrinter,
+  'policy/PodDisruptionBudget': () => podDisruptionBudgetPrinter,
+  'autoscaling/HorizontalPodAutoscaler': () => horizontalPodAutoscalerPrinter,
+};
+
+/** The printer kube-apiserver registers for a kind, or undefined when it uses the default convertor. */
+export function builtinPrinter(group: string, kind: string): Printer | undefined {
+  return builtins[`${group}/${kind}`]?.();
+}
