@@ -74,7 +74,6 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
   writeFileSync(paths.config, renderContainerdConfig({ paths, sandboxImage: PAUSE_IMAGE }));
   const supervisor = new ContainerdSupervisor({
     paths,
-    netnsPath: vpc.netnsPath,
     onRestart: options.onRestart,
     onError: options.onError,
   });

@@ -1,4 +1,4 @@
-// Runs containerd with Skiff's config inside the VPC network namespace, waits until its CRI answers, restarts it with
+// Runs containerd with Skiff's config (in the host's network namespace, or the one given), waits until its CRI answers, restarts it with
 // back-off whenever it dies (its shims, and so the pods, keep running meanwhile), and stops it on request.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import type { EnginePaths } from '../paths.js';
 
 export interface SupervisorOptions {
   paths: EnginePaths;
-  /** Network namespace containerd runs in (its CNI plugins build the pods' network there). */
-  netnsPath: string;
+  /** Network namespace to run containerd in; the host's when absent. */
+  netnsPath?: string;
   containerdBinary?: string;
   readyTimeoutMs?: number;
   /** Called after containerd died and is serving again. */
@@ -78,9 +78,9 @@ export class ContainerdSupervisor {
     const { paths, netnsPath, containerdBinary = 'containerd' } = this.options;
     rmSync(paths.socket, { force: true });
     const log = openSync(paths.log, 'a');
-    const child = spawn('nsenter', [`--net=${netnsPath}`, '--', containerdBinary, '--config', paths.config], {
-      stdio: ['ignore', log, log],
-    });
+    const command = [containerdBinary, '--config', paths.config];
+    if (netnsPath) command.unshift('nsenter', `--net=${netnsPath}`, '--');
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', log, log] });
     closeSync(log);
     this.child = child;
     this.lastStart = Date.now();

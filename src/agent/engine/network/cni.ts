@@ -1,6 +1,7 @@
 // containerd's CNI set-up for the VPC: Debian's bridge, loopback and static plugins linked into Skiff's own bin dir,
-// plus `skiff-ipam`, a few lines of sh that look up the IP Skiff assigned to the pod (by namespace and name, from
-// CNI_ARGS) and hand it to the static IPAM plugin, so each sandbox gets exactly the address it was given.
+// plus two sh shims: `skiff-bridge` runs the bridge plugin inside the VPC namespace (containerd itself stays in the
+// host's, where registries on 127.0.0.1 are), and `skiff-ipam` looks up the IP Skiff assigned to the pod (by
+// namespace and name, from CNI_ARGS) and hands it to the static IPAM plugin: each sandbox gets exactly that address.
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnginePaths } from '../paths.js';
@@ -32,21 +33,32 @@ exec ${staticPlugin} "$@"
 `;
 }
 
+function bridgeScript(netnsPath: string, bridgePlugin: string): string {
+  return `#!/bin/sh
+# Skiff's bridge shim: the VPC bridge and the pods' host-side veths live in ${netnsPath}.
+exec nsenter --net=${netnsPath} ${bridgePlugin} "$@"
+`;
+}
+
+function writeScript(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
 export function writeCniConfig(paths: EnginePaths, vpc: VpcNetwork, pluginDir = CNI_PLUGIN_DIR): void {
   rmSync(paths.cniBin, { recursive: true, force: true });
   mkdirSync(paths.cniBin, { recursive: true });
   mkdirSync(paths.cniConf, { recursive: true });
   mkdirSync(paths.podIps, { recursive: true });
   for (const plugin of PLUGINS) symlinkSync(join(pluginDir, plugin), join(paths.cniBin, plugin));
-  const shim = join(paths.cniBin, 'skiff-ipam');
-  writeFileSync(shim, ipamScript(paths.podIps, join(pluginDir, 'static')));
-  chmodSync(shim, 0o755);
+  writeScript(join(paths.cniBin, 'skiff-ipam'), ipamScript(paths.podIps, join(pluginDir, 'static')));
+  writeScript(join(paths.cniBin, 'skiff-bridge'), bridgeScript(vpc.netnsPath, join(pluginDir, 'bridge')));
   const conf = {
     cniVersion: '0.4.0',
     name: 'skiff-vpc',
     plugins: [
       {
-        type: 'bridge',
+        type: 'skiff-bridge',
         bridge: BRIDGE,
         isGateway: false,
         ipMasq: false,
