@@ -1,9 +1,10 @@
 // The list of the CLI's commands. Each module registers its own verbs on the program.
 import type { Command } from 'commander';
+import { register as fargateprofile } from './fargateprofile.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [fargateprofile];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
