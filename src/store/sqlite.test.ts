@@ -43,3 +43,22 @@ test('the file is D/state.db in WAL mode; a .db path is used as is', async () =>
   assert.equal(named.file, join(dir, 'nested', 'other.db'));
   await named.close();
 });
+
+test('compaction removes superseded rows and tombstones from the file, and persists the compacted revision', async () => {
+  const dir = tempDir();
+  const b = SqliteBackend.open(dir);
+  for (let i = 0; i < 5000; i++) await b.update('/x/hot', `${i}`).catch(() => b.create('/x/hot', `${i}`));
+  for (let i = 0; i < 100; i++) await b.create(`/x/tmp/${i}`, 'x');
+  for (let i = 0; i < 100; i++) await b.delete(`/x/tmp/${i}`);
+  await b.create('/x/cold', 'c');
+  const current = await b.currentRevision();
+  await b.compact(current - 1);
+  await b.close();
+  const db = new Database(b.file, { readonly: true });
+  assert.deepEqual(db.prepare('SELECT key, value FROM log ORDER BY revision').all(), [
+    { key: '/x/hot', value: '4999' },
+    { key: '/x/cold', value: 'c' },
+  ]);
+  assert.equal(db.prepare("SELECT value FROM meta WHERE name = 'compacted'").pluck().get(), current - 1);
+  db.close();
+});

@@ -30,26 +30,12 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 const columns = 'l.revision, l.key, l.value, l.create_revision, l.prev_revision, l.deleted';
 const compactBatchSize = 2000;
 
-interface SqlRow {
-  revision: number;
-  key: string;
-  value: string;
-  create_revision: number;
-  prev_revision: number;
-  deleted: number;
-  prev_value?: string | null;
-}
+/** A selected row as an array, in the order of `columns`, then the replaced version's value for history. */
+type SqlRow = [number, string, string, number, number, number, (string | null)?];
 
-function fromSql(r: SqlRow): HistoryRow {
-  const row: HistoryRow = {
-    revision: r.revision,
-    key: r.key,
-    value: r.value,
-    createRevision: r.create_revision,
-    prevRevision: r.prev_revision,
-    deleted: r.deleted === 1,
-  };
-  if (r.prev_value != null) row.prevValue = r.prev_value;
+function fromSql([revision, key, value, createRevision, prevRevision, deleted, prevValue]: SqlRow): HistoryRow {
+  const row: HistoryRow = { revision, key, value, createRevision, prevRevision, deleted: deleted === 1 };
+  if (prevValue != null) row.prevValue = prevValue;
   return row;
 }
 
@@ -176,6 +162,7 @@ class SqliteLog implements Log {
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.db.prepare(text);
+      if (statement.reader) statement.raw();
       this.statements.set(text, statement);
     }
     return statement;
