@@ -8,6 +8,8 @@ import { CliError } from '../errors.js';
 import type { EksTarget } from './target.js';
 
 export function eksClient(target: EksTarget): EKSClient {
+  // Skiff supports Node 20; the SDK's notice about its future Node 22 requirement is not the user's to act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new EKSClient({
     region: target.region,
     endpoint: target.endpoint,
