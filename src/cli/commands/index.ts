@@ -6,7 +6,7 @@ import { register as nodegroup } from './nodegroup.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [fargateprofile, nodegroup];
+const registrations: Register[] = [fargateprofile, nodegroup, image];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
