@@ -140,7 +140,7 @@ test('a profile left CREATING when the server stopped becomes ACTIVE after a res
   await create('survivor');
   await s.api.close();
   await sleep(600);
-  await s.start(400);
+  await s.restart(400);
   eks = client();
   const after = await eks.send(
     new DescribeFargateProfileCommand({ clusterName: 'demo', fargateProfileName: 'survivor' }),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AwsCredentials, ensureAwsCredentials } from '../../src/eks/credentials.js';
 import { type EksApi, startEksApi } from '../../src/eks/server.js';
-import { memoryBackend } from '../../src/eks/testing/memory-store.js';
+import { openStore } from '../../src/store/index.js';
 import type { Backend } from '../../src/store/types.js';
 
 export const REGION = 'ap-northeast-2';
@@ -19,6 +19,8 @@ export interface Standalone {
   api: EksApi;
   env: NodeJS.ProcessEnv;
   start(delayMs?: number): Promise<EksApi>;
+  /** Stops the API and closes the store, then reopens both from the data dir. */
+  restart(delayMs?: number): Promise<EksApi>;
   aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   awsJson<T = Record<string, unknown>>(...args: string[]): Promise<T>;
   close(): Promise<void>;
@@ -26,7 +28,7 @@ export interface Standalone {
 
 export async function standalone(opts: { clusterName?: string; delayMs?: number } = {}): Promise<Standalone> {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-eks-e2e-'));
-  const store = memoryBackend();
+  let store = await openStore({ kind: 'sqlite', path: dir });
   const creds = await ensureAwsCredentials(join(dir, 'aws'), REGION);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -67,6 +69,13 @@ export async function standalone(opts: { clusterName?: string; delayMs?: number 
         profileTransitionDelayMs: delayMs,
       });
       return self.api;
+    },
+    async restart(delayMs) {
+      await self.api.close();
+      await store.close();
+      store = await openStore({ kind: 'sqlite', path: dir });
+      self.store = store;
+      return self.start(delayMs);
     },
     aws(...args) {
       return new Promise((resolve) => {
