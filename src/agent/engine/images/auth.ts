@@ -63,7 +63,6 @@ export function authsForImage(image: string, secrets: PullSecret[]): AuthConfig[
         auth: {
           username,
           password,
-          serverAddress: host,
           identityToken: entry.identitytoken,
           registryToken: entry.registrytoken,
         },
