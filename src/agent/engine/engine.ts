@@ -1,7 +1,7 @@
 // The node's container engine: starts Skiff's own containerd (config, VPC network namespace, CNI, registry hosts,
 // pause image) and hands out a CRI client plus the pod-level helpers the agent needs; stop() removes every pod and
 // every trace of it (processes, mounts, cgroups, interfaces, namespaces).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderContainerdConfig } from './containerd/config.js';
 import { importImages } from './containerd/import.js';

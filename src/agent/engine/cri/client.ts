@@ -65,7 +65,7 @@ export class CriClient {
   }
 
   private call<T>(client: grpc.Client, rpc: string, request: object, timeoutMs = this.timeoutMs): Promise<T> {
-    const method = (client as any)[rpc] as Function;
+    const method = (client as any)[rpc] as (...args: unknown[]) => void;
     return new Promise<T>((resolve, reject) => {
       method.call(
         client,
@@ -205,7 +205,7 @@ export class CriClient {
 
   async imageStatus(image: string): Promise<Image | null> {
     const reply = await this.img<{ image: Image | null }>('ImageStatus', { image: { image } });
-    return reply.image && reply.image.id ? reply.image : null;
+    return reply.image?.id ? reply.image : null;
   }
 
   /** Pulls `image` (with registry credentials when given); resolves to the image's ID (sha256:… of its config). */
