@@ -1,0 +1,44 @@
+// D/skiff.json: what a running `skiff up` publishes for the other commands (pid, endpoints, cluster name).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+export interface RuntimeInfo {
+  pid: number;
+  name: string;
+  region: string;
+  kubeEndpoint: string;
+  eksEndpoint: string;
+  kubeconfig: string;
+  startedAt: string;
+}
+
+export function readRuntimeInfo(path: string): RuntimeInfo | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RuntimeInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRuntimeInfo(path: string, info: RuntimeInfo): void {
+  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function removeRuntimeInfo(path: string): void {
+  rmSync(path, { force: true });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: any) {
+    return error?.code === 'EPERM';
+  }
+}
+
+/** The running instance for this data dir, or undefined (a stale file from a killed process is ignored). */
+export function runningInstance(path: string): RuntimeInfo | undefined {
+  const info = readRuntimeInfo(path);
+  return info && isAlive(info.pid) ? info : undefined;
+}

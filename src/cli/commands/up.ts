@@ -1,0 +1,88 @@
+// `skiff up`: starts the embedded cluster in the foreground (until SIGINT/SIGTERM), or with --detach in a
+// background process, returning once it is ready. Prints one ready line either way.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { startCluster } from '../cluster/start.js';
+import { isAlive, runningInstance, type RuntimeInfo } from '../cluster/runtime-info.js';
+import { dataPaths, defaultDataDir, defaults, type RuntimeName, type SkiffConfig } from '../config.js';
+import { CliError } from '../errors.js';
+
+function readyLine(info: RuntimeInfo): string {
+  return `Skiff is ready: cluster "${info.name}" (${info.region}) — kube API ${info.kubeEndpoint}, EKS API ${info.eksEndpoint}, kubeconfig ${info.kubeconfig}`;
+}
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+async function runDetached(config: SkiffConfig): Promise<void> {
+  const paths = dataPaths(config.dataDir);
+  mkdirSync(paths.logs, { recursive: true });
+  const log = openSync(paths.serverLog, 'a');
+  const args = process.argv.slice(1).filter((a) => a !== '--detach' && a !== '-d');
+  const child = spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const info = runningInstance(paths.runtimeInfo);
+    if (info && info.pid === child.pid) {
+      console.log(readyLine(info));
+      return;
+    }
+    if (child.pid === undefined || !isAlive(child.pid) || child.exitCode !== null) {
+      throw new CliError(`skiff up failed to start; see ${paths.serverLog}`);
+    }
+    await sleep(100);
+  }
+  throw new CliError(`skiff up did not become ready within 120 s; see ${paths.serverLog}`);
+}
+
+async function runForeground(config: SkiffConfig): Promise<void> {
+  const cluster = await startCluster(config);
+  console.log(readyLine(cluster.info));
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await cluster.stop();
+  console.log('Skiff stopped.');
+}
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('start the embedded cluster (kube API, EKS API, store)')
+    .option('--data-dir <dir>', 'where Skiff keeps its state', defaultDataDir())
+    .option('--name <name>', 'the EKS cluster name and kubeconfig context', defaults.name)
+    .option('--region <region>', 'the AWS region the cluster reports', defaults.region)
+    .option('--host <address>', 'address both APIs bind to', defaults.host)
+    .option('--port <port>', 'kube API port (HTTPS)', String(defaults.port))
+    .option('--eks-port <port>', 'EKS API port', String(defaults.eksPort))
+    .option('--runtime <runtime>', 'sandbox runtime: auto, microvm, process or simulated', defaults.runtime)
+    .option('--no-merge-kubeconfig', 'do not merge the context into ~/.kube/config')
+    .option('-d, --detach', 'run in the background and return once ready')
+    .action(async (opts) => {
+      if (!['auto', 'microvm', 'process', 'simulated'].includes(opts.runtime)) {
+        throw new CliError(`--runtime must be one of auto, microvm, process, simulated; got "${opts.runtime}"`);
+      }
+      const config: SkiffConfig = {
+        dataDir: opts.dataDir,
+        name: opts.name,
+        region: opts.region,
+        host: opts.host,
+        port: parsePort(opts.port, '--port'),
+        eksPort: parsePort(opts.eksPort, '--eks-port'),
+        runtime: opts.runtime as RuntimeName,
+        mergeKubeconfig: opts.mergeKubeconfig,
+      };
+      const running = runningInstance(dataPaths(config.dataDir).runtimeInfo);
+      if (running) throw new CliError(`Skiff is already running from ${config.dataDir} (pid ${running.pid}); run "skiff down" first`);
+      if (opts.detach) await runDetached(config);
+      else await runForeground(config);
+    });
+}

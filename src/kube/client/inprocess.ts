@@ -1,0 +1,102 @@
+// The in-process KubeClient: controllers, schedulers and agents in the `skiff up` process call the REST verbs
+// directly — the same admission, validation and storage as an HTTPS request, without the network.
+import { notFound } from '../api/errors.js';
+import type { DeleteOptions, KubeList, KubeObject, KubeWatchEvent } from '../api/types.js';
+import type { UserInfo } from '../auth/types.js';
+import type { ApiContext } from '../rest/context.js';
+import { createObject } from '../rest/create.js';
+import { deleteObject } from '../rest/delete.js';
+import { getOne } from '../rest/get.js';
+import { listObjects } from '../rest/list.js';
+import { patchObject } from '../rest/patch.js';
+import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
+import { updateObject } from '../rest/update.js';
+import { watchObjects } from '../rest/watch.js';
+import type { ResourceInfo } from '../resources/types.js';
+import type { KubeClient, ListParams, PatchType, ResourceRef, WatchParams, Watcher, WriteParams } from './types.js';
+
+export class InProcessClient implements KubeClient {
+  constructor(
+    private ctx: ApiContext,
+    private user: UserInfo,
+  ) {}
+
+  private resolve(ref: { apiVersion: string; kind: string }): ResourceInfo {
+    const info = this.ctx.registry.lookupKind(ref.apiVersion, ref.kind);
+    if (info) return info;
+    const [group, version] = ref.apiVersion.includes('/') ? ref.apiVersion.split('/') : ['', ref.apiVersion];
+    const byResource = this.ctx.registry.lookup(group, version, ref.kind);
+    if (byResource) return byResource;
+    throw notFound(ref.kind, ref.kind);
+  }
+
+  private options(params: WriteParams = {}) {
+    return { user: this.user, dryRun: params.dryRun, fieldManager: params.fieldManager, subresource: params.subresource };
+  }
+
+  async get<T extends KubeObject>(ref: ResourceRef, name: string, subresource?: string): Promise<T> {
+    const info = this.resolve(ref);
+    if (subresource === 'scale') return (await getScale(this.ctx, info, ref.namespace, name)) as T;
+    return (await getOne(this.ctx, info, ref.namespace, name)) as T;
+  }
+
+  async list<T extends KubeObject>(ref: ResourceRef, params: ListParams = {}): Promise<KubeList<T>> {
+    return (await listObjects(this.ctx, this.resolve(ref), ref.namespace, params)) as KubeList<T>;
+  }
+
+  async create<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
+    const info = this.resolve(object);
+    const copy = structuredClone(object);
+    return (await createObject(this.ctx, info, copy.metadata?.namespace, copy, this.options(params))) as T;
+  }
+
+  async createSubresource<T extends KubeObject>(parent: ResourceRef, name: string, subresource: string, body: KubeObject): Promise<T> {
+    const info = this.resolve(parent);
+    const options = this.options({ subresource });
+    if (subresource === 'binding') return (await bindPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
+    if (subresource === 'eviction') return (await evictPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
+    throw notFound(`${info.resource}/${subresource}`, name);
+  }
+
+  async update<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
+    const info = this.resolve(object);
+    const copy = structuredClone(object);
+    const { namespace, name } = copy.metadata;
+    if (params?.subresource === 'scale') {
+      return (await writeScale(this.ctx, info, namespace, name!, { scale: copy }, this.options(params))) as T;
+    }
+    return (await updateObject(this.ctx, info, namespace, name!, copy, this.options(params))) as T;
+  }
+
+  async patch<T extends KubeObject>(ref: ResourceRef, name: string, patch: unknown, type: PatchType, params?: WriteParams): Promise<T> {
+    const info = this.resolve(ref);
+    if (params?.subresource === 'scale') {
+      return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
+    }
+    const result = await patchObject(this.ctx, info, ref.namespace, name, structuredClone(patch), type, this.options(params));
+    return result.object as T;
+  }
+
+  async delete(ref: ResourceRef, name: string, options?: DeleteOptions): Promise<KubeObject> {
+    const info = this.resolve(ref);
+    return (await deleteObject(this.ctx, info, ref.namespace, name, options, { user: this.user })) as KubeObject;
+  }
+
+  async watch<T extends KubeObject>(ref: ResourceRef, params: WatchParams, onEvent: (event: KubeWatchEvent<T>) => void): Promise<Watcher> {
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    let timer: NodeJS.Timeout | undefined;
+    let active: { close(): void } | undefined;
+    const close = () => {
+      clearTimeout(timer);
+      active?.close();
+      finish();
+    };
+    active = await watchObjects(this.ctx, this.resolve(ref), ref.namespace, params, (event) => {
+      onEvent(event as KubeWatchEvent<T>);
+      if (event.type === 'ERROR') queueMicrotask(close);
+    });
+    if (params.timeoutSeconds) timer = setTimeout(close, params.timeoutSeconds * 1000);
+    return { close, done };
+  }
+}

@@ -1,0 +1,29 @@
+// The embedded Kubernetes API as one unit: a context over a store (resources, admission, CRD sync, bootstrap
+// objects), an in-process client, and the HTTPS server.
+import type { Backend } from '../store/types.js';
+import { AdmissionChain } from './admission/chain.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { InProcessClient } from './client/inprocess.js';
+import { installCrdSync } from './crd-sync.js';
+import { ResourceRegistry } from './resources/registry.js';
+import type { ApiContext } from './rest/context.js';
+
+export async function createApiContext(store: Backend, options: { garbageCollector?: boolean } = {}): Promise<ApiContext> {
+  const ctx: ApiContext = {
+    store,
+    registry: new ResourceRegistry(),
+    admission: new AdmissionChain(),
+    garbageCollector: options.garbageCollector ?? false,
+    afterWrite: [],
+  };
+  await installCrdSync(ctx);
+  await bootstrapCluster(ctx);
+  return ctx;
+}
+
+export function inProcessClient(ctx: ApiContext, user = { username: 'system:skiff', groups: ['system:masters'] }) {
+  return new InProcessClient(ctx, user);
+}
+
+export { type KubeApiServer, startKubeApi, staticTokenAuthenticator } from './server/server.js';
+export type { ApiContext } from './rest/context.js';

@@ -1,0 +1,34 @@
+// What every REST verb works with: the store, the served resources, the admission chain, and the options of the
+// request (who asks, dry run, field manager). Verbs are plain functions of (context, resource, request).
+import type { Backend } from '../../store/types.js';
+import type { KubeObject } from '../api/types.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import type { UserInfo } from '../auth/types.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+import type { ResourceInfo } from '../resources/types.js';
+
+export interface ApiContext {
+  store: Backend;
+  registry: ResourceRegistry;
+  admission: AdmissionChain;
+  /** Whether a garbage collector honours orphan/foreground finalizers (else propagation is background). */
+  garbageCollector: boolean;
+  /** Called after a committed write (CRDs change the served resources). */
+  afterWrite: ((info: ResourceInfo, object: KubeObject, deleted: boolean) => Promise<void>)[];
+}
+
+export interface RequestOptions {
+  user?: UserInfo;
+  dryRun?: boolean;
+  fieldManager?: string;
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  subresource?: string;
+}
+
+export async function notifyWrite(ctx: ApiContext, info: ResourceInfo, object: KubeObject, deleted = false) {
+  for (const hook of ctx.afterWrite) await hook(info, object, deleted);
+}
+
+export function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,71 @@
+// Checks shared by create and update: the object's kind and apiVersion against the URL, its namespace, names and
+// labels, and the kind's own validation — all reported as kube-apiserver reports them.
+import { randomBytes } from 'node:crypto';
+import { badRequest, type FieldCause, forbidden, invalid, notFound } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import type { ResourceInfo } from '../resources/types.js';
+import { apiVersionOf } from '../resources/types.js';
+import { getObject } from '../storage/objects.js';
+import { validateLabels, validateName } from '../strategy/names.js';
+import { strategyFor } from '../strategy/index.js';
+import type { ApiContext } from './context.js';
+
+export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, object: KubeObject): void {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) throw badRequest('the body of the request was not a JSON object');
+  const expected = apiVersionOf(info);
+  if (object.apiVersion && object.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
+  }
+  if (object.kind && object.kind !== info.kind) {
+    throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${info.kind})`);
+  }
+  object.apiVersion = expected;
+  object.kind = info.kind;
+  if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
+  if (info.namespaced) {
+    if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    object.metadata.namespace = namespace ?? object.metadata.namespace;
+  } else {
+    delete object.metadata.namespace;
+  }
+}
+
+/** The namespace must exist, and new objects may not go into a terminating one. */
+export async function checkNamespaceOpen(ctx: ApiContext, info: ResourceInfo, namespace: string, name: string) {
+  const nsInfo = ctx.registry.lookup('', 'v1', 'namespaces')!;
+  const ns = await getObject(ctx.store, nsInfo, undefined, namespace);
+  if (!ns) throw notFound('namespaces', namespace);
+  if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') {
+    throw forbidden(
+      `${info.group ? `${info.resource}.${info.group}` : info.resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    );
+  }
+}
+
+const generateAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generateName(prefix: string): string {
+  const bytes = randomBytes(5);
+  let suffix = '';
+  for (const b of bytes) suffix += generateAlphabet[b % generateAlphabet.length];
+  return `${prefix.slice(0, 58)}${suffix}`;
+}
+
+export function validateObject(info: ResourceInfo, object: KubeObject, old?: KubeObject): void {
+  const strategy = strategyFor(info);
+  const name = object.metadata.name ?? '';
+  const causes: FieldCause[] = [];
+  if (!name) {
+    causes.push({ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' });
+  } else {
+    causes.push(...validateName(name, info.custom ? 'subdomain' : (strategy.nameFormat ?? 'subdomain')));
+  }
+  causes.push(...validateLabels(object.metadata.labels, 'metadata.labels'));
+  if (object.metadata.annotations !== undefined && (typeof object.metadata.annotations !== 'object' || object.metadata.annotations === null)) {
+    causes.push({ field: 'metadata.annotations', reason: 'FieldValueInvalid', message: 'Invalid value: must be a map of strings' });
+  }
+  causes.push(...(strategy.validate?.(object, old) ?? []));
+  if (causes.length) throw invalid(info.kind, info.group, name, causes);
+}

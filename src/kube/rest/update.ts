@@ -1,0 +1,133 @@
+// UPDATE (PUT) and the commit step every write of an existing object goes through (update, patch, scale,
+// finalizer changes): immutable metadata kept, status and spec kept apart by subresource, generation bumped on
+// spec changes, admission and validation, then a store update guarded by the old revision.
+import { isDeepStrictEqual } from 'node:util';
+import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
+import { badRequest, conflict } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import type { ResourceInfo } from '../resources/types.js';
+import { qualifiedName } from '../resources/types.js';
+import { decode, encode, objectKey } from '../storage/objects.js';
+import { strategyFor, tracksGeneration } from '../strategy/index.js';
+import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
+import { getOne } from './get.js';
+import { checkTypeAndNamespace, validateObject } from './prepare.js';
+
+const modified = 'the object has been modified; please apply your changes to the latest version and try again';
+
+export function conflictError(info: ResourceInfo, name: string) {
+  return conflict(qualifiedName(info), name, modified, info.group, info.resource);
+}
+
+function specOf(object: KubeObject): unknown {
+  const { metadata: _m, status: _s, ...rest } = object;
+  return rest;
+}
+
+/** Merges the desired object onto the stored one per the subresource being written and the kind's strategy. */
+function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
+  if (subresource === 'status') {
+    next = { ...structuredClone(old), status: next.status };
+  } else if (subresource === 'finalize') {
+    next = { ...structuredClone(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
+  } else if (!subresource) {
+    if (info.hasStatus) next.status = structuredClone(old.status);
+    strategyFor(info).prepareForUpdate?.(next, old);
+  }
+  const keep = ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+  for (const field of keep) {
+    if (old.metadata[field] === undefined) delete next.metadata[field];
+    else next.metadata[field] = old.metadata[field];
+  }
+  if (tracksGeneration(info)) {
+    const changed = !isDeepStrictEqual(specOf(old), specOf(next));
+    next.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
+  }
+  next.apiVersion = old.apiVersion;
+  next.kind = old.kind;
+  return next;
+}
+
+/** Writes `next` over `old`; returns the stored result. Throws the store's ConflictError on a lost race. */
+export async function commitUpdate(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  old: KubeObject,
+  next: KubeObject,
+  options: RequestOptions = {},
+): Promise<KubeObject> {
+  next = prepareUpdate(info, old, next, options.subresource);
+  const name = old.metadata.name!;
+  const request = {
+    operation: 'UPDATE' as const,
+    resource: info,
+    subresource: options.subresource,
+    namespace: old.metadata.namespace,
+    name,
+    object: next,
+    oldObject: old,
+    user: options.user,
+    dryRun: Boolean(options.dryRun),
+  };
+  await ctx.admission.admit(request);
+  validateObject(info, next, old);
+  await ctx.admission.validate(request);
+  next.metadata.resourceVersion = old.metadata.resourceVersion;
+  if (isDeepStrictEqual(next, old) || options.dryRun) return next;
+  const key = objectKey(info, old.metadata.namespace, name);
+  const expected = Number(old.metadata.resourceVersion);
+  if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+    const kv = await ctx.store.delete(key, expected);
+    const deleted = decode(kv);
+    await notifyWrite(ctx, info, deleted, true);
+    return deleted;
+  }
+  const stored = decode(await ctx.store.update(key, encode(next), expected));
+  await notifyWrite(ctx, info, stored);
+  return stored;
+}
+
+/**
+ * Re-reads and retries `mutate` on lost races (unconditional writes), as kube-apiserver's GuaranteedUpdate
+ * does. `mutate` returns the desired object, given the stored one.
+ */
+export async function guaranteedUpdate(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  mutate: (old: KubeObject) => Promise<KubeObject> | KubeObject,
+  options: RequestOptions = {},
+  preconditionResourceVersion?: string,
+): Promise<KubeObject> {
+  for (let attempt = 0; ; attempt++) {
+    const old = await getOne(ctx, info, namespace, name);
+    if (preconditionResourceVersion && preconditionResourceVersion !== old.metadata.resourceVersion) {
+      throw conflictError(info, name);
+    }
+    try {
+      return await commitUpdate(ctx, info, old, await mutate(structuredClone(old)), options);
+    } catch (error) {
+      const raced = error instanceof ConflictError || error instanceof KeyNotFoundError;
+      if (!raced) throw error;
+      if (preconditionResourceVersion || attempt >= 8) throw conflictError(info, name);
+    }
+  }
+}
+
+export async function updateObject(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  body: KubeObject,
+  options: RequestOptions = {},
+): Promise<KubeObject> {
+  checkTypeAndNamespace(info, namespace, body);
+  if (body.metadata.name && body.metadata.name !== name) {
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  body.metadata.name = name;
+  const precondition = body.metadata.resourceVersion || undefined;
+  return guaranteedUpdate(ctx, info, namespace, name, () => structuredClone(body), options, precondition);
+}

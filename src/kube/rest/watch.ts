@@ -1,0 +1,77 @@
+// WATCH: changes to a resource after a resourceVersion, filtered by selectors. With no resourceVersion (or "0")
+// it first sends the current objects as ADDED, as kube-apiserver does. An object that stops matching the
+// selectors is sent as DELETED, one that starts matching as ADDED. A compacted revision ends in a 410 ERROR.
+import { CompactedError } from '../../store/errors.js';
+import type { WatchEvent } from '../../store/types.js';
+import { badRequest, statusFailure } from '../api/errors.js';
+import type { KubeObject, KubeWatchEvent } from '../api/types.js';
+import type { ResourceInfo } from '../resources/types.js';
+import { apiVersionOf } from '../resources/types.js';
+import { decode, resourcePrefix } from '../storage/objects.js';
+import type { ApiContext } from './context.js';
+import { listObjects, makeFilter, matchesFilter } from './list.js';
+
+export interface WatchQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+}
+
+export interface ActiveWatch {
+  close(): void;
+  /** The revision of the last event delivered (or the start revision): what a BOOKMARK carries. */
+  revision(): number;
+}
+
+function toKubeEvent(
+  info: ResourceInfo,
+  event: WatchEvent,
+  matches: (o: KubeObject) => boolean,
+): KubeWatchEvent | undefined {
+  const object = decode(event.kv);
+  object.apiVersion = apiVersionOf(info);
+  object.kind = info.kind;
+  const previous = event.prevKv ? decode(event.prevKv) : undefined;
+  const now = matches(object);
+  if (event.type === 'create') return now ? { type: 'ADDED', object } : undefined;
+  if (event.type === 'delete') return now ? { type: 'DELETED', object } : undefined;
+  const before = previous ? matches(previous) : now;
+  if (now && before) return { type: 'MODIFIED', object };
+  if (now) return { type: 'ADDED', object };
+  if (before) return { type: 'DELETED', object };
+  return undefined;
+}
+
+export async function watchObjects(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  query: WatchQuery,
+  emit: (event: KubeWatchEvent) => void,
+): Promise<ActiveWatch> {
+  const filter = makeFilter(info, query);
+  const matches = (o: KubeObject) => matchesFilter(filter, o);
+  let after: number;
+  const rv = query.resourceVersion;
+  if (!rv || rv === '0') {
+    const current = await listObjects(ctx, info, namespace, query);
+    for (const object of current.items) emit({ type: 'ADDED', object });
+    after = Number(current.metadata.resourceVersion);
+  } else {
+    after = Number(rv);
+    if (!Number.isSafeInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rv}`);
+  }
+  let last = after;
+  try {
+    const watch = await ctx.store.watch(resourcePrefix(info, namespace), { afterRevision: after }, (event) => {
+      last = event.kv.modRevision;
+      const kubeEvent = toKubeEvent(info, event, matches);
+      if (kubeEvent) emit(kubeEvent);
+    });
+    return { close: () => watch.close(), revision: () => last };
+  } catch (error) {
+    if (!(error instanceof CompactedError)) throw error;
+    emit({ type: 'ERROR', object: statusFailure(410, 'Expired', `too old resource version: ${after} (${error.compacted})`) });
+    return { close() {}, revision: () => last };
+  }
+}

@@ -1,0 +1,61 @@
+// Reads a request body (at most 3 MiB, as kube-apiserver's limit) and decodes it by Content-Type: JSON, YAML, or
+// the protobuf kubectl sends for `create namespace|configmap|…`. Bad input is a 400/413/415 Status.
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../api/errors.js';
+
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) {
+    req.resume();
+    throw requestEntityTooLarge(maxBodyBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      req.resume();
+      throw requestEntityTooLarge(maxBodyBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+  }
+}
+
+/** Decodes a body. `patchType` bodies (merge/json/strategic) are JSON; apply patches are YAML (JSON is YAML too). */
+export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (body.length === 0) throw badRequest('the request body is empty');
+  switch (type) {
+    case 'application/json':
+    case 'application/merge-patch+json':
+    case 'application/strategic-merge-patch+json':
+    case 'application/json-patch+json':
+      return parseJson(body.toString('utf8'));
+    case 'application/yaml':
+    case 'application/apply-patch+yaml': {
+      try {
+        return parseYaml(body.toString('utf8'));
+      } catch (error) {
+        throw badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    default:
+      throw unsupportedMediaType(type);
+  }
+}

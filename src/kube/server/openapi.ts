@@ -1,0 +1,68 @@
+// Serves /openapi/v3 and its per-group-version documents from the resources served now (CRDs included as soon
+// as they exist), cached per registry generation, with content hashes for `?hash=` and ETag (kubectl-compat §4).
+import type { ServerResponse } from 'node:http';
+import { serverNotFound } from '../api/errors.js';
+import { groupVersionPath, openApiV3Document, openApiV3Root, serializeOpenApi } from '../openapi/index.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+import type { ResourceInfo } from '../resources/types.js';
+
+interface Cached {
+  generation: number;
+  root: string;
+  documents: Map<string, { body: string; hash: string }>;
+}
+
+function describe(info: ResourceInfo) {
+  return {
+    group: info.group,
+    version: info.version,
+    resource: info.resource,
+    kind: info.kind,
+    namespaced: info.namespaced,
+    verbs: info.verbs,
+    subresources: info.subresources.map((s) => s.name),
+    custom: info.custom !== undefined,
+    customSchema: info.custom?.schema as any,
+  };
+}
+
+export class OpenApiServer {
+  private cache?: Cached;
+
+  constructor(private registry: ResourceRegistry) {}
+
+  private build(): Cached {
+    if (this.cache?.generation === this.registry.generation) return this.cache;
+    const documents = new Map<string, { body: string; hash: string }>();
+    for (const [group, versions] of this.registry.groups()) {
+      for (const version of versions) {
+        const gv = { group, version };
+        const doc = serializeOpenApi(openApiV3Document(gv, this.registry.resourcesOf(group, version).map(describe)));
+        documents.set(groupVersionPath(gv), doc);
+      }
+    }
+    const hashes = [...this.registry.groups()].flatMap(([group, versions]) =>
+      versions.map((version) => ({ group, version, hash: documents.get(groupVersionPath({ group, version }))!.hash })),
+    );
+    this.cache = { generation: this.registry.generation, root: JSON.stringify(openApiV3Root(hashes)), documents };
+    return this.cache;
+  }
+
+  /** `path` is what follows /openapi/v3 ("" for the root, "/apis/apps/v1" for a document). */
+  serve(res: ServerResponse, path: string): void {
+    const cached = this.build();
+    if (path === '' || path === '/') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(cached.root);
+      return;
+    }
+    const doc = cached.documents.get(path.replace(/^\//, ''));
+    if (!doc) throw serverNotFound();
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      ETag: `"${doc.hash}"`,
+      'Cache-Control': 'public, immutable',
+    });
+    res.end(doc.body);
+  }
+}

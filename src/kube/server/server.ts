@@ -1,0 +1,136 @@
+// The kube API's HTTPS server: bearer-token authentication (401 for anything else but health and version),
+// then discovery, OpenAPI, and resource requests. Every error is written as a Status.
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serverNotFound, unauthorized } from '../api/errors.js';
+import type { Authenticator, UserInfo } from '../auth/types.js';
+import type { Pki } from '../pki/pki.js';
+import type { ApiContext } from '../rest/context.js';
+import {
+  aggregatedContentType,
+  aggregatedList,
+  apiGroupList,
+  apiGroupOf,
+  apiResourceList,
+  apiVersions,
+  negotiateAggregated,
+} from './discovery.js';
+import { OpenApiServer } from './openapi.js';
+import { parseResourcePath } from './request-info.js';
+import { writeError, writeJson } from './respond.js';
+import { serveResource } from './resources.js';
+import { serverVersion } from './version.js';
+
+export interface KubeApiOptions {
+  ctx: ApiContext;
+  pki: Pki;
+  host: string;
+  port: number;
+  /** Authenticators tried in order; the first that knows the token wins. */
+  authenticators: Authenticator[];
+}
+
+export interface KubeApiServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export function staticTokenAuthenticator(token: string, user: UserInfo): Authenticator {
+  const expected = Buffer.from(token);
+  return async (candidate) => {
+    const given = Buffer.from(candidate);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? user : undefined;
+  };
+}
+
+const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+async function authenticate(req: IncomingMessage, authenticators: Authenticator[]): Promise<UserInfo | undefined> {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return undefined;
+  for (const authenticator of authenticators) {
+    const user = await authenticator(match[1]);
+    if (user) return user;
+  }
+  return undefined;
+}
+
+function serveDiscovery(opts: KubeApiOptions, req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  const { registry } = opts.ctx;
+  const parts = path.split('/').filter(Boolean);
+  if (path === '/api' || path === '/apis') {
+    const version = negotiateAggregated(req.headers.accept);
+    if (version) writeJson(res, 200, aggregatedList(registry, path === '/api', version), aggregatedContentType(version));
+    else if (path === '/api') writeJson(res, 200, apiVersions(`${opts.host}:${opts.port}`));
+    else writeJson(res, 200, apiGroupList(registry));
+    return true;
+  }
+  if (parts[0] === 'apis' && parts.length === 2) {
+    const group = apiGroupOf(registry, parts[1]);
+    if (!group) throw serverNotFound();
+    writeJson(res, 200, group);
+    return true;
+  }
+  const isGroupVersion = (parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3);
+  if (isGroupVersion) {
+    const list = parts[0] === 'api' ? apiResourceList(registry, '', parts[1]) : apiResourceList(registry, parts[1], parts[2]);
+    if (!list) throw serverNotFound();
+    writeJson(res, 200, list);
+    return true;
+  }
+  return false;
+}
+
+async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (['/healthz', '/livez', '/readyz'].includes(path)) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('ok');
+    return;
+  }
+  if (path === '/version') return writeJson(res, 200, serverVersion);
+  const user = publicPaths.has(path) ? undefined : await authenticate(req, opts.authenticators);
+  if (!user) {
+    req.resume();
+    throw unauthorized();
+  }
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return openapi.serve(res, path.slice('/openapi/v3'.length));
+  if (serveDiscovery(opts, req, res, path)) return;
+  const resourcePath = parseResourcePath(path);
+  const info = resourcePath && opts.ctx.registry.lookup(resourcePath.group, resourcePath.version, resourcePath.resource);
+  if (!resourcePath || !info) {
+    req.resume();
+    throw serverNotFound();
+  }
+  await serveResource(opts.ctx, req, res, url, resourcePath, info, user);
+}
+
+export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer> {
+  const openapi = new OpenApiServer(opts.ctx.registry);
+  const server = createServer({ cert: opts.pki.serverCert, key: opts.pki.serverKey }, (req, res) => {
+    handle(opts, openapi, req, res).catch((error) => writeError(res, error));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `https://${host}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,104 @@
+// Strategies for workload kinds (apps/v1, batch/v1): the defaults kube-apiserver fills in and the selector rule
+// (spec.selector must be given and must select the pod template's labels).
+import type { FieldCause } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import { matchesLabels, requirementsOf } from '../selectors/labels.js';
+import type { Strategy } from './types.js';
+
+function validateSelector(object: KubeObject): FieldCause[] {
+  const selector = object.spec?.selector;
+  if (!selector || (!selector.matchLabels && !selector.matchExpressions)) {
+    return [{ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' }];
+  }
+  const labels = object.spec?.template?.metadata?.labels;
+  if (!matchesLabels(requirementsOf(selector), labels)) {
+    return [
+      {
+        field: 'spec.template.metadata.labels',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(labels ?? {})}: \`selector\` does not match template \`labels\``,
+      },
+    ];
+  }
+  return [];
+}
+
+function defaultPodTemplate(object: KubeObject): void {
+  const spec = object.spec?.template?.spec;
+  if (!spec) return;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.securityContext ??= {};
+  for (const c of spec.containers ?? []) {
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.imagePullPolicy ??= !/:[^/]+$/.test(c.image ?? '') || c.image.endsWith(':latest') ? 'Always' : 'IfNotPresent';
+    c.resources ??= {};
+  }
+}
+
+function workload(defaults: (spec: any) => void, selectorRequired = true): Strategy {
+  return {
+    prepareForCreate(object) {
+      object.spec ??= {};
+      defaults(object.spec);
+      defaultPodTemplate(object);
+      object.status = {};
+    },
+    prepareForUpdate(object) {
+      object.spec ??= {};
+      defaults(object.spec);
+      defaultPodTemplate(object);
+    },
+    validate: selectorRequired ? validateSelector : undefined,
+  };
+}
+
+const rollingPercent = { maxSurge: '25%', maxUnavailable: '25%' };
+
+export const deploymentStrategy = workload((spec) => {
+  spec.replicas ??= 1;
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  spec.strategy ??= { type: 'RollingUpdate' };
+  if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate ??= { ...rollingPercent };
+});
+
+export const replicaSetStrategy = workload((spec) => {
+  spec.replicas ??= 1;
+});
+
+export const statefulSetStrategy = workload((spec) => {
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ??= 'OrderedReady';
+  spec.revisionHistoryLimit ??= 10;
+  spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+  spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+});
+
+export const daemonSetStrategy = workload((spec) => {
+  spec.revisionHistoryLimit ??= 10;
+  spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+});
+
+export const jobStrategy = workload((spec) => {
+  spec.parallelism ??= 1;
+  spec.completions ??= spec.completions === null ? undefined : 1;
+  spec.backoffLimit ??= 6;
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  if (spec.template?.spec) spec.template.spec.restartPolicy ??= 'Never';
+}, false);
+
+export const cronJobStrategy: Strategy = {
+  prepareForCreate(object) {
+    const spec = (object.spec ??= {});
+    spec.concurrencyPolicy ??= 'Allow';
+    spec.suspend ??= false;
+    spec.successfulJobsHistoryLimit ??= 3;
+    spec.failedJobsHistoryLimit ??= 1;
+    object.status = {};
+  },
+};

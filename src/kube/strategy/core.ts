@@ -1,0 +1,111 @@
+// Strategies for core/v1 kinds: namespaces (Active phase, the kubernetes finalizer), pods (Pending phase, QoS
+// class and the defaults the real server fills in), services and nodes.
+import type { FieldCause } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import type { Strategy } from './types.js';
+
+export const namespaceStrategy: Strategy = {
+  nameFormat: 'label',
+  tracksGeneration: false,
+  prepareForCreate(ns) {
+    ns.spec = { finalizers: ['kubernetes'], ...ns.spec };
+    ns.status = { phase: 'Active' };
+    ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name! };
+  },
+  prepareForUpdate(ns, old) {
+    ns.spec = old.spec;
+    ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name! };
+  },
+};
+
+function qosClass(pod: KubeObject): string {
+  const containers: any[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  let guaranteed = containers.length > 0;
+  let any = false;
+  for (const c of containers) {
+    const requests = c.resources?.requests ?? {};
+    const limits = c.resources?.limits ?? {};
+    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (!limits[r] || (requests[r] && requests[r] !== limits[r])) guaranteed = false;
+    }
+  }
+  return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
+}
+
+function defaultContainer(c: any): void {
+  c.imagePullPolicy ??= c.image && (!/:[^/]+$/.test(c.image) || c.image.endsWith(':latest')) ? 'Always' : 'IfNotPresent';
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+  c.resources ??= {};
+  for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+}
+
+const notReadyTolerations = ['not-ready', 'unreachable'].map((t) => ({
+  key: `node.kubernetes.io/${t}`,
+  operator: 'Exists',
+  effect: 'NoExecute',
+  tolerationSeconds: 300,
+}));
+
+export const podStrategy: Strategy = {
+  tracksGeneration: false,
+  prepareForCreate(pod) {
+    const spec = (pod.spec ??= {});
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
+    spec.restartPolicy ??= 'Always';
+    spec.terminationGracePeriodSeconds ??= 30;
+    spec.dnsPolicy ??= 'ClusterFirst';
+    spec.schedulerName ??= 'default-scheduler';
+    spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
+    spec.serviceAccount = spec.serviceAccountName;
+    spec.securityContext ??= {};
+    spec.enableServiceLinks ??= true;
+    spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    spec.priority ??= 0;
+    const tolerations: any[] = (spec.tolerations ??= []);
+    for (const t of notReadyTolerations) {
+      if (!tolerations.some((x) => x.key === t.key)) tolerations.push(t);
+    }
+    pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
+  },
+  prepareForUpdate(pod, old) {
+    // Pod specs are immutable but for a few fields; binding and status go through their own subresources.
+    pod.spec = { ...old.spec, activeDeadlineSeconds: pod.spec?.activeDeadlineSeconds ?? old.spec?.activeDeadlineSeconds };
+    if (Array.isArray(pod.spec.containers)) {
+      pod.spec.containers = old.spec.containers.map((c: any, i: number) => ({ ...c, image: pod.spec.containers[i]?.image ?? c.image }));
+    }
+  },
+  validate(pod) {
+    const causes: FieldCause[] = [];
+    const containers = pod.spec?.containers;
+    if (!Array.isArray(containers) || containers.length === 0) {
+      causes.push({ field: 'spec.containers', reason: 'FieldValueRequired', message: 'Required value' });
+    }
+    (containers ?? []).forEach((c: any, i: number) => {
+      if (!c?.name) causes.push({ field: `spec.containers[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
+      if (!c?.image) causes.push({ field: `spec.containers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
+    });
+    return causes;
+  },
+};
+
+export const serviceStrategy: Strategy = {
+  nameFormat: 'label',
+  tracksGeneration: false,
+  prepareForCreate(svc) {
+    const spec = (svc.spec ??= {});
+    spec.type ??= 'ClusterIP';
+    spec.sessionAffinity ??= 'None';
+    spec.internalTrafficPolicy ??= 'Cluster';
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+    for (const p of spec.ports ?? []) {
+      p.protocol ??= 'TCP';
+      p.targetPort ??= p.port;
+    }
+    svc.status = { loadBalancer: {} };
+  },
+};
+
+export const nodeStrategy: Strategy = { tracksGeneration: false };

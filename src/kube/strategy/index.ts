@@ -1,0 +1,37 @@
+// The strategy of each kind, by "group/Kind"; kinds without one get the generic behaviour.
+import type { ResourceInfo } from '../resources/types.js';
+import {
+  cronJobStrategy,
+  daemonSetStrategy,
+  deploymentStrategy,
+  jobStrategy,
+  replicaSetStrategy,
+  statefulSetStrategy,
+} from './apps.js';
+import { namespaceStrategy, nodeStrategy, podStrategy, serviceStrategy } from './core.js';
+import { crdStrategy } from './crd.js';
+import type { Strategy } from './types.js';
+
+const strategies: Record<string, Strategy> = {
+  '/Namespace': namespaceStrategy,
+  '/Pod': podStrategy,
+  '/Service': serviceStrategy,
+  '/Node': nodeStrategy,
+  'apps/Deployment': deploymentStrategy,
+  'apps/ReplicaSet': replicaSetStrategy,
+  'apps/StatefulSet': statefulSetStrategy,
+  'apps/DaemonSet': daemonSetStrategy,
+  'batch/Job': jobStrategy,
+  'batch/CronJob': cronJobStrategy,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdStrategy,
+};
+
+export function strategyFor(info: ResourceInfo): Strategy {
+  return strategies[`${info.group}/${info.kind}`] ?? {};
+}
+
+export function tracksGeneration(info: ResourceInfo): boolean {
+  return strategyFor(info).tracksGeneration ?? (info.hasStatus || info.custom !== undefined);
+}
+
+export type { Strategy } from './types.js';
