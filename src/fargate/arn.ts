@@ -46,7 +46,7 @@ export interface EksResourceRef {
 
 export function parseEksResourceArn(text: string): EksResourceRef | undefined {
   const arn = parseArn(text);
-  if (!arn || arn.service !== 'eks') return undefined;
+  if (arn?.service !== 'eks') return undefined;
   const [kind, cluster, name, uuid] = arn.resource.split('/');
   const base = { region: arn.region, accountId: arn.accountId };
   if (kind === 'cluster' && cluster && name === undefined) return { kind, cluster, ...base };
@@ -63,7 +63,7 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
  */
 export function isRoleArn(text: string, opts: { allowPath?: boolean } = {}): boolean {
   const arn = parseArn(text);
-  if (!arn || arn.service !== 'iam' || arn.region !== '' || !/^\d{12}$/.test(arn.accountId)) return false;
+  if (arn?.service !== 'iam' || arn.region !== '' || !/^\d{12}$/.test(arn.accountId)) return false;
   if (!arn.resource.startsWith('role/')) return false;
   const segments = arn.resource.slice('role/'.length).split('/');
   const name = segments.pop() ?? '';

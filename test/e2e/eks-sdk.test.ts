@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { HttpRequest as SignedHttpRequest } from '@smithy/types';
 import { REGION, ROLE, type Standalone, sleep, standalone } from './eks-support.js';
 
 let s: Standalone;
@@ -219,7 +220,7 @@ async function signed(body: string, date: Date) {
 }
 const profileBody = (name: string) =>
   JSON.stringify({ fargateProfileName: name, podExecutionRoleArn: ROLE, selectors: [{ namespace: 'a' }] });
-const post = (req: HttpRequest, body: string) =>
+const post = (req: SignedHttpRequest, body: string) =>
   fetch(`${s.api.url}${req.path}`, { method: 'POST', headers: req.headers, body });
 
 test('a tampered body, a tampered header or an old signature is refused and writes nothing', async () => {
@@ -229,7 +230,7 @@ test('a tampered body, a tampered header or an old signature is refused and writ
   assert.equal(tampered.status, 403);
   assert.equal(tampered.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
   const headerTampered = await post(
-    { ...req, headers: { ...req.headers, 'content-type': 'text/plain' } } as HttpRequest,
+    { ...req, headers: { ...req.headers, 'content-type': 'text/plain' } } as SignedHttpRequest,
     profileBody('honest'),
   );
   assert.equal(headerTampered.status, 403);

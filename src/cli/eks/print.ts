@@ -13,7 +13,11 @@ export function outputFormat(value: string): OutputFormat {
 /** Like Go's tabwriter with minwidth 0, tabwidth 8, padding 1 and '\t' as the pad character. */
 export function tabTable(rows: string[][]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length + 1)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length + 1);
+    });
+  }
   const stops = widths.map((w) => Math.ceil(w / 8) * 8);
   return rows
     .map((row) =>
