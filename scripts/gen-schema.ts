@@ -1,6 +1,7 @@
 // Generates src/kube/schema/definitions.json: the OpenAPI v2 definitions reachable from the kinds Skiff serves,
 // taken from the Kubernetes API's own document (descriptions, x-kubernetes-* extensions and gvk kept; keys sorted).
 // Usage: npx tsx scripts/gen-schema.ts [path/to/kubernetes-openapi-v2.json]
+import { builtinResources } from '../src/kube/resources/builtin.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -8,20 +9,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definitions = Record<string, Json>;
 
 /** group/version → kinds; the list kind of each served kind is added automatically. */
-const servedKinds: Record<string, string[]> = {
-  v1: ['Namespace', 'Pod', 'Binding', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints'],
-  'events.k8s.io/v1': ['Event'],
-  'apps/v1': ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'],
-  'batch/v1': ['Job', 'CronJob'],
-  'coordination.k8s.io/v1': ['Lease'],
-  'scheduling.k8s.io/v1': ['PriorityClass'],
-  'policy/v1': ['PodDisruptionBudget', 'Eviction'],
-  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
-  'autoscaling/v1': ['Scale'],
-  'autoscaling/v2': ['HorizontalPodAutoscaler'],
-  'discovery.k8s.io/v1': ['EndpointSlice'],
-  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
-};
+const servedKinds: Record<string, string[]> = {};
+for (const info of builtinResources) {
+  for (const { group, version, kind } of [info, ...info.subresources]) {
+    const gv = group ? `${group}/${version}` : version;
+    servedKinds[gv] = [...new Set([...(servedKinds[gv] ?? []), kind])];
+  }
+}
 
 /** meta/v1 types every group/version document refers to (errors, deletes, watches, patches, lists). */
 const metaTypes = ['Status', 'DeleteOptions', 'WatchEvent', 'Patch', 'APIResourceList'].map(
