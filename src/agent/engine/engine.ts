@@ -9,6 +9,7 @@ import { ContainerdSupervisor } from './containerd/supervisor.js';
 import { CriClient } from './cri/client.js';
 import type { PodSandboxConfig } from './cri/types.js';
 import { buildPauseImage, PAUSE_IMAGE } from './images/pause.js';
+import { type RotateOptions, startLogRotation } from './logs/rotate.js';
 import { contains, parseCidr } from './network/cidr.js';
 import { assignPodIp, releasePodIp, writeCniConfig } from './network/cni.js';
 import { setUpVpcNetwork, type VpcNetwork } from './network/vpc.js';
@@ -25,6 +26,8 @@ export interface ContainerEngineOptions {
   hostLink?: boolean;
   registriesPath?: string;
   logsDir?: string;
+  /** Size-based rotation of the containers' CRI logs (kubelet defaults: 10 MiB, 5 files); false turns it off. */
+  logRotation?: (RotateOptions & { intervalMs?: number }) | false;
   onRestart?: (info: { pid: number; restarts: number; exit: string }) => void;
   onError?: (error: Error) => void;
 }
@@ -92,6 +95,7 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
     throw error;
   }
   const cidr = parseCidr(vpc.cidr);
+  const stopRotation = options.logRotation === false ? () => {} : startLogRotation(cri, options.logRotation ?? {});
 
   const sandboxConfig = (r: PodSandboxRequest): PodSandboxConfig => ({
     metadata: { name: r.name, namespace: r.namespace, uid: r.uid, attempt: r.attempt ?? 0 },
@@ -138,6 +142,7 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
     },
     importImages: (source, baseName) => importImages(paths.socket, source, { baseName }),
     async stop() {
+      stopRotation();
       try {
         const sandboxes = await cri.listPodSandbox().catch(() => []);
         await Promise.all(sandboxes.map((s) => engine.removePodSandbox(s.id).catch(() => {})));
