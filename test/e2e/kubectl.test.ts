@@ -1,0 +1,155 @@
+// The real kubectl against `skiff up`: the commands of the embedded-cluster issue print what a real cluster
+// prints, and objects round-trip through apply, label, annotate, scale, watch and delete.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type SkiffProcess, startSkiff } from './harness/skiff.js';
+
+const deployment = (image: string, value: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: ${image}
+        ports: [{containerPort: 80}]
+        env: [{name: A, value: "${value}"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {mode: "${value}"}
+`;
+
+const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer}, color: {type: string}}}
+`;
+
+const widget = (size: number) => `
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w1}
+spec: {size: ${size}, color: red}
+`;
+
+describe('kubectl against skiff up', () => {
+  let skiff: SkiffProcess;
+  before(async () => {
+    skiff = await startSkiff();
+  });
+  after(async () => {
+    await skiff?.stop();
+  });
+
+  const ok = async (args: string[], input?: string) => {
+    const result = await skiff.kubectl(args, input);
+    assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  };
+
+  it('reports a 1.32 server and serves discovery', async () => {
+    assert.match(await ok(['version']), /Server Version: v1\.32\.\d+/);
+    const resources = await ok(['api-resources']);
+    assert.match(resources, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    assert.match(resources, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+    assert.equal(await ok(['get', '--raw', '/readyz']), 'ok');
+  });
+
+  it('lists the system namespaces', async () => {
+    const out = await ok(['get', 'ns']);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^${ns}\\s+Active`, 'm'));
+  });
+
+  it('creates a namespace from a manifest', async () => {
+    assert.equal((await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n')).trim(), 'namespace/team-a created');
+    assert.match(await ok(['get', 'sa', '-n', 'team-a']), /^default\s+0\s+/m);
+  });
+
+  it('applies a deployment, a service and a configmap, then a changed second apply', async () => {
+    const first = await ok(['apply', '-f', '-'], deployment('nginx:1.27', '1'));
+    assert.equal(first.trim(), 'deployment.apps/web created\nservice/web created\nconfigmap/settings created');
+    const second = await ok(['apply', '-f', '-'], deployment('nginx:1.28', '2'));
+    assert.equal(second.trim(), 'deployment.apps/web configured\nservice/web unchanged\nconfigmap/settings configured');
+    const container = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0]}']));
+    assert.equal(container.image, 'nginx:1.28');
+    assert.deepEqual(container.env, [{ name: 'A', value: '2' }]);
+    assert.equal(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.generation}']), '2');
+  });
+
+  it('prints tables, yaml and all namespaces', async () => {
+    assert.match(await ok(['get', 'deploy']), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+0\s+0\s+\d+s$/m);
+    assert.match(await ok(['get', 'svc', 'web', '-o', 'wide']), /^web\s+ClusterIP\s+.*80\/TCP\s+\d+s\s+app=web$/m);
+    const yaml = await ok(['get', 'cm', 'settings', '-o', 'yaml']);
+    assert.match(yaml, /^kind: ConfigMap$/m);
+    assert.match(yaml, /^ {2}resourceVersion: "\d+"$/m);
+    assert.match(await ok(['get', 'cm', '-A']), /^default\s+settings\s+1\s+\d+s$/m);
+  });
+
+  it('labels, annotates and scales through the scale subresource', async () => {
+    assert.equal((await ok(['label', 'deploy', 'web', 'tier=frontend'])).trim(), 'deployment.apps/web labeled');
+    assert.equal((await ok(['annotate', 'deploy', 'web', 'note=hi'])).trim(), 'deployment.apps/web annotated');
+    assert.equal((await ok(['scale', 'deploy', 'web', '--replicas=5'])).trim(), 'deployment.apps/web scaled');
+    const d = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
+    assert.equal(d.spec.replicas, 5);
+    assert.equal(d.metadata.labels.tier, 'frontend');
+    assert.equal(d.metadata.annotations.note, 'hi');
+  });
+
+  it('serves a CRD and its custom resources, first and changed apply', async () => {
+    assert.equal((await ok(['apply', '-f', '-'], crd)).trim(), 'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created');
+    assert.equal((await ok(['apply', '-f', '-'], widget(3))).trim(), 'widget.example.com/w1 created');
+    assert.equal((await ok(['apply', '-f', '-'], widget(5))).trim(), 'widget.example.com/w1 configured');
+    assert.match(await ok(['get', 'widgets']), /^NAME\s+SIZE\nw1\s+5$/m);
+    assert.match(await ok(['get', 'wd', 'w1', '-o', 'jsonpath={.spec.color}']), /^red$/);
+  });
+
+  it('watches changes with get -w', async () => {
+    const watch = skiff.kubectl(['get', 'cm', '-w', '--request-timeout=6s']);
+    await new Promise((r) => setTimeout(r, 1500));
+    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n');
+    await ok(['delete', 'cm', 'watched']);
+    const { stdout } = await watch;
+    assert.match(stdout, /^settings\s+1\s+/m);
+    assert.ok((stdout.match(/^watched\s+1\s+/gm) ?? []).length >= 2, stdout);
+  });
+
+  it('deletes and waits until objects are gone', async () => {
+    const waiting = skiff.kubectl(['wait', '--for=delete', 'cm/settings', '--timeout=20s']);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await ok(['delete', 'cm', 'settings'])).trim(), 'configmap "settings" deleted');
+    assert.equal((await waiting).code, 0);
+    assert.equal((await ok(['delete', 'deploy', 'web'])).trim(), 'deployment.apps "web" deleted');
+    const gone = await skiff.kubectl(['get', 'deploy', 'web']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /Error from server \(NotFound\): deployments.apps "web" not found/);
+  });
+});
