@@ -98,7 +98,7 @@ test('pull verifies the digest; two containers share the pod network; logs and E
     container('client', [
       '/bin/sh',
       '-c',
-      'until wget -q -O - http://127.0.0.1:8080/index.html; do sleep 0.2; done; echo oops >&2; sleep 1000',
+      'until wget -q -O - http://127.0.0.1:8080/index.html; do sleep 0.2; done; sleep 0.3; echo oops >&2; sleep 1000',
     ]),
     config,
   );
@@ -170,6 +170,36 @@ test('containerd killed with kill -9 is restarted and finds its running sandboxe
   assert.equal(found?.state, 'SANDBOX_READY');
   assert.equal((await engine.cri.containerStatus(c)).state, 'CONTAINER_RUNNING');
   assert.equal((await engine.cri.execSync(c, ['/bin/cat', '/etc/hello.txt'])).stdout.toString(), 'hello from skiff\n');
+});
+
+test('a log over its size limit is rotated, reopened, and read back across the rotation', async () => {
+  const { rotateContainerLog } = await import('../../src/agent/engine/logs/rotate.js');
+  const { id, config } = await engine.runPodSandbox({
+    name: 'chatty',
+    namespace: 'default',
+    uid: 'uid-c',
+    ip: podIp(50),
+  });
+  const c = await startContainer(
+    id,
+    container('talker', [
+      '/bin/sh',
+      '-c',
+      'i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done; sleep 1000',
+    ]),
+    config,
+  );
+  const log = join(config.logDirectory!, 'talker', '0.log');
+  await waitFor('some output', async () => ((await readContainerLogText(log)).includes('line-5') ? true : undefined));
+  assert.equal(await rotateContainerLog(engine.cri, c, log, { maxBytes: 10, maxFiles: 3 }), true);
+  await waitFor('all output', async () => ((await readContainerLogText(log)).includes('line-39') ? true : undefined));
+  const lines = (await readContainerLogText(log)).trim().split('\n');
+  assert.deepEqual(
+    lines,
+    Array.from({ length: 40 }, (_, i) => `line-${i}`),
+  );
+  assert.equal(readdirSync(join(config.logDirectory!, 'talker')).length, 2);
+  await engine.removePodSandbox(id);
 });
 
 test('stop leaves no process, mount, interface, namespace or cgroup of Skiff behind', async () => {

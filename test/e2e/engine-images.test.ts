@@ -163,3 +163,24 @@ test('skiff image import of an OCI layout makes an image runnable with imagePull
   assert.equal(await engine.cri.imageStatus(name), null);
   await assert.rejects(cli('image', 'rm', name), /no image import\.skiff\.local\/tools\/busybox:offline/);
 });
+
+test('image GC above the high threshold removes unused images, least recently used first, never the pause image', async () => {
+  const { ImageGarbageCollector } = await import('../../src/agent/engine/images/gc.js');
+  const keep = (await engine.cri.listImages()).find((i) => i.repoTags.includes(engine.sandboxImage))!;
+  const before = await engine.cri.listImages();
+  assert.ok(before.length >= 2);
+  const calm = new ImageGarbageCollector(engine.cri, {
+    keep: [engine.sandboxImage],
+    usage: () => ({ capacityBytes: 1e9, availableBytes: 5e8 }),
+  });
+  assert.deepEqual(await calm.collect(), []);
+  const full = new ImageGarbageCollector(engine.cri, {
+    keep: [engine.sandboxImage],
+    usage: () => ({ capacityBytes: 1e9, availableBytes: 1e8 }),
+  });
+  const removed = await full.collect();
+  assert.ok(removed.length >= 1);
+  const after = await engine.cri.listImages();
+  assert.ok(after.some((i) => i.id === keep.id));
+  for (const id of removed) assert.ok(!after.some((i) => i.id === id));
+});
