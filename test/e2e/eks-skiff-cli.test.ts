@@ -90,11 +90,12 @@ test('seed 004: create by flags, get -o yaml, table with one row per selector', 
     table[2],
     /^web\t+web-\*\t+app=web,tier=front\t+arn:aws:iam::\d+:role\/\S+\t+subnet-\w+,subnet-\w+\t+team=a\t+ACTIVE$/,
   );
-  const json = JSON.parse(
-    (await skiff(mine, 'get', 'fargateprofile', 'web', '--cluster', 'my-cluster', '-o', 'json')).stdout,
-  );
+  const [jsonOut, bad] = await Promise.all([
+    skiff(mine, 'get', 'fargateprofile', 'web', '--cluster', 'my-cluster', '-o', 'json'),
+    skiff(mine, 'get', 'fargateprofile', '--cluster', 'my-cluster', '-o', 'foo'),
+  ]);
+  const json = JSON.parse(jsonOut.stdout);
   assert.deepEqual(json[0].selectors, [{ namespace: 'web-*', labels: { app: 'web', tier: 'front' } }]);
-  const bad = await skiff(mine, 'get', 'fargateprofile', '--cluster', 'my-cluster', '-o', 'foo');
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr.trim(), 'Error: unknown output printer type: expected {"yaml","json","table"} but got "foo"');
 });
@@ -175,19 +176,11 @@ fargateProfiles:
 });
 
 test('client-side validation and delete --wait', async () => {
-  const eks = await skiff(
-    mine,
-    'create',
-    'fargateprofile',
-    '--cluster',
-    'my-cluster',
-    '--name',
-    'eks-x',
-    '--namespace',
-    'a',
-  );
+  const [eks, nons] = await Promise.all([
+    skiff(mine, 'create', 'fargateprofile', '--cluster', 'my-cluster', '--name', 'eks-x', '--namespace', 'a'),
+    skiff(mine, 'create', 'fargateprofile', '--cluster', 'my-cluster', '--name', 'x'),
+  ]);
   assert.equal(eks.stderr.trim(), 'Error: invalid Fargate profile "eks-x": name should NOT start with "eks-"');
-  const nons = await skiff(mine, 'create', 'fargateprofile', '--cluster', 'my-cluster', '--name', 'x');
   assert.equal(nons.stderr.trim(), 'Error: invalid Fargate profile: empty selector namespace');
   const del = await skiff(mine, 'delete', 'fargateprofile', '--cluster', 'my-cluster', 'web', '--wait');
   assert.equal(del.code, 0, del.stderr);
