@@ -88,6 +88,7 @@ export async function serveResource(
   path: ResourcePath,
   info: ResourceInfo,
   user: UserInfo | undefined,
+  minRequestTimeoutSeconds: number,
 ): Promise<void> {
   const { namespace, name, subresource } = path;
   if (!hasSubresource(info, subresource)) throw serverNotFound();
@@ -97,7 +98,7 @@ export async function serveResource(
   const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
 
   if (method === 'GET' && !name) {
-    if (watching) return streamWatch(ctx, req, res, url, info, namespace);
+    if (watching) return streamWatch(ctx, req, res, url, info, namespace, minRequestTimeoutSeconds);
     return writeObjects(req, res, url, info, await listObjects(ctx, info, namespace, listQuery(url)));
   }
   if (method === 'GET' && name) {

@@ -30,6 +30,8 @@ export interface KubeApiOptions {
   port: number;
   /** Authenticators tried in order; the first that knows the token wins. */
   authenticators: Authenticator[];
+  /** Watches without timeoutSeconds end after a random time between this and twice this (default 1800). */
+  minRequestTimeoutSeconds?: number;
 }
 
 export interface KubeApiServer {
@@ -108,7 +110,7 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     req.resume();
     throw serverNotFound();
   }
-  await serveResource(opts.ctx, req, res, url, resourcePath, info, user);
+  await serveResource(opts.ctx, req, res, url, resourcePath, info, user, opts.minRequestTimeoutSeconds ?? 1800);
 }
 
 export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer> {

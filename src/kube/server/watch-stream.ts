@@ -10,7 +10,6 @@ import { toTable, wantsTable } from '../table/index.js';
 import { tableOptionsOf } from './respond.js';
 
 const bookmarkIntervalMs = 30_000;
-const defaultTimeoutSeconds = 1800;
 
 export async function streamWatch(
   ctx: ApiContext,
@@ -19,6 +18,7 @@ export async function streamWatch(
   url: URL,
   info: ResourceInfo,
   namespace: string | undefined,
+  minRequestTimeoutSeconds: number,
 ): Promise<void> {
   const q = url.searchParams;
   const tableVersion = wantsTable(req.headers.accept);
@@ -62,7 +62,8 @@ export async function streamWatch(
   const early = pending.splice(0);
   for (const event of early) res.write(encode(event));
   if (early.some((e) => e.type === 'ERROR')) return finish();
-  const timeoutSeconds = Number(q.get('timeoutSeconds') ?? defaultTimeoutSeconds);
+  // Like kube-apiserver: a watch without timeoutSeconds ends after a random time between min and 2×min.
+  const timeoutSeconds = Number(q.get('timeoutSeconds') ?? minRequestTimeoutSeconds * (1 + Math.random()));
   timer = setTimeout(finish, Math.max(1, timeoutSeconds) * 1000);
   if (q.get('allowWatchBookmarks') === 'true') {
     bookmarks = setInterval(() => {
