@@ -78,7 +78,7 @@ test('a load balancer service with status survives encode → decode unchanged',
   const svc: KubeObject = {
     kind: 'Service',
     apiVersion: 'v1',
-    metadata: { name: 'lb', creationTimestamp: null },
+    metadata: { name: 'lb', creationTimestamp: null as unknown as string },
     spec: {
       ports: [{ port: 443, targetPort: 'https', nodePort: 30443, protocol: 'TCP' }],
       clusterIP: '172.20.0.9',
