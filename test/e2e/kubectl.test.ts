@@ -153,3 +153,34 @@ describe('kubectl against skiff up', () => {
     assert.match(gone.stderr, /Error from server \(NotFound\): deployments.apps "web" not found/);
   });
 });
+
+describe('kubectl create <kind> (protobuf bodies)', () => {
+  let skiff: SkiffProcess;
+  before(async () => {
+    skiff = await startSkiff();
+  });
+  after(async () => {
+    await skiff?.stop();
+  });
+
+  it('creates namespaces, configmaps, secrets, deployments and services', async () => {
+    const commands: [string[], string][] = [
+      [['create', 'namespace', 'team-b'], 'namespace/team-b created'],
+      [['create', 'configmap', 'cfg', '--from-literal=a=b'], 'configmap/cfg created'],
+      [['create', 'secret', 'generic', 's1', '--from-literal=k=v'], 'secret/s1 created'],
+      [['create', 'deployment', 'web', '--image=nginx', '--replicas=3'], 'deployment.apps/web created'],
+      [['create', 'service', 'clusterip', 'web', '--tcp=80:8080'], 'service/web created'],
+    ];
+    for (const [args, expected] of commands) {
+      const result = await skiff.kubectl(args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim(), expected);
+    }
+    const secret = JSON.parse((await skiff.kubectl(['get', 'secret', 's1', '-o', 'json'])).stdout);
+    assert.equal(Buffer.from(secret.data.k, 'base64').toString(), 'v');
+    const deploy = JSON.parse((await skiff.kubectl(['get', 'deploy', 'web', '-o', 'json'])).stdout);
+    assert.equal(deploy.spec.replicas, 3);
+    assert.equal(deploy.spec.template.spec.containers[0].image, 'nginx');
+    assert.match(deploy.metadata.creationTimestamp, /^\d{4}-/);
+  });
+});

@@ -61,7 +61,7 @@ export const methodNotAllowed = (message = 'the server does not allow this metho
   fail(405, 'MethodNotAllowed', message);
 export const gone = (message: string) => fail(410, 'Expired', message);
 export const unsupportedMediaType = (contentType: string) =>
-  fail(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+  fail(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
 export const requestEntityTooLarge = (limit: number) =>
   fail(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limit} bytes`);
 export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../api/errors.js';
+import { decodeProtobufObject } from '../protobuf/index.js';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -55,6 +56,12 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
         throw badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`);
       }
     }
+    case 'application/vnd.kubernetes.protobuf':
+      try {
+        return decodeProtobufObject(body);
+      } catch (error) {
+        throw badRequest(`error decoding protobuf body: ${(error as Error).message}`);
+      }
     default:
       throw unsupportedMediaType(type);
   }
