@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startContainerEngine } from '../../agent/engine/index.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { startEksApi } from '../../eks/server.js';
@@ -26,6 +27,14 @@ function adminToken(pkiDir: string): string {
   const file = join(pkiDir, 'admin.token');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The sandbox runtime `auto` stands for. Until the agent that runs pods lands, `auto` is `simulated`; `process`
+ * starts the container engine (containerd over CRI, CNI) so that images can be pulled and imported.
+ */
+export function resolveRuntime(runtime: SkiffConfig['runtime']): Exclude<SkiffConfig['runtime'], 'auto'> {
+  return runtime === 'auto' ? 'simulated' : runtime;
 }
 
 export async function startCluster(config: SkiffConfig): Promise<RunningCluster> {
@@ -68,6 +77,10 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
       serviceIpv4Cidr: '10.100.0.0/16',
     });
     stops.push(() => eks.close());
+    if (resolveRuntime(config.runtime) === 'process') {
+      const engine = await startContainerEngine({ dataDir: paths.root });
+      stops.push(() => engine.stop());
+    }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };
     writeKubeconfig(paths.kubeconfig, entry);
     if (config.mergeKubeconfig) mergeKubeconfig(defaultKubeconfigPath(), entry);

@@ -70,6 +70,9 @@ export function register(program: Command): void {
       if (!['auto', 'microvm', 'process', 'simulated'].includes(opts.runtime)) {
         throw new CliError(`--runtime must be one of auto, microvm, process, simulated; got "${opts.runtime}"`);
       }
+      if (opts.runtime === 'microvm') {
+        throw new CliError('--runtime microvm needs the micro-VM sandbox driver, which this version does not have yet; use --runtime process or simulated');
+      }
       const config: SkiffConfig = {
         dataDir: opts.dataDir,
         name: opts.name,
