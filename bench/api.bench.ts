@@ -111,15 +111,24 @@ async function createOverHttps(api: Api): Promise<number> {
   return httpsPods / ((performance.now() - start) / 1000);
 }
 
-async function listTimes(api: Api, runs: number, headers: Record<string, string>): Promise<number[]> {
+async function listTimes(
+  api: Api,
+  runs: number,
+  headers: Record<string, string>,
+): Promise<{ times: number[]; bytes: number }> {
   const times: number[] = [];
+  let bytes = 0;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const got = await api.call('GET', podsPath, undefined, headers);
     times.push(performance.now() - start);
     expectStatus('list', got, 200);
+    const list = JSON.parse(got.body);
+    const count = (list.items ?? list.rows).length;
+    if (count !== totalPods) throw new Error(`list returned ${count} ${list.kind} entries, not ${totalPods}`);
+    bytes = got.body.length;
   }
-  return times;
+  return { times, bytes };
 }
 
 /** Counts each resourceVersion's arrivals across all watchers and notes when the last watcher has it. */
@@ -215,8 +224,8 @@ export default async function (): Promise<BenchResult[]> {
       ['json', {}],
       ['table', { Accept: tableAccept }],
     ] as const) {
-      const times = await listTimes(api, 10, headers);
-      const note = `${totalPods} pods, 10 lists; min ${round(Math.min(...times))} ms`;
+      const { times, bytes } = await listTimes(api, 10, headers);
+      const note = `${totalPods} pods, ${round(bytes / 2 ** 20)} MiB, 10 lists; min ${round(Math.min(...times))} ms`;
       results.push({
         name: `https list 10k pods (${label}) p50`,
         value: round(quantile(times, 0.5)),
