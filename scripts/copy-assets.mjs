@@ -1,5 +1,5 @@
 // Copies the non-TypeScript files under src/ (JSON data, .proto files) into dist/ after tsc.
-import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;

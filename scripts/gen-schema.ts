@@ -1,9 +1,10 @@
 // Generates src/kube/schema/definitions.json: the OpenAPI v2 definitions reachable from the kinds Skiff serves,
 // taken from the Kubernetes API's own document (descriptions, x-kubernetes-* extensions and gvk kept; keys sorted).
 // Usage: npx tsx scripts/gen-schema.ts [path/to/kubernetes-openapi-v2.json]
-import { builtinResources } from '../src/kube/resources/builtin.js';
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { builtinResources } from '../src/kube/resources/builtin.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definitions = Record<string, Json>;

@@ -7,8 +7,17 @@ import { createObject } from './rest/create.js';
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const priorityClasses = [
-  { name: 'system-node-critical', value: 2000001000, description: 'Used for system critical pods that must not be moved from their current node.' },
-  { name: 'system-cluster-critical', value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+  {
+    name: 'system-node-critical',
+    value: 2000001000,
+    description: 'Used for system critical pods that must not be moved from their current node.',
+  },
+  {
+    name: 'system-cluster-critical',
+    value: 2000000000,
+    description:
+      'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
+  },
 ];
 
 async function createIfMissing(ctx: ApiContext, group: string, version: string, resource: string, object: KubeObject) {

@@ -8,7 +8,10 @@ import { installCrdSync } from './crd-sync.js';
 import { ResourceRegistry } from './resources/registry.js';
 import type { ApiContext } from './rest/context.js';
 
-export async function createApiContext(store: Backend, options: { garbageCollector?: boolean } = {}): Promise<ApiContext> {
+export async function createApiContext(
+  store: Backend,
+  options: { garbageCollector?: boolean } = {},
+): Promise<ApiContext> {
   const ctx: ApiContext = {
     store,
     registry: new ResourceRegistry(),
@@ -25,5 +28,5 @@ export function inProcessClient(ctx: ApiContext, user = { username: 'system:skif
   return new InProcessClient(ctx, user);
 }
 
-export { type KubeApiServer, startKubeApi, staticTokenAuthenticator } from './server/server.js';
 export type { ApiContext } from './rest/context.js';
+export { type KubeApiServer, startKubeApi, staticTokenAuthenticator } from './server/server.js';

@@ -17,7 +17,11 @@ function post(name: string): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       new URL('/api/v1/namespaces/default/configmaps', skiff.kubeEndpoint),
-      { method: 'POST', ca: skiff.caCert, headers: { Authorization: `Bearer ${skiff.token}`, 'Content-Type': 'application/json' } },
+      {
+        method: 'POST',
+        ca: skiff.caCert,
+        headers: { Authorization: `Bearer ${skiff.token}`, 'Content-Type': 'application/json' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -50,6 +54,9 @@ it('keeps every acknowledged write across kill -9', async () => {
   const stored = new Set(out.stdout.split(' '));
   const lost = acknowledged.filter((name) => !stored.has(name));
   assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged writes lost`);
-  const again = await skiff.kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after-restart}\n');
+  const again = await skiff.kubectl(
+    ['create', '-f', '-'],
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after-restart}\n',
+  );
   assert.equal(again.code, 0, again.stderr);
 });

@@ -20,7 +20,9 @@ function containerdPidsFor(dataDir: string): string[] {
   return pids;
 }
 
-it('runs containerd for the process runtime and removes it on stop', { skip: !canRun && 'needs root and containerd' }, async () => {
+it('runs containerd for the process runtime and removes it on stop', {
+  skip: !canRun && 'needs root and containerd',
+}, async () => {
   const skiff = await startSkiff(['--runtime', 'process']);
   const dataDir = skiff.dataDir;
   try {

@@ -19,7 +19,13 @@ describe('kube API errors', () => {
     await skiff?.stop();
   });
 
-  const call = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}, token: string | null = skiff.token) =>
+  const call = (
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+    token: string | null = skiff.token,
+  ) =>
     new Promise<Reply>((resolve, reject) => {
       const url = new URL(path, skiff.kubeEndpoint);
       const req = request(
@@ -56,22 +62,33 @@ describe('kube API errors', () => {
     assert.equal(reply.body.reason, reason);
   };
 
-  const configMaps = async () => (await call('GET', '/api/v1/namespaces/default/configmaps')).body.items.map((i: any) => i.metadata.name);
+  const configMaps = async () =>
+    (await call('GET', '/api/v1/namespaces/default/configmaps')).body.items.map((i: any) => i.metadata.name);
 
   it('answers health and version without a token, and 401 for everything else', async () => {
     assert.equal((await call('GET', '/readyz', undefined, {}, null)).body, 'ok');
     assert.equal((await call('GET', '/version', undefined, {}, null)).body.minor, '32');
     expectStatus(await call('GET', '/api/v1/namespaces', undefined, {}, null), 401, 'Unauthorized');
     expectStatus(await call('GET', '/api/v1/namespaces', undefined, {}, 'not-the-token'), 401, 'Unauthorized');
-    expectStatus(await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"anon"}}', {}, null), 401, 'Unauthorized');
+    expectStatus(
+      await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"anon"}}', {}, null),
+      401,
+      'Unauthorized',
+    );
     assert.deepEqual(await configMaps(), []);
   });
 
   it('rejects malformed JSON and YAML with 400', async () => {
     expectStatus(await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata": {'), 400, 'BadRequest');
-    const yaml = await call('POST', '/api/v1/namespaces/default/configmaps', 'metadata: [unclosed', { 'Content-Type': 'application/yaml' });
+    const yaml = await call('POST', '/api/v1/namespaces/default/configmaps', 'metadata: [unclosed', {
+      'Content-Type': 'application/yaml',
+    });
     expectStatus(yaml, 400, 'BadRequest');
-    expectStatus(await call('POST', '/api/v1/namespaces/default/configmaps', 'x', { 'Content-Type': 'text/plain' }), 415, 'UnsupportedMediaType');
+    expectStatus(
+      await call('POST', '/api/v1/namespaces/default/configmaps', 'x', { 'Content-Type': 'text/plain' }),
+      415,
+      'UnsupportedMediaType',
+    );
     assert.deepEqual(await configMaps(), []);
   });
 
@@ -84,7 +101,10 @@ describe('kube API errors', () => {
   it('rejects invalid names with 422 Invalid and the real message', async () => {
     const reply = await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"Bad_Name"}}');
     expectStatus(reply, 422, 'Invalid');
-    assert.match(reply.body.message, /^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    assert.match(
+      reply.body.message,
+      /^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
     assert.equal(reply.body.details.causes[0].field, 'metadata.name');
     const ns = await call('POST', '/api/v1/namespaces', '{"metadata":{"name":"a.b"}}');
     expectStatus(ns, 422, 'Invalid');
@@ -98,19 +118,42 @@ describe('kube API errors', () => {
     const missing = await call('GET', '/api/v1/namespaces/default/configmaps/missing');
     expectStatus(missing, 404, 'NotFound');
     assert.equal(missing.body.message, 'configmaps "missing" not found');
-    expectStatus(await call('POST', '/api/v1/namespaces/nowhere/configmaps', '{"metadata":{"name":"x"}}'), 404, 'NotFound');
+    expectStatus(
+      await call('POST', '/api/v1/namespaces/nowhere/configmaps', '{"metadata":{"name":"x"}}'),
+      404,
+      'NotFound',
+    );
   });
 
   it('refuses duplicates, stale updates and unsupported field selectors', async () => {
-    const created = await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"one"},"data":{"a":"1"}}');
+    const created = await call(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      '{"metadata":{"name":"one"},"data":{"a":"1"}}',
+    );
     assert.equal(created.status, 201);
-    expectStatus(await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"one"}}'), 409, 'AlreadyExists');
+    expectStatus(
+      await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"one"}}'),
+      409,
+      'AlreadyExists',
+    );
     const stale = { ...created.body, data: { a: '2' } };
     assert.equal((await call('PUT', '/api/v1/namespaces/default/configmaps/one', JSON.stringify(stale))).status, 200);
-    const conflict = await call('PUT', '/api/v1/namespaces/default/configmaps/one', JSON.stringify({ ...stale, data: { a: '3' } }));
+    const conflict = await call(
+      'PUT',
+      '/api/v1/namespaces/default/configmaps/one',
+      JSON.stringify({ ...stale, data: { a: '3' } }),
+    );
     expectStatus(conflict, 409, 'Conflict');
-    assert.match(conflict.body.message, /the object has been modified; please apply your changes to the latest version and try again/);
-    expectStatus(await call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=data.a%3D1'), 400, 'BadRequest');
+    assert.match(
+      conflict.body.message,
+      /the object has been modified; please apply your changes to the latest version and try again/,
+    );
+    expectStatus(
+      await call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=data.a%3D1'),
+      400,
+      'BadRequest',
+    );
     const stored = await call('GET', '/api/v1/namespaces/default/configmaps/one');
     assert.deepEqual(stored.body.data, { a: '2' });
   });

@@ -86,11 +86,15 @@ describe('kubectl against skiff up', () => {
 
   it('lists the system namespaces', async () => {
     const out = await ok(['get', 'ns']);
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^${ns}\\s+Active`, 'm'));
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      assert.match(out, new RegExp(`^${ns}\\s+Active`, 'm'));
   });
 
   it('creates a namespace from a manifest', async () => {
-    assert.equal((await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n')).trim(), 'namespace/team-a created');
+    assert.equal(
+      (await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n')).trim(),
+      'namespace/team-a created',
+    );
     assert.match(await ok(['get', 'sa', '-n', 'team-a']), /^default\s+0\s+/m);
   });
 
@@ -99,14 +103,19 @@ describe('kubectl against skiff up', () => {
     assert.equal(first.trim(), 'deployment.apps/web created\nservice/web created\nconfigmap/settings created');
     const second = await ok(['apply', '-f', '-'], deployment('nginx:1.28', '2'));
     assert.equal(second.trim(), 'deployment.apps/web configured\nservice/web unchanged\nconfigmap/settings configured');
-    const container = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0]}']));
+    const container = JSON.parse(
+      await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0]}']),
+    );
     assert.equal(container.image, 'nginx:1.28');
     assert.deepEqual(container.env, [{ name: 'A', value: '2' }]);
     assert.equal(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.generation}']), '2');
   });
 
   it('prints tables, yaml and all namespaces', async () => {
-    assert.match(await ok(['get', 'deploy']), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+0\s+0\s+\d+s$/m);
+    assert.match(
+      await ok(['get', 'deploy']),
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+0\s+0\s+\d+s$/m,
+    );
     assert.match(await ok(['get', 'svc', 'web', '-o', 'wide']), /^web\s+ClusterIP\s+.*80\/TCP\s+\d+s\s+app=web$/m);
     const yaml = await ok(['get', 'cm', 'settings', '-o', 'yaml']);
     assert.match(yaml, /^kind: ConfigMap$/m);
@@ -125,7 +134,10 @@ describe('kubectl against skiff up', () => {
   });
 
   it('serves a CRD and its custom resources, first and changed apply', async () => {
-    assert.equal((await ok(['apply', '-f', '-'], crd)).trim(), 'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created');
+    assert.equal(
+      (await ok(['apply', '-f', '-'], crd)).trim(),
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created',
+    );
     assert.equal((await ok(['apply', '-f', '-'], widget(3))).trim(), 'widget.example.com/w1 created');
     assert.equal((await ok(['apply', '-f', '-'], widget(5))).trim(), 'widget.example.com/w1 configured');
     assert.match(await ok(['get', 'widgets']), /^NAME\s+SIZE\nw1\s+5$/m);

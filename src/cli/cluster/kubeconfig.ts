@@ -19,7 +19,10 @@ interface Named {
 
 function entries(e: KubeconfigEntry) {
   return {
-    cluster: { name: e.name, cluster: { server: e.server, 'certificate-authority-data': Buffer.from(e.caCert).toString('base64') } },
+    cluster: {
+      name: e.name,
+      cluster: { server: e.server, 'certificate-authority-data': Buffer.from(e.caCert).toString('base64') },
+    },
     user: { name: `${e.name}-admin`, user: { token: e.token } },
     context: { name: e.name, context: { cluster: e.name, user: `${e.name}-admin`, namespace: 'default' } },
   };

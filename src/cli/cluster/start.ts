@@ -4,15 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
-import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
+import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
 import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { removeRuntimeInfo, type RuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
+import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
 export const kubernetesVersion = '1.32';
 
@@ -59,7 +59,11 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
       host: config.host,
       port: config.port,
       authenticators: [
-        staticTokenAuthenticator(token, { username: 'kubernetes-admin', uid: 'skiff-admin', groups: ['system:masters', 'system:authenticated'] }),
+        staticTokenAuthenticator(token, {
+          username: 'kubernetes-admin',
+          uid: 'skiff-admin',
+          groups: ['system:masters', 'system:authenticated'],
+        }),
         eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
       ],
     });

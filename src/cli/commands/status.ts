@@ -22,7 +22,8 @@ export function register(program: Command): void {
         console.log(`  kubeconfig: ${info.kubeconfig}`);
       }
       if (!info) {
-        if (opts.output !== 'json') throw new CliError(`Skiff is not running from ${opts.dataDir}; start it with "skiff up"`);
+        if (opts.output !== 'json')
+          throw new CliError(`Skiff is not running from ${opts.dataDir}; start it with "skiff up"`);
         process.exitCode = 1;
       }
     });

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { isAlive, type RuntimeInfo, runningInstance } from '../cluster/runtime-info.js';
 import { startCluster } from '../cluster/start.js';
-import { isAlive, runningInstance, type RuntimeInfo } from '../cluster/runtime-info.js';
 import { dataPaths, defaultDataDir, defaults, type RuntimeName, type SkiffConfig } from '../config.js';
 import { CliError } from '../errors.js';
 
@@ -15,7 +15,8 @@ function readyLine(info: RuntimeInfo): string {
 
 function parsePort(value: string, flag: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
   return port;
 }
 
@@ -24,7 +25,10 @@ async function runDetached(config: SkiffConfig): Promise<void> {
   mkdirSync(paths.logs, { recursive: true });
   const log = openSync(paths.serverLog, 'a');
   const args = process.argv.slice(1).filter((a) => a !== '--detach' && a !== '-d');
-  const child = spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   child.unref();
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -71,7 +75,9 @@ export function register(program: Command): void {
         throw new CliError(`--runtime must be one of auto, microvm, process, simulated; got "${opts.runtime}"`);
       }
       if (opts.runtime === 'microvm') {
-        throw new CliError('--runtime microvm needs the micro-VM sandbox driver, which this version does not have yet; use --runtime process or simulated');
+        throw new CliError(
+          '--runtime microvm needs the micro-VM sandbox driver, which this version does not have yet; use --runtime process or simulated',
+        );
       }
       const config: SkiffConfig = {
         dataDir: opts.dataDir,
@@ -84,7 +90,10 @@ export function register(program: Command): void {
         mergeKubeconfig: opts.mergeKubeconfig,
       };
       const running = runningInstance(dataPaths(config.dataDir).runtimeInfo);
-      if (running) throw new CliError(`Skiff is already running from ${config.dataDir} (pid ${running.pid}); run "skiff down" first`);
+      if (running)
+        throw new CliError(
+          `Skiff is already running from ${config.dataDir} (pid ${running.pid}); run "skiff down" first`,
+        );
       if (opts.detach) await runDetached(config);
       else await runForeground(config);
     });

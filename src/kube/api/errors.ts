@@ -60,12 +60,15 @@ export const forbidden = (message: string) => fail(403, 'Forbidden', message);
 export const methodNotAllowed = (message = 'the server does not allow this method on the requested resource') =>
   fail(405, 'MethodNotAllowed', message);
 export const gone = (message: string) => fail(410, 'Expired', message);
-export const unsupportedMediaType = (contentType: string) =>
-  fail(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+export const unsupportedMediaType = () =>
+  fail(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+  );
 export const requestEntityTooLarge = (limit: number) =>
   fail(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limit} bytes`);
 export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
   fail(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
 export const internalError = (message: string) => fail(500, 'InternalError', `Internal error occurred: ${message}`);
-export const serverNotFound = () =>
-  fail(404, 'NotFound', 'the server could not find the requested resource');
+export const serverNotFound = () => fail(404, 'NotFound', 'the server could not find the requested resource');

@@ -3,6 +3,7 @@
 import { notFound } from '../api/errors.js';
 import type { DeleteOptions, KubeList, KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import type { ResourceInfo } from '../resources/types.js';
 import type { ApiContext } from '../rest/context.js';
 import { createObject } from '../rest/create.js';
 import { deleteObject } from '../rest/delete.js';
@@ -12,8 +13,7 @@ import { patchObject } from '../rest/patch.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { watchObjects } from '../rest/watch.js';
-import type { ResourceInfo } from '../resources/types.js';
-import type { KubeClient, ListParams, PatchType, ResourceRef, WatchParams, Watcher, WriteParams } from './types.js';
+import type { KubeClient, ListParams, PatchType, ResourceRef, Watcher, WatchParams, WriteParams } from './types.js';
 
 export class InProcessClient implements KubeClient {
   constructor(
@@ -31,7 +31,12 @@ export class InProcessClient implements KubeClient {
   }
 
   private options(params: WriteParams = {}) {
-    return { user: this.user, dryRun: params.dryRun, fieldManager: params.fieldManager, subresource: params.subresource };
+    return {
+      user: this.user,
+      dryRun: params.dryRun,
+      fieldManager: params.fieldManager,
+      subresource: params.subresource,
+    };
   }
 
   async get<T extends KubeObject>(ref: ResourceRef, name: string, subresource?: string): Promise<T> {
@@ -50,11 +55,18 @@ export class InProcessClient implements KubeClient {
     return (await createObject(this.ctx, info, copy.metadata?.namespace, copy, this.options(params))) as T;
   }
 
-  async createSubresource<T extends KubeObject>(parent: ResourceRef, name: string, subresource: string, body: KubeObject): Promise<T> {
+  async createSubresource<T extends KubeObject>(
+    parent: ResourceRef,
+    name: string,
+    subresource: string,
+    body: KubeObject,
+  ): Promise<T> {
     const info = this.resolve(parent);
     const options = this.options({ subresource });
-    if (subresource === 'binding') return (await bindPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
-    if (subresource === 'eviction') return (await evictPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
+    if (subresource === 'binding')
+      return (await bindPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
+    if (subresource === 'eviction')
+      return (await evictPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
     throw notFound(`${info.resource}/${subresource}`, name);
   }
 
@@ -68,12 +80,26 @@ export class InProcessClient implements KubeClient {
     return (await updateObject(this.ctx, info, namespace, name!, copy, this.options(params))) as T;
   }
 
-  async patch<T extends KubeObject>(ref: ResourceRef, name: string, patch: unknown, type: PatchType, params?: WriteParams): Promise<T> {
+  async patch<T extends KubeObject>(
+    ref: ResourceRef,
+    name: string,
+    patch: unknown,
+    type: PatchType,
+    params?: WriteParams,
+  ): Promise<T> {
     const info = this.resolve(ref);
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
     }
-    const result = await patchObject(this.ctx, info, ref.namespace, name, structuredClone(patch), type, this.options(params));
+    const result = await patchObject(
+      this.ctx,
+      info,
+      ref.namespace,
+      name,
+      structuredClone(patch),
+      type,
+      this.options(params),
+    );
     return result.object as T;
   }
 
@@ -82,7 +108,11 @@ export class InProcessClient implements KubeClient {
     return (await deleteObject(this.ctx, info, ref.namespace, name, options, { user: this.user })) as KubeObject;
   }
 
-  async watch<T extends KubeObject>(ref: ResourceRef, params: WatchParams, onEvent: (event: KubeWatchEvent<T>) => void): Promise<Watcher> {
+  async watch<T extends KubeObject>(
+    ref: ResourceRef,
+    params: WatchParams,
+    onEvent: (event: KubeWatchEvent<T>) => void,
+  ): Promise<Watcher> {
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     let timer: NodeJS.Timeout | undefined;

@@ -31,7 +31,9 @@ async function importKey(pem: string): Promise<CryptoKey> {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 async function makeCa(name: string) {
@@ -45,7 +47,10 @@ async function makeCa(name: string) {
     signingAlgorithm: algorithm,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -55,7 +60,9 @@ async function makeCa(name: string) {
 async function makeServerCert(ca: { cert: string; key: string }, hosts: string[]) {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const caCert = new x509.X509Certificate(ca.cert);
-  const names = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
+  const names = hosts.map((h) =>
+    /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+  );
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: 'CN=kube-apiserver',
@@ -76,7 +83,16 @@ async function makeServerCert(ca: { cert: string; key: string }, hosts: string[]
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
-const serverHosts = ['127.0.0.1', '::1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.100.0.1'];
+const serverHosts = [
+  '127.0.0.1',
+  '::1',
+  'localhost',
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+  '10.100.0.1',
+];
 
 /** Loads the PKI from `dir`, creating what is missing; `extraHosts` adds the bind address when it is not loopback. */
 export async function ensurePki(dir: string, clusterName: string, extraHosts: string[] = []): Promise<Pki> {
@@ -97,5 +113,9 @@ export async function ensurePki(dir: string, clusterName: string, extraHosts: st
     writeFileSync(file('server.crt'), server.cert);
     writeFileSync(hostsFile, hosts.join(','));
   }
-  return { caCert: ca.cert, serverCert: readFileSync(file('server.crt'), 'utf8'), serverKey: readFileSync(file('server.key'), 'utf8') };
+  return {
+    caCert: ca.cert,
+    serverCert: readFileSync(file('server.crt'), 'utf8'),
+    serverKey: readFileSync(file('server.key'), 'utf8'),
+  };
 }

@@ -82,9 +82,25 @@ const specs: Spec[] = [
     status: true,
   },
   { gv: 'apps/v1', resource: 'daemonsets', kind: 'DaemonSet', short: ['ds'], all: true, status: true },
-  { gv: 'apps/v1', resource: 'deployments', kind: 'Deployment', short: ['deploy'], all: true, status: true, scale: true },
+  {
+    gv: 'apps/v1',
+    resource: 'deployments',
+    kind: 'Deployment',
+    short: ['deploy'],
+    all: true,
+    status: true,
+    scale: true,
+  },
   { gv: 'apps/v1', resource: 'replicasets', kind: 'ReplicaSet', short: ['rs'], all: true, status: true, scale: true },
-  { gv: 'apps/v1', resource: 'statefulsets', kind: 'StatefulSet', short: ['sts'], all: true, status: true, scale: true },
+  {
+    gv: 'apps/v1',
+    resource: 'statefulsets',
+    kind: 'StatefulSet',
+    short: ['sts'],
+    all: true,
+    status: true,
+    scale: true,
+  },
   { gv: 'apps/v1', resource: 'controllerrevisions', kind: 'ControllerRevision' },
   {
     gv: 'autoscaling/v2',
@@ -134,7 +150,11 @@ function toInfo(spec: Spec): ResourceInfo {
     subresources: subresources.sort((a, b) => a.name.localeCompare(b.name)),
     hasStatus: spec.status ?? false,
     scale: spec.scale
-      ? { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' }
+      ? {
+          specReplicasPath: '.spec.replicas',
+          statusReplicasPath: '.status.replicas',
+          labelSelectorPath: '.status.selector',
+        }
       : undefined,
     // events.k8s.io/v1 Events are the core/v1 Events, shown through a conversion.
     storageGroup: group === 'events.k8s.io' ? '' : undefined,

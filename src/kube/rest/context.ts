@@ -1,8 +1,8 @@
 // What every REST verb works with: the store, the served resources, the admission chain, and the options of the
 // request (who asks, dry run, field manager). Verbs are plain functions of (context, resource, request).
 import type { Backend } from '../../store/types.js';
-import type { KubeObject } from '../api/types.js';
 import type { AdmissionChain } from '../admission/chain.js';
+import type { KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';

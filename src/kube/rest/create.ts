@@ -49,7 +49,8 @@ export async function createObject(
     await notifyWrite(ctx, info, created);
     return created;
   } catch (error) {
-    if (error instanceof KeyExistsError) throw alreadyExists(qualifiedName(info), meta.name!, info.group, info.resource);
+    if (error instanceof KeyExistsError)
+      throw alreadyExists(qualifiedName(info), meta.name!, info.group, info.resource);
     throw error;
   }
 }

@@ -16,10 +16,22 @@ function checkPreconditions(info: ResourceInfo, object: KubeObject, options: Del
   const pre = options.preconditions;
   const name = object.metadata.name!;
   if (pre?.uid && pre.uid !== object.metadata.uid) {
-    throw conflict(qualifiedName(info), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${object.metadata.uid}`, info.group, info.resource);
+    throw conflict(
+      qualifiedName(info),
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${object.metadata.uid}`,
+      info.group,
+      info.resource,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== object.metadata.resourceVersion) {
-    throw conflict(qualifiedName(info), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${object.metadata.resourceVersion}`, info.group, info.resource);
+    throw conflict(
+      qualifiedName(info),
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${object.metadata.resourceVersion}`,
+      info.group,
+      info.resource,
+    );
   }
 }
 
@@ -40,7 +52,12 @@ function propagationFinalizer(ctx: ApiContext, options: DeleteOptions): string |
 function deletedResult(info: ResourceInfo, object: KubeObject): KubeObject | Status {
   if (info.group === '' && info.resource === 'pods') return object;
   if (info.custom) return object;
-  return statusSuccess({ name: object.metadata.name, group: info.group, kind: info.resource, uid: object.metadata.uid });
+  return statusSuccess({
+    name: object.metadata.name,
+    group: info.group,
+    kind: info.resource,
+    uid: object.metadata.uid,
+  });
 }
 
 export async function deleteObject(
@@ -76,7 +93,8 @@ export async function deleteObject(
           meta.deletionTimestamp = grace > 0 ? graceSoon : nowTimestamp();
           meta.deletionGracePeriodSeconds = grace;
         }
-        if (finalizer && !meta.finalizers?.includes(finalizer)) meta.finalizers = [...(meta.finalizers ?? []), finalizer];
+        if (finalizer && !meta.finalizers?.includes(finalizer))
+          meta.finalizers = [...(meta.finalizers ?? []), finalizer];
         return current;
       });
       return updated;
@@ -92,7 +110,6 @@ export async function deleteObject(
     }
   }
 }
-
 
 export async function deleteCollection(
   ctx: ApiContext,

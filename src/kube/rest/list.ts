@@ -97,7 +97,9 @@ export async function listObjects(
   }
   const metadata: KubeList['metadata'] = { resourceVersion: String(revision) };
   if (more && limit !== 0 && startAfter) {
-    metadata.continue = Buffer.from(JSON.stringify({ rv: revision, start: startAfter.slice(prefix.length) })).toString('base64url');
+    metadata.continue = Buffer.from(JSON.stringify({ rv: revision, start: startAfter.slice(prefix.length) })).toString(
+      'base64url',
+    );
   }
   return { apiVersion, kind: info.listKind, metadata, items };
 }

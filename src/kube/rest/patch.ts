@@ -7,7 +7,7 @@ import type { PatchType } from '../client/types.js';
 import { apply, applyJsonPatch, mergePatchObject, strategicMergePatch } from '../patch/index.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { customResourceSchema, type Schema, schemaForKind } from '../schema/index.js';
-import { type ApiContext, type RequestOptions } from './context.js';
+import type { ApiContext, RequestOptions } from './context.js';
 import { createObject } from './create.js';
 import { guaranteedUpdate } from './update.js';
 
@@ -39,7 +39,7 @@ export function applyPatch(
   const schema = patchSchema(info, subresource);
   switch (type) {
     case 'strategic':
-      if (info.custom) throw unsupportedMediaType('application/strategic-merge-patch+json');
+      if (info.custom) throw unsupportedMediaType();
       return strategicMergePatch(original, patch, schema) as KubeObject;
     case 'merge':
       return mergePatchObject(original, patch) as KubeObject;

@@ -6,15 +6,18 @@ import type { KubeObject } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { apiVersionOf } from '../resources/types.js';
 import { getObject } from '../storage/objects.js';
-import { validateLabels, validateName } from '../strategy/names.js';
 import { strategyFor } from '../strategy/index.js';
+import { validateLabels, validateName } from '../strategy/names.js';
 import type { ApiContext } from './context.js';
 
 export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, object: KubeObject): void {
-  if (!object || typeof object !== 'object' || Array.isArray(object)) throw badRequest('the body of the request was not a JSON object');
+  if (!object || typeof object !== 'object' || Array.isArray(object))
+    throw badRequest('the body of the request was not a JSON object');
   const expected = apiVersionOf(info);
   if (object.apiVersion && object.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`,
+    );
   }
   if (object.kind && object.kind !== info.kind) {
     throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${info.kind})`);
@@ -58,13 +61,24 @@ export function validateObject(info: ResourceInfo, object: KubeObject, old?: Kub
   const name = object.metadata.name ?? '';
   const causes: FieldCause[] = [];
   if (!name) {
-    causes.push({ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' });
+    causes.push({
+      field: 'metadata.name',
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+    });
   } else {
     causes.push(...validateName(name, info.custom ? 'subdomain' : (strategy.nameFormat ?? 'subdomain')));
   }
   causes.push(...validateLabels(object.metadata.labels, 'metadata.labels'));
-  if (object.metadata.annotations !== undefined && (typeof object.metadata.annotations !== 'object' || object.metadata.annotations === null)) {
-    causes.push({ field: 'metadata.annotations', reason: 'FieldValueInvalid', message: 'Invalid value: must be a map of strings' });
+  if (
+    object.metadata.annotations !== undefined &&
+    (typeof object.metadata.annotations !== 'object' || object.metadata.annotations === null)
+  ) {
+    causes.push({
+      field: 'metadata.annotations',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: must be a map of strings',
+    });
   }
   causes.push(...(strategy.validate?.(object, old) ?? []));
   if (causes.length) throw invalid(info.kind, info.group, name, causes);

@@ -3,8 +3,8 @@
 import { badRequest, conflict, invalid, notFound, statusSuccess } from '../api/errors.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
-import { formatLabelSelector } from '../selectors/labels.js';
 import type { ResourceInfo } from '../resources/types.js';
+import { formatLabelSelector } from '../selectors/labels.js';
 import { type ApiContext, nowTimestamp, type RequestOptions } from './context.js';
 import { deleteObject } from './delete.js';
 import { getOne } from './get.js';
@@ -12,7 +12,10 @@ import { applyPatch } from './patch.js';
 import { guaranteedUpdate } from './update.js';
 
 function readPath(object: any, path: string): any {
-  return path.split('.').filter(Boolean).reduce((o, key) => o?.[key], object);
+  return path
+    .split('.')
+    .filter(Boolean)
+    .reduce((o, key) => o?.[key], object);
 }
 
 function writePath(object: any, path: string, value: unknown): void {
@@ -59,11 +62,16 @@ export async function writeScale(
     namespace,
     name,
     (old) => {
-      const scale = 'scale' in change ? change.scale : applyPatch(info, toScale(info, old), change.patch, change.type, 'scale');
+      const scale =
+        'scale' in change ? change.scale : applyPatch(info, toScale(info, old), change.patch, change.type, 'scale');
       const replicas = scale?.spec?.replicas;
       if (!Number.isInteger(replicas) || replicas < 0) {
         throw invalid('Scale', 'autoscaling', name, [
-          { field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0` },
+          {
+            field: 'spec.replicas',
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+          },
         ]);
       }
       writePath(old, info.scale!.specReplicasPath, replicas);
@@ -96,8 +104,14 @@ export async function bindPod(
       }
       if (pod.metadata.deletionTimestamp) throw notFound('pods', name);
       pod.spec.nodeName = node;
-      const conditions = (pod.status.conditions ??= []).filter((c: any) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+      pod.status.conditions ??= [];
+      const conditions = pod.status.conditions.filter((c: any) => c.type !== 'PodScheduled');
+      conditions.push({
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: nowTimestamp(),
+      });
       pod.status.conditions = conditions;
       return pod;
     },

@@ -71,7 +71,10 @@ export async function watchObjects(
     return { close: () => watch.close(), revision: () => last };
   } catch (error) {
     if (!(error instanceof CompactedError)) throw error;
-    emit({ type: 'ERROR', object: statusFailure(410, 'Expired', `too old resource version: ${after} (${error.compacted})`) });
+    emit({
+      type: 'ERROR',
+      object: statusFailure(410, 'Expired', `too old resource version: ${after} (${error.compacted})`),
+    });
     return { close() {}, revision: () => last };
   }
 }

@@ -15,7 +15,7 @@ export interface LabelSelectorObject {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-const term = /^\s*(!?)\s*([A-Za-z0-9_.\-/]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.\-]*)|\s+(in|notin)\s*\(([^)]*)\))?\s*$/;
+const term = /^\s*(!?)\s*([A-Za-z0-9_.\-/]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.-]*)|\s+(in|notin)\s*\(([^)]*)\))?\s*$/;
 
 /** Splits on commas that are not inside parentheses. */
 function splitTerms(selector: string): string[] {
@@ -47,7 +47,10 @@ export function parseLabelSelector(selector: string | undefined): Requirement[] 
     }
     if (op) return { key, operator: op === '!=' ? 'NotIn' : 'In', values: [value] };
     if (setOp) {
-      const values = setValues.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = setValues
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       return { key, operator: setOp === 'in' ? 'In' : 'NotIn', values };
     }
     return { key, operator: 'Exists', values: [] };
@@ -80,6 +83,8 @@ export function matchesLabels(requirements: Requirement[], labels: Record<string
         return has;
       case 'DoesNotExist':
         return !has;
+      default:
+        return false;
     }
   });
 }

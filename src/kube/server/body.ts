@@ -63,6 +63,6 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
         throw badRequest(`error decoding protobuf body: ${(error as Error).message}`);
       }
     default:
-      throw unsupportedMediaType(type);
+      throw unsupportedMediaType();
   }
 }

@@ -8,7 +8,13 @@ import { after, before, it } from 'node:test';
 import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
 import { openStore } from '../../store/index.js';
 import type { Backend } from '../../store/types.js';
-import { createApiContext, inProcessClient, type KubeApiServer, startKubeApi, staticTokenAuthenticator } from '../index.js';
+import {
+  createApiContext,
+  inProcessClient,
+  type KubeApiServer,
+  startKubeApi,
+  staticTokenAuthenticator,
+} from '../index.js';
 import { ensurePki } from '../pki/pki.js';
 
 let store: Backend;
@@ -24,7 +30,14 @@ before(async () => {
   client = inProcessClient(ctx);
   const pki = await ensurePki(dir, 'test');
   const user = { username: 'admin', groups: ['system:masters'] };
-  server = await startKubeApi({ ctx, pki, host: '127.0.0.1', port: 0, authenticators: [staticTokenAuthenticator('t0ken', user)], minRequestTimeoutSeconds: 1 });
+  server = await startKubeApi({
+    ctx,
+    pki,
+    host: '127.0.0.1',
+    port: 0,
+    authenticators: [staticTokenAuthenticator('t0ken', user)],
+    minRequestTimeoutSeconds: 1,
+  });
   kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: server.url, caData: Buffer.from(pki.caCert).toString('base64') }],
@@ -57,7 +70,9 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 
 it('an informer sees add, update, delete, and re-lists after 410', async () => {
   const core = kc.makeApiClient(CoreV1Api);
-  const informer = makeInformer(kc, '/api/v1/namespaces/default/pods', () => core.listNamespacedPod({ namespace: 'default' }));
+  const informer = makeInformer(kc, '/api/v1/namespaces/default/pods', () =>
+    core.listNamespacedPod({ namespace: 'default' }),
+  );
   const seen: string[] = [];
   const errors: unknown[] = [];
   informer.on('add', (p: V1Pod) => seen.push(`add ${p.metadata?.name}`));
@@ -68,7 +83,12 @@ it('an informer sees add, update, delete, and re-lists after 410', async () => {
   try {
     await client.create(pod('a'));
     await until(() => seen.includes('add a'), 'add');
-    await client.patch({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, 'a', { metadata: { labels: { v: '2' } } }, 'merge');
+    await client.patch(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'default' },
+      'a',
+      { metadata: { labels: { v: '2' } } },
+      'merge',
+    );
     await until(() => seen.includes('update a 2'), 'update');
     await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, 'a');
     await until(() => seen.includes('delete a'), 'delete');

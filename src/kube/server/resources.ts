@@ -5,7 +5,7 @@ import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { ResourceInfo } from '../resources/types.js';
-import { type ApiContext, type RequestOptions } from '../rest/context.js';
+import type { ApiContext, RequestOptions } from '../rest/context.js';
 import { createObject } from '../rest/create.js';
 import { deleteCollection, deleteObject } from '../rest/delete.js';
 import { getOne } from '../rest/get.js';
@@ -42,13 +42,17 @@ function checkFields(res: ServerResponse, info: ResourceInfo, object: unknown, o
   const findings = unknownFieldsIn(schemaOf(info), object).filter((f) => !f.includes('$'));
   if (findings.length === 0) return;
   if (options.fieldValidation === 'Strict') throw badRequest(strictDecodingMessage(info.kind, info.version, findings));
-  res.setHeader('Warning', findings.map((f) => `299 - "${f}"`));
+  res.setHeader(
+    'Warning',
+    findings.map((f) => `299 - "${f}"`),
+  );
 }
 
 function listQuery(url: URL) {
   const q = url.searchParams;
   const limit = q.get('limit');
-  if (limit !== null && !/^\d+$/.test(limit)) throw badRequest(`limit: Invalid value: "${limit}": must be a non-negative integer`);
+  if (limit !== null && !/^\d+$/.test(limit))
+    throw badRequest(`limit: Invalid value: "${limit}": must be a non-negative integer`);
   return {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
@@ -62,17 +66,22 @@ async function bodyOf(req: IncomingMessage): Promise<unknown> {
 }
 
 function asObject(value: unknown): KubeObject {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('the body of the request was not a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('the body of the request was not a JSON object');
   return value as KubeObject;
 }
 
 async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOptions> {
   const raw = await readBody(req);
-  const options: DeleteOptions = raw.length ? (asObject(decodeBody(raw, req.headers['content-type'])) as DeleteOptions) : {};
+  const options: DeleteOptions = raw.length
+    ? (asObject(decodeBody(raw, req.headers['content-type'])) as DeleteOptions)
+    : {};
   const q = url.searchParams;
   if (q.has('gracePeriodSeconds')) options.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
-  if (q.has('propagationPolicy')) options.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
-  if (q.has('orphanDependents')) options.propagationPolicy = q.get('orphanDependents') === 'true' ? 'Orphan' : 'Background';
+  if (q.has('propagationPolicy'))
+    options.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+  if (q.has('orphanDependents'))
+    options.propagationPolicy = q.get('orphanDependents') === 'true' ? 'Orphan' : 'Background';
   return options;
 }
 
@@ -118,7 +127,8 @@ export async function serveResource(
   }
   if (method === 'PUT' && name) {
     const object = asObject(await bodyOf(req));
-    if (subresource === 'scale') return writeJson(res, 200, await writeScale(ctx, info, namespace, name, { scale: object }, options));
+    if (subresource === 'scale')
+      return writeJson(res, 200, await writeScale(ctx, info, namespace, name, { scale: object }, options));
     checkFields(res, info, object, options);
     return writeObjects(req, res, url, info, await updateObject(ctx, info, namespace, name, object, options));
   }
@@ -126,7 +136,9 @@ export async function serveResource(
     const type = patchContentTypes[mediaType(req.headers['content-type'])];
     if (!type) {
       req.resume();
-      throw badRequest(`the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}`);
+      throw badRequest(
+        `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}`,
+      );
     }
     const patch = await bodyOf(req);
     if (subresource === 'scale') {
@@ -137,7 +149,11 @@ export async function serveResource(
     return writeObjects(req, res, url, info, object, created ? 201 : 200);
   }
   if (method === 'DELETE' && name) {
-    return writeJson(res, 200, await deleteObject(ctx, info, namespace, name, await deleteOptionsOf(req, url), options));
+    return writeJson(
+      res,
+      200,
+      await deleteObject(ctx, info, namespace, name, await deleteOptionsOf(req, url), options),
+    );
   }
   if (method === 'DELETE' && !name && info.verbs.includes('deletecollection')) {
     const list = await deleteCollection(ctx, info, namespace, listQuery(url), await deleteOptionsOf(req, url), options);

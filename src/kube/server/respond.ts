@@ -13,7 +13,8 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
 }
 
 export function writeError(res: ServerResponse, error: unknown): void {
-  const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+  const apiError =
+    error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
   if (!(error instanceof ApiError)) console.error('skiff: internal error:', error);
   if (res.headersSent) {
     res.end();
@@ -45,7 +46,9 @@ export function writeObjects(
     return;
   }
   const items = isList ? (body as KubeList).items : [body as KubeObject];
-  const meta = isList ? (body as KubeList).metadata : { resourceVersion: (body as KubeObject).metadata.resourceVersion };
+  const meta = isList
+    ? (body as KubeList).metadata
+    : { resourceVersion: (body as KubeObject).metadata.resourceVersion };
   const table = toTable(info.kind, info.group, items, {
     ...tableOptionsOf(info, url),
     version,

@@ -1,8 +1,8 @@
 // The kube API's HTTPS server: bearer-token authentication (401 for anything else but health and version),
 // then discovery, OpenAPI, and resource requests. Every error is written as a Status.
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serverNotFound, unauthorized } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../auth/types.js';
@@ -19,8 +19,8 @@ import {
 } from './discovery.js';
 import { OpenApiServer } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
-import { writeError, writeJson } from './respond.js';
 import { serveResource } from './resources.js';
+import { writeError, writeJson } from './respond.js';
 import { serverVersion } from './version.js';
 
 export interface KubeApiOptions {
@@ -67,7 +67,8 @@ function serveDiscovery(opts: KubeApiOptions, req: IncomingMessage, res: ServerR
   const parts = path.split('/').filter(Boolean);
   if (path === '/api' || path === '/apis') {
     const version = negotiateAggregated(req.headers.accept);
-    if (version) writeJson(res, 200, aggregatedList(registry, path === '/api', version), aggregatedContentType(version));
+    if (version)
+      writeJson(res, 200, aggregatedList(registry, path === '/api', version), aggregatedContentType(version));
     else if (path === '/api') writeJson(res, 200, apiVersions(`${opts.host}:${opts.port}`));
     else writeJson(res, 200, apiGroupList(registry));
     return true;
@@ -80,7 +81,8 @@ function serveDiscovery(opts: KubeApiOptions, req: IncomingMessage, res: ServerR
   }
   const isGroupVersion = (parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3);
   if (isGroupVersion) {
-    const list = parts[0] === 'api' ? apiResourceList(registry, '', parts[1]) : apiResourceList(registry, parts[1], parts[2]);
+    const list =
+      parts[0] === 'api' ? apiResourceList(registry, '', parts[1]) : apiResourceList(registry, parts[1], parts[2]);
     if (!list) throw serverNotFound();
     writeJson(res, 200, list);
     return true;
@@ -102,10 +104,12 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     req.resume();
     throw unauthorized();
   }
-  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return openapi.serve(res, path.slice('/openapi/v3'.length));
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
+    return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;
   const resourcePath = parseResourcePath(path);
-  const info = resourcePath && opts.ctx.registry.lookup(resourcePath.group, resourcePath.version, resourcePath.resource);
+  const info =
+    resourcePath && opts.ctx.registry.lookup(resourcePath.group, resourcePath.version, resourcePath.resource);
   if (!resourcePath || !info) {
     req.resume();
     throw serverNotFound();

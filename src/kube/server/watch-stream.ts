@@ -25,7 +25,10 @@ export async function streamWatch(
   const encode = (event: KubeWatchEvent): string => {
     let object = event.object;
     if (tableVersion && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
-      object = toTable(info.kind, info.group, [object as KubeObject], { ...tableOptionsOf(info, url), version: tableVersion }) as any;
+      object = toTable(info.kind, info.group, [object as KubeObject], {
+        ...tableOptionsOf(info, url),
+        version: tableVersion,
+      }) as any;
     }
     return `${JSON.stringify({ type: event.type, object })}\n`;
   };
@@ -56,7 +59,11 @@ export async function streamWatch(
     },
     send,
   );
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   headersWritten = true;
   const early = pending.splice(0);
@@ -67,7 +74,11 @@ export async function streamWatch(
   timer = setTimeout(finish, Math.max(1, timeoutSeconds) * 1000);
   if (q.get('allowWatchBookmarks') === 'true') {
     bookmarks = setInterval(() => {
-      const bookmark = { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(watch!.revision()) } };
+      const bookmark = {
+        kind: info.kind,
+        apiVersion: apiVersionOf(info),
+        metadata: { resourceVersion: String(watch!.revision()) },
+      };
       res.write(encode({ type: 'BOOKMARK', object: bookmark as KubeObject }));
     }, bookmarkIntervalMs);
   }

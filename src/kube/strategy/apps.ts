@@ -94,7 +94,8 @@ export const jobStrategy = workload((spec) => {
 
 export const cronJobStrategy: Strategy = {
   prepareForCreate(object) {
-    const spec = (object.spec ??= {});
+    object.spec ??= {};
+    const spec = object.spec;
     spec.concurrencyPolicy ??= 'Allow';
     spec.suspend ??= false;
     spec.successfulJobsHistoryLimit ??= 3;

@@ -34,7 +34,8 @@ function qosClass(pod: KubeObject): string {
 }
 
 function defaultContainer(c: any): void {
-  c.imagePullPolicy ??= c.image && (!/:[^/]+$/.test(c.image) || c.image.endsWith(':latest')) ? 'Always' : 'IfNotPresent';
+  c.imagePullPolicy ??=
+    c.image && (!/:[^/]+$/.test(c.image) || c.image.endsWith(':latest')) ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   c.resources ??= {};
@@ -51,7 +52,8 @@ const notReadyTolerations = ['not-ready', 'unreachable'].map((t) => ({
 export const podStrategy: Strategy = {
   tracksGeneration: false,
   prepareForCreate(pod) {
-    const spec = (pod.spec ??= {});
+    pod.spec ??= {};
+    const spec = pod.spec;
     for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
     spec.restartPolicy ??= 'Always';
     spec.terminationGracePeriodSeconds ??= 30;
@@ -63,7 +65,8 @@ export const podStrategy: Strategy = {
     spec.enableServiceLinks ??= true;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
     spec.priority ??= 0;
-    const tolerations: any[] = (spec.tolerations ??= []);
+    spec.tolerations ??= [];
+    const tolerations: any[] = spec.tolerations;
     for (const t of notReadyTolerations) {
       if (!tolerations.some((x) => x.key === t.key)) tolerations.push(t);
     }
@@ -71,9 +74,15 @@ export const podStrategy: Strategy = {
   },
   prepareForUpdate(pod, old) {
     // Pod specs are immutable but for a few fields; binding and status go through their own subresources.
-    pod.spec = { ...old.spec, activeDeadlineSeconds: pod.spec?.activeDeadlineSeconds ?? old.spec?.activeDeadlineSeconds };
+    pod.spec = {
+      ...old.spec,
+      activeDeadlineSeconds: pod.spec?.activeDeadlineSeconds ?? old.spec?.activeDeadlineSeconds,
+    };
     if (Array.isArray(pod.spec.containers)) {
-      pod.spec.containers = old.spec.containers.map((c: any, i: number) => ({ ...c, image: pod.spec.containers[i]?.image ?? c.image }));
+      pod.spec.containers = old.spec.containers.map((c: any, i: number) => ({
+        ...c,
+        image: pod.spec.containers[i]?.image ?? c.image,
+      }));
     }
   },
   validate(pod) {
@@ -83,8 +92,10 @@ export const podStrategy: Strategy = {
       causes.push({ field: 'spec.containers', reason: 'FieldValueRequired', message: 'Required value' });
     }
     (containers ?? []).forEach((c: any, i: number) => {
-      if (!c?.name) causes.push({ field: `spec.containers[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
-      if (!c?.image) causes.push({ field: `spec.containers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
+      if (!c?.name)
+        causes.push({ field: `spec.containers[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
+      if (!c?.image)
+        causes.push({ field: `spec.containers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
     });
     return causes;
   },
@@ -94,7 +105,8 @@ export const serviceStrategy: Strategy = {
   nameFormat: 'label',
   tracksGeneration: false,
   prepareForCreate(svc) {
-    const spec = (svc.spec ??= {});
+    svc.spec ??= {};
+    const spec = svc.spec;
     spec.type ??= 'ClusterIP';
     spec.sessionAffinity ??= 'None';
     spec.internalTrafficPolicy ??= 'Cluster';

@@ -10,10 +10,26 @@ function establish(crd: KubeObject): void {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const names = crd.spec?.names ?? {};
   crd.status = {
-    acceptedNames: { ...names, singular: names.singular ?? String(names.kind ?? '').toLowerCase(), listKind: names.listKind ?? `${names.kind}List` },
+    acceptedNames: {
+      ...names,
+      singular: names.singular ?? String(names.kind ?? '').toLowerCase(),
+      listKind: names.listKind ?? `${names.kind}List`,
+    },
     conditions: [
-      { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
-      { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
     ],
     storedVersions: (crd.spec?.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
   };
@@ -31,17 +47,35 @@ export const crdStrategy: Strategy = {
     const plural = spec.names?.plural;
     if (!spec.group) causes.push({ field: 'spec.group', reason: 'FieldValueRequired', message: 'Required value' });
     if (!plural) causes.push({ field: 'spec.names.plural', reason: 'FieldValueRequired', message: 'Required value' });
-    if (!spec.names?.kind) causes.push({ field: 'spec.names.kind', reason: 'FieldValueRequired', message: 'Required value' });
+    if (!spec.names?.kind)
+      causes.push({ field: 'spec.names.kind', reason: 'FieldValueRequired', message: 'Required value' });
     if (!['Namespaced', 'Cluster'].includes(spec.scope)) {
-      causes.push({ field: 'spec.scope', reason: 'FieldValueNotSupported', message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"` });
+      causes.push({
+        field: 'spec.scope',
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
+      });
     }
     if (!Array.isArray(spec.versions) || spec.versions.length === 0) {
-      causes.push({ field: 'spec.versions', reason: 'FieldValueInvalid', message: 'Invalid value: null: must have exactly one version marked as storage version' });
+      causes.push({
+        field: 'spec.versions',
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: null: must have exactly one version marked as storage version',
+      });
     } else if (spec.versions.filter((v: any) => v.storage).length !== 1) {
-      causes.push({ field: 'spec.versions', reason: 'FieldValueInvalid', message: 'Invalid value: []apiextensions.CustomResourceDefinitionVersion(nil): must have exactly one version marked as storage version' });
+      causes.push({
+        field: 'spec.versions',
+        reason: 'FieldValueInvalid',
+        message:
+          'Invalid value: []apiextensions.CustomResourceDefinitionVersion(nil): must have exactly one version marked as storage version',
+      });
     }
     if (plural && spec.group && crd.metadata.name !== `${plural}.${spec.group}`) {
-      causes.push({ field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group` });
+      causes.push({
+        field: 'metadata.name',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`,
+      });
     }
     return causes;
   },
@@ -77,7 +111,9 @@ export function customResourceInfos(crd: KubeObject): ResourceInfo[] {
         custom: {
           printerColumns: v.additionalPrinterColumns ?? [],
           schema,
-          preserveUnknownFields: Boolean(spec.preserveUnknownFields || schema?.['x-kubernetes-preserve-unknown-fields']),
+          preserveUnknownFields: Boolean(
+            spec.preserveUnknownFields || schema?.['x-kubernetes-preserve-unknown-fields'],
+          ),
         },
       };
     });
