@@ -263,7 +263,11 @@ describe('watch', () => {
     const watcher = await client.watch(configMaps, { resourceVersion: start.metadata.resourceVersion }, (e) =>
       events.push(e),
     );
-    await client.create<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'default' } });
+    await client.create<KubeObject>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'w', namespace: 'default' },
+    });
     await client.patch(configMaps, 'w', { data: { x: '1' } }, 'merge');
     await client.delete(configMaps, 'w');
     const deadline = Date.now() + 5000;
