@@ -6,6 +6,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
 import { installCrdSync } from './crd-sync.js';
 import { ResourceRegistry } from './resources/registry.js';
+import { apiVersionOf } from './resources/types.js';
 import type { ApiContext } from './rest/context.js';
 
 export async function createApiContext(
@@ -22,6 +23,16 @@ export async function createApiContext(
   await installCrdSync(ctx);
   await bootstrapCluster(ctx);
   return ctx;
+}
+
+/** Every namespaced resource that can be listed and deleted (what a namespace's deletion empties). */
+export function namespacedResources(ctx: ApiContext) {
+  return ctx.registry
+    .all()
+    .filter(
+      (r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete') && r.storageGroup === undefined,
+    )
+    .map((r) => ({ apiVersion: apiVersionOf(r), kind: r.kind }));
 }
 
 export function inProcessClient(ctx: ApiContext, user = { username: 'system:skiff', groups: ['system:masters'] }) {

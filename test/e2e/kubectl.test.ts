@@ -164,6 +164,13 @@ describe('kubectl against skiff up', () => {
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /Error from server \(NotFound\): deployments.apps "web" not found/);
   });
+
+  it('deletes a namespace with its content', async () => {
+    await ok(['create', 'configmap', 'inside', '-n', 'team-a', '--from-literal=a=b']);
+    assert.equal((await ok(['delete', 'namespace', 'team-a'])).trim(), 'namespace "team-a" deleted');
+    const gone = await skiff.kubectl(['get', 'ns', 'team-a']);
+    assert.match(gone.stderr, /namespaces "team-a" not found/);
+  });
 });
 
 describe('kubectl create <kind> (protobuf bodies)', () => {

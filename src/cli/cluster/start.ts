@@ -4,10 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
+import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
-import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
+import {
+  createApiContext,
+  inProcessClient,
+  namespacedResources,
+  startKubeApi,
+  staticTokenAuthenticator,
+} from '../../kube/index.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
@@ -53,6 +60,10 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store);
+    const client = inProcessClient(ctx);
+    const namespaces = new NamespaceController(client, () => namespacedResources(ctx));
+    await namespaces.start();
+    stops.push(() => namespaces.stop());
     const kube = await startKubeApi({
       ctx,
       pki,
@@ -99,7 +110,7 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     };
     writeRuntimeInfo(paths.runtimeInfo, info);
     stops.push(() => removeRuntimeInfo(paths.runtimeInfo));
-    return { info, paths, client: inProcessClient(ctx), stop };
+    return { info, paths, client, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -16,14 +16,9 @@ export interface ScaleInfo {
   labelSelectorPath?: string;
 }
 
-export interface PrinterColumn {
-  name: string;
-  type: string;
-  jsonPath: string;
-  description?: string;
-  format?: string;
-  priority?: number;
-}
+export type { CrdPrinterColumn as PrinterColumn } from '../table/types.js';
+
+import type { CrdPrinterColumn as PrinterColumn } from '../table/types.js';
 
 export interface ResourceInfo {
   group: string;

@@ -82,22 +82,25 @@ export async function deleteObject(
     });
     const grace = gracePeriod(info, object, options);
     const finalizer = propagationFinalizer(ctx, options);
-    const finalizers = object.metadata.finalizers ?? [];
+    const isNamespace = info.group === '' && info.resource === 'namespaces';
+    const finalizers = [...(object.metadata.finalizers ?? []), ...(isNamespace ? (object.spec?.finalizers ?? []) : [])];
     const pending = grace > 0 || finalizers.length > 0 || finalizer !== undefined;
     if (request.dryRun) return object;
     if (pending) {
-      const updated = await guaranteedUpdate(ctx, info, namespace, name, (current) => {
+      const mark = (current: KubeObject) => {
         const meta = current.metadata;
         const graceSoon = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
         if (!meta.deletionTimestamp || (grace > 0 && grace < (meta.deletionGracePeriodSeconds ?? Infinity))) {
           meta.deletionTimestamp = grace > 0 ? graceSoon : nowTimestamp();
           meta.deletionGracePeriodSeconds = grace;
         }
-        if (finalizer && !meta.finalizers?.includes(finalizer))
+        if (finalizer && !meta.finalizers?.includes(finalizer)) {
           meta.finalizers = [...(meta.finalizers ?? []), finalizer];
+        }
+        if (isNamespace) current.status = { ...current.status, phase: 'Terminating' };
         return current;
-      });
-      return updated;
+      };
+      return guaranteedUpdate(ctx, info, namespace, name, mark, { ...request, subresource: 'delete' });
     }
     try {
       const kv = await ctx.store.delete(objectKey(info, namespace, name), Number(object.metadata.resourceVersion));

@@ -34,7 +34,9 @@ function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, su
     if (info.hasStatus) next.status = structuredClone(old.status);
     strategyFor(info).prepareForUpdate?.(next, old);
   }
-  const keep = ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+  // The internal `delete` marker is the DELETE verb setting deletionTimestamp (and a namespace's phase).
+  const deletion = subresource === 'delete' ? [] : ['deletionTimestamp', 'deletionGracePeriodSeconds'];
+  const keep = ['uid', 'creationTimestamp', 'namespace', 'name', ...deletion];
   for (const field of keep) {
     if (old.metadata[field] === undefined) delete next.metadata[field];
     else next.metadata[field] = old.metadata[field];
@@ -46,6 +48,13 @@ function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, su
   next.apiVersion = old.apiVersion;
   next.kind = old.kind;
   return next;
+}
+
+/** A marked object goes once no finalizer (nor a namespace's spec finalizer) nor grace period holds it. */
+function deletionComplete(object: KubeObject): boolean {
+  const meta = object.metadata;
+  if (!meta.deletionTimestamp || meta.finalizers?.length || (meta.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  return !(object.kind === 'Namespace' && object.spec?.finalizers?.length);
 }
 
 /** Writes `next` over `old`; returns the stored result. Throws the store's ConflictError on a lost race. */
@@ -76,7 +85,7 @@ export async function commitUpdate(
   if (isDeepStrictEqual(next, old) || options.dryRun) return next;
   const key = objectKey(info, old.metadata.namespace, name);
   const expected = Number(old.metadata.resourceVersion);
-  if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+  if (deletionComplete(next)) {
     const kv = await ctx.store.delete(key, expected);
     const deleted = decode(kv);
     await notifyWrite(ctx, info, deleted, true);

@@ -25,7 +25,7 @@ export function writeError(res: ServerResponse, error: unknown): void {
 
 export function tableOptionsOf(info: ResourceInfo, url: URL) {
   return {
-    printerColumns: info.custom ? (info.custom.printerColumns as any) : undefined,
+    printerColumns: info.custom?.printerColumns,
     includeObject: (url.searchParams.get('includeObject') as any) ?? undefined,
   };
 }

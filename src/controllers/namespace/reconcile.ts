@@ -1,0 +1,43 @@
+// Reconciles one terminating namespace: deletes everything in it, and once nothing is left removes the
+// `kubernetes` finalizer (through /finalize), which lets the API server remove the namespace itself.
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
+
+export type Result = { requeueAfterMs?: number };
+
+/** The namespaced resources a namespace's deletion must empty (anything listable and deletable). */
+export type ContentResources = () => Omit<ResourceRef, 'namespace'>[];
+
+export async function reconcileNamespace(
+  client: KubeClient,
+  resources: ContentResources,
+  name: string,
+): Promise<Result> {
+  let namespace: KubeObject;
+  try {
+    namespace = await client.get({ apiVersion: 'v1', kind: 'Namespace' }, name);
+  } catch (error: any) {
+    if (error?.code === 404) return {};
+    throw error;
+  }
+  if (!namespace.metadata.deletionTimestamp) return {};
+  let remaining = 0;
+  for (const ref of resources()) {
+    const list = await client.list({ ...ref, namespace: name });
+    remaining += list.items.length;
+    for (const item of list.items) {
+      if (item.metadata.deletionTimestamp) continue;
+      await client
+        .delete({ ...ref, namespace: name }, item.metadata.name!, { propagationPolicy: 'Background' })
+        .catch((error) => {
+          if (error?.code !== 404 && error?.code !== 409) throw error;
+        });
+    }
+  }
+  if (remaining > 0) return { requeueAfterMs: 500 };
+  const finalizers: string[] = namespace.spec?.finalizers ?? [];
+  if (!finalizers.includes('kubernetes')) return {};
+  namespace.spec = { ...namespace.spec, finalizers: finalizers.filter((f) => f !== 'kubernetes') };
+  await client.update(namespace, { subresource: 'finalize' });
+  return {};
+}
