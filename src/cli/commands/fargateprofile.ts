@@ -13,8 +13,7 @@ import {
 import type { Command } from 'commander';
 import { callerAccount, eksClient } from '../eks/client.js';
 import { type ConfigFargateProfile, loadClusterConfig } from '../eks/cluster-config.js';
-import { scheduleCoreDNSOnFargate, selectsCoreDNS } from '../eks/coredns.js';
-import { kubeClientFromKubeconfig } from '../eks/kube.js';
+import { moveCoreDNSOntoFargate, selectsCoreDNS } from '../eks/coredns.js';
 import { log } from '../eks/log.js';
 import { kv, outputFormat, printObjects, tabTable } from '../eks/print.js';
 import { resolveTarget, type TargetFlags } from '../eks/target.js';
@@ -84,7 +83,7 @@ async function listProfileNames(client: EKSClient, cluster: string, chunkSize = 
 }
 
 async function createProfiles(
-  flags: CommonFlags & { namespace?: string; labels?: string; tags?: string },
+  flags: CommonFlags & { namespace?: string; labels?: string; tags?: string; dataDir?: string },
   arg?: string,
 ) {
   if (flags.configFile && (flags.name || arg || flags.namespace || flags.labels)) {
@@ -168,12 +167,7 @@ async function createProfiles(
     log.info(`created Fargate profile "${p.name}" on EKS cluster "${cluster}"`);
     coreDNS ||= selectsCoreDNS(p.selectors);
   }
-  if (coreDNS) {
-    const kube = await kubeClientFromKubeconfig();
-    if (!kube)
-      log.warning('could not reach the Kubernetes API through the kubeconfig; "coredns" was not moved onto Fargate');
-    else await scheduleCoreDNSOnFargate(kube, timeoutMs);
-  }
+  if (coreDNS) await moveCoreDNSOntoFargate({ dataDir: flags.dataDir, timeoutMs });
 }
 
 /** A profile as eksctl prints it in YAML/JSON. */
@@ -268,6 +262,10 @@ export function register(program: Command): void {
       'Kubernetes selector labels of the workloads to schedule on Fargate. List of comma separated KV pairs "k1=v1,k2=v2"',
     )
     .option('-t, --tags <tags>', 'Used to tag the AWS resources. List of comma separated KV pairs "k1=v1,k2=v2"')
+    .option(
+      '--data-dir <dir>',
+      'Skiff data dir whose kubeconfig the CoreDNS step uses (default ~/.skiff or $SKIFF_DATA_DIR)',
+    )
     .action((name, flags) => createProfiles(flags, name));
   common(verb(program, 'get').command('fargateprofile [NAME]').description('Get Fargate profile(s)'))
     .option('-o, --output <format>', 'specifies the output format (valid option(s): table, json, yaml)', 'table')
