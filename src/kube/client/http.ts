@@ -121,7 +121,9 @@ export class HttpKubeClient implements KubeClient {
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      throw new KubeconfigError(`no kubeconfig at ${path}: start Skiff with "skiff up", or name a kubeconfig that exists`);
+      throw new KubeconfigError(
+        `no kubeconfig at ${path}: start Skiff with "skiff up", or name a kubeconfig that exists`,
+      );
     }
     let config: Named;
     try {
