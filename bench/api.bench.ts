@@ -1,13 +1,9 @@
 // The embedded kube API over HTTPS with the sqlite store: pod creates/s (concurrency 16, keep-alive), list latency
 // of 10,000 pods (JSON and kubectl's Table), watch fan-out latency to 100 HTTPS watchers, and RSS with 10k pods.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../src/kube/index.js';
-import { ensurePki } from '../src/kube/pki/pki.js';
-import { openStore } from '../src/store/index.js';
+import { inProcessClient } from '../src/kube/index.js';
+import { startTestApi } from '../src/kube/testing/api.js';
 import type { BenchResult } from './run.js';
 
 const totalPods = 10_000;
@@ -189,22 +185,11 @@ async function watchFanOut(api: Api): Promise<{ afterAck: number[]; afterSend: n
 }
 
 export default async function (): Promise<BenchResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-api-bench-'));
-  const store = await openStore({ kind: 'sqlite', path: dir });
+  const testApi = await startTestApi({ store: 'sqlite' });
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-  let server: Awaited<ReturnType<typeof startKubeApi>> | undefined;
   try {
-    const ctx = await createApiContext(store);
-    const pki = await ensurePki(join(dir, 'pki'), 'bench');
-    const user = { username: 'admin', groups: ['system:masters'] };
-    server = await startKubeApi({
-      ctx,
-      pki,
-      host: '127.0.0.1',
-      port: 0,
-      authenticators: [staticTokenAuthenticator('b3nch', user)],
-    });
-    const api = httpsApi(server.url, pki.caCert, 'b3nch', agent);
+    const ctx = testApi.ctx;
+    const api = httpsApi(testApi.server.url, testApi.caCert, testApi.token, agent);
     const results: BenchResult[] = [];
 
     const createRate = await createOverHttps(api);
@@ -274,8 +259,6 @@ export default async function (): Promise<BenchResult[]> {
     return results;
   } finally {
     agent.destroy();
-    await server?.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await testApi.close();
   }
 }

@@ -1,56 +1,32 @@
 // A @kubernetes/client-node 1.4.0 informer on pods sees add, update and delete, and lists again after a 410
 // (its watch ends, the store is compacted past its resourceVersion, the re-watch gets Expired).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
-import { openStore } from '../../store/index.js';
 import type { Backend } from '../../store/types.js';
-import {
-  createApiContext,
-  inProcessClient,
-  type KubeApiServer,
-  startKubeApi,
-  staticTokenAuthenticator,
-} from '../index.js';
-import { ensurePki } from '../pki/pki.js';
+import { inProcessClient } from '../index.js';
+import { startTestApi, type TestApi } from '../testing/api.js';
 
+let api: TestApi;
 let store: Backend;
-let server: KubeApiServer;
-let dir: string;
 let client: ReturnType<typeof inProcessClient>;
 let kc: KubeConfig;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'skiff-informer-'));
-  store = await openStore({ kind: 'memory' });
-  const ctx = await createApiContext(store);
-  client = inProcessClient(ctx);
-  const pki = await ensurePki(dir, 'test');
-  const user = { username: 'admin', groups: ['system:masters'] };
-  server = await startKubeApi({
-    ctx,
-    pki,
-    host: '127.0.0.1',
-    port: 0,
-    authenticators: [staticTokenAuthenticator('t0ken', user)],
-    minRequestTimeoutSeconds: 1,
-  });
+  api = await startTestApi({ minRequestTimeoutSeconds: 1 });
+  store = api.store;
+  client = inProcessClient(api.ctx);
   kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'c', server: server.url, caData: Buffer.from(pki.caCert).toString('base64') }],
-    users: [{ name: 'u', token: 't0ken' }],
+    clusters: [{ name: 'c', server: api.server.url, caData: Buffer.from(api.caCert).toString('base64') }],
+    users: [{ name: 'u', token: api.token }],
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
 });
 
 after(async () => {
-  await server?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.close();
 });
 
 const pod = (name: string) => ({

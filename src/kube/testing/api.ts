@@ -1,0 +1,56 @@
+// Starts the kube API in-process for tests and benchmarks: a store (memory unless given), the PKI in a temp dir,
+// HTTPS on 127.0.0.1 with one static token. `close` stops the server, closes the store and removes the dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../store/index.js';
+import type { Backend } from '../../store/types.js';
+import {
+  type ApiContext,
+  createApiContext,
+  type KubeApiServer,
+  startKubeApi,
+  staticTokenAuthenticator,
+} from '../index.js';
+import { ensurePki } from '../pki/pki.js';
+
+export interface TestApi {
+  dir: string;
+  store: Backend;
+  ctx: ApiContext;
+  server: KubeApiServer;
+  caCert: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(
+  options: { store?: 'memory' | 'sqlite'; minRequestTimeoutSeconds?: number } = {},
+): Promise<TestApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
+  const store = await openStore({ kind: options.store ?? 'memory', path: dir });
+  const ctx = await createApiContext(store);
+  const pki = await ensurePki(join(dir, 'pki'), 'test');
+  const token = 't0ken';
+  const server = await startKubeApi({
+    ctx,
+    pki,
+    host: '127.0.0.1',
+    port: 0,
+    authenticators: [staticTokenAuthenticator(token, { username: 'admin', groups: ['system:masters'] })],
+    minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
+  });
+  return {
+    dir,
+    store,
+    ctx,
+    server,
+    caCert: pki.caCert,
+    token,
+    async close() {
+      await server.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
