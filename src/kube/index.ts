@@ -29,9 +29,7 @@ export async function createApiContext(
 export function namespacedResources(ctx: ApiContext) {
   return ctx.registry
     .all()
-    .filter(
-      (r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete') && r.storageGroup === undefined,
-    )
+    .filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete'))
     .map((r) => ({ apiVersion: apiVersionOf(r), kind: r.kind }));
 }
 

@@ -156,8 +156,6 @@ function toInfo(spec: Spec): ResourceInfo {
           labelSelectorPath: '.status.selector',
         }
       : undefined,
-    // events.k8s.io/v1 Events are the core/v1 Events, shown through a conversion.
-    storageGroup: group === 'events.k8s.io' ? '' : undefined,
   };
 }
 

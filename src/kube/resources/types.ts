@@ -38,8 +38,6 @@ export interface ResourceInfo {
   scale?: ScaleInfo;
   /** Set for custom resources. */
   custom?: { printerColumns: PrinterColumn[]; schema?: unknown; preserveUnknownFields: boolean };
-  /** Where objects live in the store: another resource's storage when two versions share it. */
-  storageGroup?: string;
 }
 
 export const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

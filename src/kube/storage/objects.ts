@@ -5,7 +5,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 
 function groupSegment(info: ResourceInfo): string {
-  const group = info.storageGroup ?? info.group;
+  const group = info.group;
   return group === '' ? 'core' : group;
 }
 
