@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: sets up what is missing, builds the CLI (end-to-end tests run bin/skiff), then runs every
+# The whole test suite: sets up what is missing, lints and type-checks, builds the CLI (end-to-end tests run bin/skiff), then runs every
 # *.test.ts under src/ (unit and integration, beside the code) and test/e2e/ with node's test runner through tsx.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
+npx biome check src test scripts bench
+npx tsc -p tsconfig.json --noEmit
 npx tsc -p tsconfig.build.json && node scripts/copy-assets.mjs && touch dist/.built
 mapfile -t files < <(find src test -name '*.test.ts' | sort)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
