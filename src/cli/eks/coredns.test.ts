@@ -2,23 +2,17 @@
 // uses, the skip without a coredns Deployment, the patch, the wait's timeout text, and the wait succeeding once
 // the Deployment is ready and its pods run on fargate-* nodes (written through the API as a scheduler would).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
 import { HttpKubeClient } from '../../kube/client/http.js';
-import { createApiContext, type KubeApiServer, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
-import { ensurePki } from '../../kube/pki/pki.js';
-import { openStore } from '../../store/index.js';
-import type { Backend } from '../../store/types.js';
+import { startTestApi, type TestApi } from '../../kube/testing/api.js';
 import { writeKubeconfig } from '../cluster/kubeconfig.js';
 import { CliError } from '../errors.js';
 import { moveCoreDNSOntoFargate, scheduleCoreDNSOnFargate, selectsCoreDNS, skiffKubeconfigPath } from './coredns.js';
 
-let store: Backend;
-let server: KubeApiServer;
-let dir: string;
+let api: TestApi;
 let dataDir: string;
 let client: HttpKubeClient;
 let lines: string[];
@@ -77,33 +71,20 @@ async function removeCoreDNS(): Promise<void> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'skiff-coredns-'));
-  dataDir = join(dir, 'skiff-data');
-  store = await openStore({ kind: 'memory' });
-  const ctx = await createApiContext(store);
-  const pki = await ensurePki(join(dir, 'pki'), 'test');
-  const user = { username: 'admin', groups: ['system:masters'] };
-  server = await startKubeApi({
-    ctx,
-    pki,
-    host: '127.0.0.1',
-    port: 0,
-    authenticators: [staticTokenAuthenticator('t0ken', user)],
-  });
+  api = await startTestApi();
+  dataDir = join(api.dir, 'skiff-data');
   writeKubeconfig(join(dataDir, 'kubeconfig'), {
     name: 'skiff',
-    server: server.url,
-    caCert: pki.caCert,
-    token: 't0ken',
+    server: api.server.url,
+    caCert: api.caCert,
+    token: api.token,
   });
   client = HttpKubeClient.fromKubeconfig(join(dataDir, 'kubeconfig'));
 });
 
 after(async () => {
   client?.close();
-  await server?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.close();
 });
 
 beforeEach(async () => {
@@ -132,7 +113,7 @@ describe('skiffKubeconfigPath', () => {
       assert.equal(skiffKubeconfigPath('/srv/skiff', {}), '/srv/skiff/kubeconfig');
       process.env.SKIFF_DATA_DIR = dataDir;
       assert.equal(skiffKubeconfigPath(undefined, { KUBECONFIG: '/elsewhere' }), join(dataDir, 'kubeconfig'));
-      const empty = join(dir, 'empty');
+      const empty = join(api.dir, 'empty');
       mkdirSync(empty, { recursive: true });
       process.env.SKIFF_DATA_DIR = empty;
       assert.equal(skiffKubeconfigPath(undefined, { KUBECONFIG: '/a/config:/b/config' }), '/a/config');
@@ -219,7 +200,7 @@ describe('moveCoreDNSOntoFargate', () => {
   });
 
   it('a data dir without a kubeconfig is a one-line CliError that names the file', async () => {
-    const missing = join(dir, 'no-skiff');
+    const missing = join(api.dir, 'no-skiff');
     await assert.rejects(
       moveCoreDNSOntoFargate({ dataDir: missing, timeoutMs: 100 }),
       (e: Error) =>

@@ -1,22 +1,16 @@
 // HttpKubeClient against a real in-process kube API over HTTPS: kubeconfig loading and its errors, discovery
 // for namespaced and cluster-scoped kinds, every verb, the four patch types, a watch, and 404/409 Status errors.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { openStore } from '../../store/index.js';
-import type { Backend } from '../../store/types.js';
 import { ApiError } from '../api/errors.js';
 import type { KubeObject, KubeWatchEvent } from '../api/types.js';
-import { createApiContext, type KubeApiServer, startKubeApi, staticTokenAuthenticator } from '../index.js';
-import { ensurePki } from '../pki/pki.js';
+import { startTestApi, type TestApi } from '../testing/api.js';
 import { HttpKubeClient, KubeconfigError } from './http.js';
 
-let store: Backend;
-let server: KubeApiServer;
-let dir: string;
+let api: TestApi;
 let kubeconfig: string;
 let client: HttpKubeClient;
 
@@ -45,20 +39,10 @@ async function rejects(promise: Promise<unknown>, code: number, reason: string):
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'skiff-http-client-'));
-  store = await openStore({ kind: 'memory' });
-  const ctx = await createApiContext(store);
-  const pki = await ensurePki(dir, 'test');
-  const user = { username: 'admin', groups: ['system:masters'] };
-  server = await startKubeApi({
-    ctx,
-    pki,
-    host: '127.0.0.1',
-    port: 0,
-    authenticators: [staticTokenAuthenticator('t0ken', user)],
-  });
-  kubeconfig = join(dir, 'kubeconfig');
-  const caData = Buffer.from(pki.caCert).toString('base64');
+  api = await startTestApi();
+  const { server } = api;
+  kubeconfig = join(api.dir, 'kubeconfig');
+  const caData = Buffer.from(api.caCert).toString('base64');
   writeFileSync(
     kubeconfig,
     stringify({
@@ -81,14 +65,12 @@ before(async () => {
 
 after(async () => {
   client?.close();
-  await server?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.close();
 });
 
 describe('fromKubeconfig', () => {
   it('says which file is missing', () => {
-    const missing = join(dir, 'nope');
+    const missing = join(api.dir, 'nope');
     assert.throws(
       () => HttpKubeClient.fromKubeconfig(missing),
       (e: Error) => e instanceof KubeconfigError && e.message.includes(missing),
@@ -296,7 +278,7 @@ describe('watch', () => {
     );
     const before = await client.list(pods);
     await client.create(pod('after-compaction'));
-    await store.compact(await store.currentRevision());
+    await api.store.compact(await api.store.currentRevision());
     const events: KubeWatchEvent[] = [];
     const watcher = await client.watch(pods, { resourceVersion: before.metadata.resourceVersion }, (e) =>
       events.push(e),
