@@ -1,4 +1,5 @@
 // maxResults / nextToken paging over sorted names, as EKS's List operations do it (tokens are opaque).
+import type { Backend } from '../store/types.js';
 import { invalidParameter } from './errors.js';
 
 export interface Page {
@@ -25,7 +26,15 @@ export function paginate(sortedNames: string[], query: URLSearchParams, members:
   return { names, nextToken: more ? Buffer.from(`skiff:${names[names.length - 1]}`).toString('base64url') : undefined };
 }
 
-/** The names under a store prefix (the last path segment of each key), sorted. */
-export function namesUnder(prefix: string, keysFound: string[]): string[] {
-  return keysFound.map((k) => k.slice(prefix.length)).sort();
+/** One page of the names under a store prefix (each key's last path segment), as `{ [resultKey]: names, nextToken? }`. */
+export async function listNamesPage(
+  store: Backend,
+  prefix: string,
+  query: URLSearchParams,
+  resultKey: string,
+  members: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const { items } = await store.list(prefix);
+  const page = paginate(items.map((kv) => kv.key.slice(prefix.length)).sort(), query, members);
+  return { [resultKey]: page.names, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }
