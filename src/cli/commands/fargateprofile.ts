@@ -11,43 +11,16 @@ import {
   paginateListFargateProfiles,
 } from '@aws-sdk/client-eks';
 import type { Command } from 'commander';
-import { callerAccount, eksClient } from '../eks/client.js';
-import { type ConfigFargateProfile, loadClusterConfig } from '../eks/cluster-config.js';
+import { callerAccount } from '../eks/client.js';
+import type { ConfigFargateProfile } from '../eks/cluster-config.js';
 import { moveCoreDNSOntoFargate, selectsCoreDNS } from '../eks/coredns.js';
+import { awsMessage, connect, type EksctlFlags, eksctlFlags } from '../eks/flags.js';
 import { log } from '../eks/log.js';
 import { kv, outputFormat, printObjects, tabTable } from '../eks/print.js';
-import { resolveTarget, type TargetFlags } from '../eks/target.js';
 import { nameFromFlagOrArg, parseDuration, parseKeyValues, verb } from '../eks/verbs.js';
 import { CliError } from '../errors.js';
 
-interface CommonFlags extends TargetFlags {
-  cluster?: string;
-  name?: string;
-  configFile?: string;
-  timeout: string;
-}
-
-const awsMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const errorName = (error: unknown) => (error as { name?: string }).name;
-
-function common(cmd: Command): Command {
-  return cmd
-    .option('-c, --cluster <name>', 'EKS cluster name')
-    .option('--name <name>', 'name of the Fargate profile')
-    .option('-r, --region <region>', 'AWS region')
-    .option('-p, --profile <profile>', 'AWS credentials profile to use')
-    .option('-f, --config-file <file>', "load configuration from a file (or stdin if set to '-')")
-    .option('--timeout <duration>', 'maximum waiting time for any long-running operation', '25m0s')
-    .option('--endpoint-url <url>', 'EKS API endpoint (default: AWS_ENDPOINT_URL_EKS, else the running Skiff)');
-}
-
-function clusterAndRegion(flags: CommonFlags) {
-  const config = flags.configFile ? loadClusterConfig(flags.configFile) : undefined;
-  const cluster = config?.metadata.name ?? flags.cluster;
-  if (!cluster) throw new CliError('--cluster must be set');
-  const target = resolveTarget({ ...flags, region: config?.metadata.region ?? flags.region });
-  return { config, cluster, target, client: eksClient(target) };
-}
 
 export function profileName(): string {
   return `fp-${Array.from(randomBytes(8), (b) => '0123456789abcdef'[b % 16]).join('')}`;
@@ -83,13 +56,13 @@ async function listProfileNames(client: EKSClient, cluster: string, chunkSize = 
 }
 
 async function createProfiles(
-  flags: CommonFlags & { namespace?: string; labels?: string; tags?: string; dataDir?: string },
+  flags: EksctlFlags & { namespace?: string; labels?: string; tags?: string; dataDir?: string },
   arg?: string,
 ) {
   if (flags.configFile && (flags.name || arg || flags.namespace || flags.labels)) {
     throw new CliError('cannot use --name, --namespace or --labels when --config-file/-f is set');
   }
-  const { config, cluster, target, client } = clusterAndRegion(flags);
+  const { config, cluster, target, client } = connect(flags);
   for (const w of config?.warnings ?? []) log.warning(w);
   const timeoutMs = parseDuration(flags.timeout);
   let profiles: ConfigFargateProfile[];
@@ -185,9 +158,9 @@ function configShape(p: FargateProfile) {
   };
 }
 
-async function getProfiles(flags: CommonFlags & { output: string; chunkSize: string }, arg?: string) {
+async function getProfiles(flags: EksctlFlags & { output: string; chunkSize: string }, arg?: string) {
   const format = outputFormat(flags.output);
-  const { cluster, client } = clusterAndRegion(flags);
+  const { cluster, client } = connect(flags);
   const wanted = nameFromFlagOrArg(flags.name, arg);
   const names = wanted
     ? [wanted]
@@ -230,8 +203,8 @@ async function getProfiles(flags: CommonFlags & { output: string; chunkSize: str
   process.stdout.write(tabTable(rows));
 }
 
-async function deleteProfile(flags: CommonFlags & { wait?: boolean }, arg?: string) {
-  const { config, cluster, client } = clusterAndRegion(flags);
+async function deleteProfile(flags: EksctlFlags & { wait?: boolean }, arg?: string) {
+  const { config, cluster, client } = connect(flags);
   const explicit = nameFromFlagOrArg(flags.name, arg);
   const names = explicit ? [explicit] : (config?.fargateProfiles.map((p) => p.name) ?? []);
   if (names.length === 0) throw new CliError('--name must be set');
@@ -255,7 +228,11 @@ async function deleteProfile(flags: CommonFlags & { wait?: boolean }, arg?: stri
 }
 
 export function register(program: Command): void {
-  common(verb(program, 'create').command('fargateprofile [NAME]').description('Create a Fargate profile'))
+  eksctlFlags(
+    verb(program, 'create').command('fargateprofile [NAME]').description('Create a Fargate profile'),
+    '--name <name>',
+    'name of the Fargate profile',
+  )
     .option('--namespace <namespace>', 'Kubernetes namespace of the workloads to schedule on Fargate')
     .option(
       '-l, --labels <labels>',
@@ -267,11 +244,19 @@ export function register(program: Command): void {
       'Skiff data dir whose kubeconfig the CoreDNS step uses (default ~/.skiff or $SKIFF_DATA_DIR)',
     )
     .action((name, flags) => createProfiles(flags, name));
-  common(verb(program, 'get').command('fargateprofile [NAME]').description('Get Fargate profile(s)'))
+  eksctlFlags(
+    verb(program, 'get').command('fargateprofile [NAME]').description('Get Fargate profile(s)'),
+    '--name <name>',
+    'name of the Fargate profile',
+  )
     .option('-o, --output <format>', 'specifies the output format (valid option(s): table, json, yaml)', 'table')
     .option('--chunk-size <n>', 'return large lists in chunks rather than all at once', '100')
     .action((name, flags) => getProfiles(flags, name));
-  common(verb(program, 'delete').command('fargateprofile [NAME]').description('Delete Fargate profile'))
+  eksctlFlags(
+    verb(program, 'delete').command('fargateprofile [NAME]').description('Delete Fargate profile'),
+    '--name <name>',
+    'name of the Fargate profile',
+  )
     .option(
       '-w, --wait',
       'wait for the deletion of the Fargate profile, which may take from a couple seconds to a couple minutes.',

@@ -11,46 +11,19 @@ import {
   type TaintEffect,
 } from '@aws-sdk/client-eks';
 import type { Command } from 'commander';
-import { callerAccount, eksClient } from '../eks/client.js';
-import { type ConfigNodeGroup, loadClusterConfig } from '../eks/cluster-config.js';
+import { callerAccount } from '../eks/client.js';
+import type { ConfigNodeGroup } from '../eks/cluster-config.js';
+import { awsMessage, connect, type EksctlFlags, eksctlFlags } from '../eks/flags.js';
 import { log } from '../eks/log.js';
 import { outputFormat, printObjects, tabTable } from '../eks/print.js';
-import { resolveTarget, type TargetFlags } from '../eks/target.js';
 import { nameFromFlagOrArg, parseDuration, parseKeyValues, verb } from '../eks/verbs.js';
 import { CliError } from '../errors.js';
 
-interface Flags extends TargetFlags {
-  cluster?: string;
-  name?: string;
-  configFile?: string;
-  timeout: string;
-}
-
-const awsMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const TAINT_EFFECTS: Record<string, TaintEffect> = {
   NoSchedule: 'NO_SCHEDULE',
   NoExecute: 'NO_EXECUTE',
   PreferNoSchedule: 'PREFER_NO_SCHEDULE',
 };
-
-function common(cmd: Command): Command {
-  return cmd
-    .option('-c, --cluster <name>', 'EKS cluster name')
-    .option('-n, --name <name>', 'name of the nodegroup')
-    .option('-r, --region <region>', 'AWS region')
-    .option('-p, --profile <profile>', 'AWS credentials profile to use')
-    .option('-f, --config-file <file>', "load configuration from a file (or stdin if set to '-')")
-    .option('--timeout <duration>', 'maximum waiting time for any long-running operation', '25m0s')
-    .option('--endpoint-url <url>', 'EKS API endpoint (default: AWS_ENDPOINT_URL_EKS, else the running Skiff)');
-}
-
-function setup(flags: Flags) {
-  const config = flags.configFile ? loadClusterConfig(flags.configFile) : undefined;
-  const cluster = config?.metadata.name ?? flags.cluster;
-  if (!cluster) throw new CliError('--cluster must be set');
-  const target = resolveTarget({ ...flags, region: config?.metadata.region ?? flags.region });
-  return { config, cluster, target, client: eksClient(target) };
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
@@ -71,8 +44,8 @@ function taintFlag(text: string | undefined) {
   });
 }
 
-async function createNodegroups(flags: Flags & Record<string, string | boolean | undefined>, arg?: string) {
-  const { config, cluster, target, client } = setup(flags);
+async function createNodegroups(flags: EksctlFlags & Record<string, string | boolean | undefined>, arg?: string) {
+  const { config, cluster, target, client } = connect(flags);
   const timeoutMs = parseDuration(flags.timeout);
   const groups: ConfigNodeGroup[] = config
     ? config.managedNodeGroups
@@ -154,9 +127,9 @@ async function listNames(client: EKSClient, cluster: string) {
   return names;
 }
 
-async function getNodegroups(flags: Flags & { output: string }, arg?: string) {
+async function getNodegroups(flags: EksctlFlags & { output: string }, arg?: string) {
   const format = outputFormat(flags.output);
-  const { cluster, client } = setup(flags);
+  const { cluster, client } = connect(flags);
   const wanted = nameFromFlagOrArg(flags.name, arg);
   const groups: Nodegroup[] = [];
   try {
@@ -206,8 +179,8 @@ async function getNodegroups(flags: Flags & { output: string }, arg?: string) {
   process.stdout.write(tabTable(rows));
 }
 
-async function deleteNodegroup(flags: Flags & { wait?: boolean }, arg?: string) {
-  const { config, cluster, client } = setup(flags);
+async function deleteNodegroup(flags: EksctlFlags & { wait?: boolean }, arg?: string) {
+  const { config, cluster, client } = connect(flags);
   const explicit = nameFromFlagOrArg(flags.name, arg);
   const names = explicit ? [explicit] : (config?.managedNodeGroups.map((g) => g.name) ?? []);
   if (names.length === 0) throw new CliError('--name must be set');
@@ -228,7 +201,11 @@ async function deleteNodegroup(flags: Flags & { wait?: boolean }, arg?: string) 
 }
 
 export function register(program: Command): void {
-  common(verb(program, 'create').command('nodegroup [NAME]').description('Create a managed nodegroup'))
+  eksctlFlags(
+    verb(program, 'create').command('nodegroup [NAME]').description('Create a managed nodegroup'),
+    '-n, --name <name>',
+    'name of the nodegroup',
+  )
     .option('-t, --node-type <type>', 'node instance type', 'm5.large')
     .option('-N, --nodes <n>', 'total number of nodes (for a static ASG)', '2')
     .option('-m, --nodes-min <n>', 'minimum nodes in ASG')
@@ -243,10 +220,18 @@ export function register(program: Command): void {
     .option('--subnet-ids <ids>', 'comma separated subnet ids for the nodegroup')
     .option('-P, --node-private-networking', 'whether to make nodegroup networking private')
     .action((name, flags) => createNodegroups(flags, name));
-  common(verb(program, 'get').command('nodegroup [NAME]').description('Get nodegroup(s)'))
+  eksctlFlags(
+    verb(program, 'get').command('nodegroup [NAME]').description('Get nodegroup(s)'),
+    '-n, --name <name>',
+    'name of the nodegroup',
+  )
     .option('-o, --output <format>', 'specifies the output format (valid option(s): table, json, yaml)', 'table')
     .action((name, flags) => getNodegroups(flags, name));
-  common(verb(program, 'delete').command('nodegroup [NAME]').description('Delete a nodegroup'))
+  eksctlFlags(
+    verb(program, 'delete').command('nodegroup [NAME]').description('Delete a nodegroup'),
+    '-n, --name <name>',
+    'name of the nodegroup',
+  )
     .option('-w, --wait', 'wait for deletion of all resources before exiting')
     .action((name, flags) => deleteNodegroup(flags, name));
 }
