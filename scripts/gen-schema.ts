@@ -9,13 +9,15 @@ import { builtinResources } from '../src/kube/resources/builtin.js';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definitions = Record<string, Json>;
 
-/** group/version → kinds; the list kind of each served kind is added automatically. */
-const servedKinds: Record<string, string[]> = {};
-for (const info of builtinResources) {
-  for (const { group, version, kind } of [info, ...info.subresources]) {
-    const gv = group ? `${group}/${version}` : version;
-    servedKinds[gv] = [...new Set([...(servedKinds[gv] ?? []), kind])];
+/** group/version/kind of every served kind: each resource's, its list's when it can be listed, its subresources'. */
+function servedKinds(): Set<string> {
+  const wanted = new Set<string>();
+  for (const info of builtinResources) {
+    wanted.add(`${info.group}/${info.version}/${info.kind}`);
+    if (info.verbs.includes('list')) wanted.add(`${info.group}/${info.version}/${info.listKind}`);
+    for (const sub of info.subresources) wanted.add(`${sub.group}/${sub.version}/${sub.kind}`);
   }
+  return wanted;
 }
 
 /** meta/v1 types every group/version document refers to (errors, deletes, watches, patches, lists). */
@@ -31,18 +33,8 @@ function gvkList(schema: Json): { group: string; version: string; kind: string }
   return Array.isArray(gvk) ? (gvk as { group: string; version: string; kind: string }[]) : [];
 }
 
-/** Kinds served without a list (subresource-only or create-only kinds). */
-const unlisted = new Set(['Binding', 'Eviction', 'Scale']);
-
 function rootNames(definitions: Definitions): string[] {
-  const wanted = new Set<string>();
-  for (const [gv, kinds] of Object.entries(servedKinds)) {
-    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
-    for (const kind of kinds) {
-      wanted.add(`${group}/${version}/${kind}`);
-      if (!unlisted.has(kind)) wanted.add(`${group}/${version}/${kind}List`);
-    }
-  }
+  const wanted = servedKinds();
   const roots: string[] = [];
   for (const [name, schema] of Object.entries(definitions)) {
     for (const g of gvkList(schema)) {

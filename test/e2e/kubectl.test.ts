@@ -202,4 +202,13 @@ describe('kubectl create <kind> (protobuf bodies)', () => {
     assert.equal(deploy.spec.template.spec.containers[0].image, 'nginx');
     assert.match(deploy.metadata.creationTimestamp, /^\d{4}-/);
   });
+
+  it('answers auth can-i and generates a job selector', async () => {
+    assert.equal((await skiff.kubectl(['auth', 'can-i', 'create', 'pods'])).stdout.trim(), 'yes');
+    assert.equal((await skiff.kubectl(['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi'])).code, 0);
+    const job = JSON.parse((await skiff.kubectl(['get', 'job', 'once', '-o', 'json'])).stdout);
+    const uid = job.metadata.uid;
+    assert.deepEqual(job.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
+    assert.equal(job.spec.template.metadata.labels['job-name'], 'once');
+  });
 });

@@ -24,6 +24,7 @@ const kinds: Record<string, string> = {
   'batch/v1/Job': 'Job',
   'batch/v1/CronJob': 'CronJob',
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
 };
 
 /** The message type for an apiVersion and kind, or undefined when Skiff cannot decode it. */

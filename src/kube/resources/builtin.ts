@@ -81,6 +81,13 @@ const specs: Spec[] = [
     short: ['crd', 'crds'],
     status: true,
   },
+  {
+    gv: 'authorization.k8s.io/v1',
+    resource: 'selfsubjectaccessreviews',
+    kind: 'SelfSubjectAccessReview',
+    cluster: true,
+    verbs: ['create'],
+  },
   { gv: 'apps/v1', resource: 'daemonsets', kind: 'DaemonSet', short: ['ds'], all: true, status: true },
   {
     gv: 'apps/v1',

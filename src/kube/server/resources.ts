@@ -5,6 +5,7 @@ import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { ResourceInfo } from '../resources/types.js';
+import { reviewAccess } from '../rest/access-review.js';
 import type { ApiContext, RequestOptions } from '../rest/context.js';
 import { createObject } from '../rest/create.js';
 import { deleteCollection, deleteObject } from '../rest/delete.js';
@@ -113,6 +114,9 @@ export async function serveResource(
   if (method === 'GET' && name) {
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
     return writeObjects(req, res, url, info, await getOne(ctx, info, namespace, name));
+  }
+  if (method === 'POST' && !name && info.kind === 'SelfSubjectAccessReview') {
+    return writeJson(res, 201, reviewAccess(asObject(await bodyOf(req)), user));
   }
   if (method === 'POST' && !name) {
     const object = asObject(await bodyOf(req));

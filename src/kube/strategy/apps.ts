@@ -83,7 +83,7 @@ export const daemonSetStrategy = workload((spec) => {
   spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
 });
 
-export const jobStrategy = workload((spec) => {
+const jobDefaults = workload((spec) => {
   spec.parallelism ??= 1;
   spec.completions ??= spec.completions === null ? undefined : 1;
   spec.backoffLimit ??= 6;
@@ -91,6 +91,31 @@ export const jobStrategy = workload((spec) => {
   spec.suspend ??= false;
   if (spec.template?.spec) spec.template.spec.restartPolicy ??= 'Never';
 }, false);
+
+/** Without `manualSelector`, the server labels a Job's pods with its uid and name and selects on the uid. */
+function generateJobSelector(job: KubeObject): void {
+  if (job.spec?.manualSelector) return;
+  const uid = job.metadata.uid!;
+  const labels = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name!,
+    'controller-uid': uid,
+    'job-name': job.metadata.name!,
+  };
+  job.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  job.spec.template ??= {};
+  const template = job.spec.template;
+  template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } };
+}
+
+export const jobStrategy: Strategy = {
+  ...jobDefaults,
+  prepareForCreate(job) {
+    jobDefaults.prepareForCreate!(job);
+    generateJobSelector(job);
+  },
+  validate: validateSelector,
+};
 
 export const cronJobStrategy: Strategy = {
   prepareForCreate(object) {
