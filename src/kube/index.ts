@@ -8,10 +8,12 @@ import { installCrdSync } from './crd-sync.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { apiVersionOf } from './resources/types.js';
 import type { ApiContext } from './rest/context.js';
+import type { ServiceRanges } from './services/allocator.js';
+import { installServiceAllocation } from './services/index.js';
 
 export async function createApiContext(
   store: Backend,
-  options: { garbageCollector?: boolean } = {},
+  options: { garbageCollector?: boolean; serviceRanges?: ServiceRanges } = {},
 ): Promise<ApiContext> {
   const ctx: ApiContext = {
     store,
@@ -22,6 +24,7 @@ export async function createApiContext(
   };
   await installCrdSync(ctx);
   await bootstrapCluster(ctx);
+  await installServiceAllocation(ctx, options.serviceRanges);
   return ctx;
 }
 
