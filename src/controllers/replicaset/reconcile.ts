@@ -1,0 +1,146 @@
+// Reconciles one ReplicaSet: claims its pods (adopts matching orphans, releases owned pods that stopped
+// matching), creates or deletes pods to match spec.replicas, and writes status through the status subresource.
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
+import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
+import { recordEvent } from '../runtime/events.js';
+import type { ReconcileResult } from '../runtime/queue.js';
+import { controllerRefOf, controllerRefTo, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
+import { podsToDelete } from './rank.js';
+import { type Failure, replicaSetStatus, statusChanged } from './status.js';
+
+export const component = 'replicaset-controller';
+/** At most this many pods are created or deleted in one pass (kube-controller-manager's burstReplicas). */
+export const burstReplicas = 500;
+const rsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
+const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
+
+export async function reconcileReplicaSet(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  now: () => number = Date.now,
+): Promise<ReconcileResult> {
+  let rs: KubeObject;
+  try {
+    rs = await client.get(rsRef(namespace), name);
+  } catch (error: any) {
+    if (error?.code === 404) return {};
+    throw error;
+  }
+  const all = await client.list(podRef(namespace));
+  const pods = await claimPods(client, rs, all.items.filter(isPodActive));
+  let manageError: unknown;
+  if (!rs.metadata.deletionTimestamp) {
+    manageError = await manageReplicas(client, rs, pods, now()).then(
+      () => undefined,
+      (error) => error,
+    );
+  }
+  const desired = rs.spec?.replicas ?? 1;
+  const diff = pods.length - desired;
+  const failure = manageError ? { reason: diff < 0 ? 'FailedCreate' : 'FailedDelete', error: manageError } : undefined;
+  const status = replicaSetStatus(rs, pods, now(), failure as Failure | undefined);
+  if (statusChanged(rs.status, status)) {
+    await client.update({ ...rs, status }, { subresource: 'status' });
+  }
+  if (manageError) throw manageError;
+  return { requeueAfterMs: nextAvailableInMs(rs, pods, now()) };
+}
+
+/** Adopts active orphans the selector matches, releases owned pods it no longer matches; returns the owned. */
+async function claimPods(client: KubeClient, rs: KubeObject, pods: KubeObject[]): Promise<KubeObject[]> {
+  const selector = requirementsOf(rs.spec?.selector);
+  const owned: KubeObject[] = [];
+  for (const pod of pods) {
+    const ref = controllerRefOf(pod);
+    const matches = selector.length > 0 && matchesLabels(selector, pod.metadata.labels);
+    if (ref) {
+      if (ref.uid !== rs.metadata.uid) continue;
+      if (matches) owned.push(pod);
+      else if (!rs.metadata.deletionTimestamp) await release(client, rs, pod);
+      continue;
+    }
+    if (!matches || rs.metadata.deletionTimestamp || pod.metadata.deletionTimestamp) continue;
+    const adopted = await client.update({
+      ...pod,
+      metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), controllerRefTo(rs)] },
+    });
+    owned.push(adopted);
+  }
+  return owned;
+}
+
+async function release(client: KubeClient, rs: KubeObject, pod: KubeObject): Promise<void> {
+  const ownerReferences = (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== rs.metadata.uid);
+  await client.update({ ...pod, metadata: { ...pod.metadata, ownerReferences } }).catch((error) => {
+    if (error?.code !== 404) throw error;
+  });
+}
+
+async function manageReplicas(client: KubeClient, rs: KubeObject, pods: KubeObject[], nowMs: number): Promise<void> {
+  const diff = pods.length - (rs.spec?.replicas ?? 1);
+  if (diff < 0) await createPods(client, rs, Math.min(-diff, burstReplicas));
+  else if (diff > 0) await deletePods(client, rs, podsToDelete(pods, Math.min(diff, burstReplicas), nowMs));
+}
+
+/** Creates in batches of 1, 2, 4, …, stopping at the first batch with a failure (`slowStartBatch`). */
+async function createPods(client: KubeClient, rs: KubeObject, count: number): Promise<void> {
+  let remaining = count;
+  for (let batch = 1; remaining > 0; batch *= 2) {
+    const size = Math.min(batch, remaining);
+    remaining -= size;
+    const results = await Promise.allSettled(Array.from({ length: size }, () => createPod(client, rs)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+async function createPod(client: KubeClient, rs: KubeObject): Promise<void> {
+  try {
+    const pod = await client.create(podFromTemplate(rs, rs.spec?.template));
+    await event(client, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+  } catch (error: any) {
+    const terminating = error?.details?.causes?.some((c: { reason?: string }) => c.reason === 'NamespaceTerminating');
+    if (!terminating) await event(client, rs, 'Warning', 'FailedCreate', `Error creating: ${error?.message ?? error}`);
+    throw error;
+  }
+}
+
+async function deletePods(client: KubeClient, rs: KubeObject, pods: KubeObject[]): Promise<void> {
+  const results = await Promise.allSettled(
+    pods.map(async (pod) => {
+      const name = pod.metadata.name!;
+      try {
+        await client.delete(podRef(rs.metadata.namespace!), name);
+      } catch (error: any) {
+        if (error?.code === 404) return;
+        await event(client, rs, 'Warning', 'FailedDelete', `Error deleting: ${error?.message ?? error}`);
+        throw error;
+      }
+      await event(client, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function event(client: KubeClient, rs: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) {
+  await recordEvent(client, component, rs, type, reason, message).catch(() => {});
+}
+
+/** When a ready pod will have been ready for minReadySeconds, so availableReplicas is recounted then. */
+function nextAvailableInMs(rs: KubeObject, pods: KubeObject[], nowMs: number): number | undefined {
+  const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
+  if (!minReadySeconds) return undefined;
+  let soonest: number | undefined;
+  for (const pod of pods) {
+    if (!isPodReady(pod) || isPodAvailable(pod, minReadySeconds, nowMs)) continue;
+    const since = Date.parse(
+      pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime,
+    );
+    const wait = Math.max(0, since + minReadySeconds * 1000 - nowMs) + 50;
+    soonest = soonest === undefined ? wait : Math.min(soonest, wait);
+  }
+  return soonest;
+}
