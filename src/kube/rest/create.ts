@@ -2,7 +2,7 @@
 // then one atomic store create (409 AlreadyExists when the name is taken). dryRun stops before the store.
 import { randomUUID } from 'node:crypto';
 import { KeyExistsError } from '../../store/errors.js';
-import { alreadyExists } from '../api/errors.js';
+import { alreadyExists, badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
@@ -21,7 +21,9 @@ export async function createObject(
   checkTypeAndNamespace(info, namespace, object);
   const meta = object.metadata;
   if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
-  if (info.namespaced && meta.namespace) await checkNamespaceOpen(ctx, info, meta.namespace, meta.name ?? '');
+  if (info.namespaced && !meta.namespace)
+    throw badRequest('the namespace of the provided object must be set for a namespaced resource');
+  if (info.namespaced) await checkNamespaceOpen(ctx, info, meta.namespace!, meta.name ?? '');
   meta.uid = randomUUID();
   meta.creationTimestamp = nowTimestamp();
   delete meta.resourceVersion;
