@@ -1,5 +1,6 @@
-// What a new cluster has before anyone writes: the four system namespaces, a `default` ServiceAccount in every
+// What a new cluster has before anyone writes: the four system namespaces (three of which may never be deleted), a `default` ServiceAccount in every
 // namespace (kept so as namespaces are created), and the built-in priority classes.
+import { forbidden } from './api/errors.js';
 import type { KubeObject } from './api/types.js';
 import type { ApiContext } from './rest/context.js';
 import { createObject } from './rest/create.js';
@@ -33,7 +34,18 @@ function defaultServiceAccount(namespace: string): KubeObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } };
 }
 
+const immortalNamespaces = ['default', 'kube-system', 'kube-public'];
+
 export async function bootstrapCluster(ctx: ApiContext): Promise<void> {
+  ctx.admission.addValidating({
+    name: 'NamespaceLifecycle',
+    async validate(request) {
+      const { resource, operation, name } = request;
+      if (operation !== 'DELETE' || resource.group !== '' || resource.resource !== 'namespaces') return;
+      if (immortalNamespaces.includes(name))
+        throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    },
+  });
   ctx.afterWrite.push(async (info, object, deleted) => {
     if (deleted || info.group !== '' || info.resource !== 'namespaces') return;
     if (object.metadata.deletionTimestamp) return;

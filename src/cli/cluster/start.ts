@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
+import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
@@ -64,6 +65,9 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const namespaces = new NamespaceController(client, () => namespacedResources(ctx));
     await namespaces.start();
     stops.push(() => namespaces.stop());
+    const replicaSets = new ReplicaSetController(client);
+    await replicaSets.start();
+    stops.push(() => replicaSets.stop());
     const kube = await startKubeApi({
       ctx,
       pki,

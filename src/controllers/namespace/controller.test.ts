@@ -57,3 +57,13 @@ it('empties a deleted namespace, then removes it', async () => {
   assert.equal((await client.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'doomed' })).items.length, 0);
   assert.equal((await client.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'doomed' })).items.length, 0);
 });
+
+it('refuses to delete the system namespaces', async () => {
+  const client = inProcessClient(ctx);
+  await assert.rejects(
+    client.delete({ apiVersion: 'v1', kind: 'Namespace' }, 'kube-system'),
+    (error: any) =>
+      error.code === 403 &&
+      error.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted',
+  );
+});
