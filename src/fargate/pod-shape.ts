@@ -12,10 +12,10 @@ export interface ContainerShape {
   ports?: { containerPort?: number; hostPort?: number; hostIP?: string }[];
 }
 
+/** A volume: its name and one source field (`emptyDir`, `hostPath`, …) whose key names its type. */
 export interface VolumeShape {
   name: string;
   persistentVolumeClaim?: { claimName: string };
-  [source: string]: unknown;
 }
 
 export interface PodShape {

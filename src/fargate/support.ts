@@ -55,7 +55,7 @@ function securityContextFields(containers: ContainerShape[]): string[] {
 }
 
 function volumeProblem(volume: VolumeShape, ctx: SupportContext): string | undefined {
-  const type = Object.keys(volume).find((k) => k !== 'name' && volume[k] !== undefined);
+  const type = Object.entries(volume).find(([k, v]) => k !== 'name' && v !== undefined)?.[0];
   if (!type || !supportedVolumeTypes.includes(type)) return `${volume.name} is of an unsupported volume Type`;
   const claimName = volume.persistentVolumeClaim?.claimName;
   if (claimName === undefined || !ctx.claim) return undefined;
