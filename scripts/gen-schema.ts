@@ -83,7 +83,8 @@ function sortKeys(value: Json): Json {
 }
 
 function main(): void {
-  const source = process.argv[2] ?? '/work/shared/data/kubernetes-openapi-v2.json';
+  // The shared data folder sits beside the repository (../shared/data), as in DESIGN.md.
+  const source = process.argv[2] ?? new URL('../../shared/data/kubernetes-openapi-v2.json', import.meta.url).pathname;
   const target = fileURLToPath(new URL('../src/kube/schema/definitions.json', import.meta.url));
   const document = JSON.parse(readFileSync(source, 'utf8')) as { definitions: Definitions };
   const names = reachable(document.definitions, rootNames(document.definitions));
