@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { type ApiContext, createApiContext, inProcessClient, namespacedResources } from '../../kube/index.js';
 import { openStore } from '../../store/index.js';
 import type { Backend } from '../../store/types.js';
+import { until } from '../../testing/until.js';
 import { NamespaceController } from './controller.js';
 
 let store: Backend;
@@ -19,14 +20,6 @@ after(async () => {
   controller?.stop();
   await store.close();
 });
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 it('empties a deleted namespace, then removes it', async () => {
   const client = inProcessClient(ctx);

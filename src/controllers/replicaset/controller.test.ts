@@ -6,6 +6,7 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
+import { until } from '../../testing/until.js';
 import { ReplicaSetController } from './controller.js';
 
 const ns = 'default';
@@ -26,16 +27,6 @@ after(async () => {
   controller.stop();
   await api.close();
 });
-
-async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function replicaSet(name: string, replicas: number, extra: Record<string, unknown> = {}): KubeObject {
   return {

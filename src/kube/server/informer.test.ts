@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
 import type { Backend } from '../../store/types.js';
+import { until } from '../../testing/until.js';
 import { inProcessClient } from '../index.js';
 import { startTestApi, type TestApi } from '../testing/api.js';
 
@@ -35,14 +36,6 @@ const pod = (name: string) => ({
   metadata: { name, namespace: 'default' },
   spec: { containers: [{ name: 'c', image: 'busybox' }] },
 });
-
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 it('an informer sees add, update, delete, and re-lists after 410', async () => {
   const core = kc.makeApiClient(CoreV1Api);
