@@ -81,6 +81,7 @@ export class SubnetIpam {
     const subnet = open[0];
     if (!subnet) {
       const names = ids.length > 0 ? ids.join(', ') : '(none)';
+      // Skiff's wording: EKS's own text for exhausted subnets is not public.
       return { exhausted: true, message: `No free IP addresses left in subnets ${names}` };
     }
     let n = subnet.next;

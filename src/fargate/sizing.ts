@@ -103,6 +103,7 @@ export function sizePod(pod: PodShape): PodSizing | { error: string } {
   if (!size) {
     const asked = `${round2(req.cpuMillis / 1000)}vCPU ${round2(memoryMiB / GB)}GB`;
     return {
+      // Skiff's wording: EKS's own text for a pod beyond the largest size is not public.
       error:
         `Pod resource requests exceed the largest Fargate pod size ${formatCapacityProvisioned(largestSize)}: ` +
         `requested ${asked} (memory includes ${kubernetesOverheadMiB}MB for kubelet, kube-proxy and containerd)`,

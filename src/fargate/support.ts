@@ -91,6 +91,7 @@ export function unsupportedReasons(pod: PodShape, ctx: SupportContext = {}): str
   const volumes = (pod.spec?.volumes ?? []).map((v) => volumeProblem(v, ctx)).filter((p) => p !== undefined);
   if (volumes.length > 0) reasons.push(`volumes not supported: ${volumes.join(', ')}`);
   const accelerators = requestedAccelerators(containers);
+  // Skiff's wording: no public capture of EKS's text for accelerator requests exists.
   if (accelerators.length > 0) reasons.push(`resources not supported: ${accelerators.join(', ')}`);
   return reasons;
 }
