@@ -6,7 +6,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
 import { installCrdSync } from './crd-sync.js';
 import { ResourceRegistry } from './resources/registry.js';
-import { apiVersionOf } from './resources/types.js';
+import { apiVersionOf, type ResourceInfo } from './resources/types.js';
 import type { ApiContext } from './rest/context.js';
 import type { ServiceRanges } from './services/allocator.js';
 import { installServiceAllocation } from './services/index.js';
@@ -28,12 +28,19 @@ export async function createApiContext(
   return ctx;
 }
 
-/** Every namespaced resource that can be listed and deleted (what a namespace's deletion empties). */
-export function namespacedResources(ctx: ApiContext) {
+/** Every resource that can be listed, watched and deleted, once per group and resource (what controllers track). */
+export function trackedResources(ctx: ApiContext, filter: (info: ResourceInfo) => boolean = () => true) {
+  const seen = new Set<string>();
   return ctx.registry
     .all()
-    .filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete'))
+    .filter((r) => ['list', 'watch', 'delete'].every((verb) => r.verbs.includes(verb)) && filter(r))
+    .filter((r) => !seen.has(`${r.group}/${r.resource}`) && seen.add(`${r.group}/${r.resource}`))
     .map((r) => ({ apiVersion: apiVersionOf(r), kind: r.kind }));
+}
+
+/** Every namespaced resource (what a namespace's deletion empties). */
+export function namespacedResources(ctx: ApiContext) {
+  return trackedResources(ctx, (r) => r.namespaced);
 }
 
 export function inProcessClient(ctx: ApiContext, user = { username: 'system:skiff', groups: ['system:masters'] }) {

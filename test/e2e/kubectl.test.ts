@@ -212,3 +212,55 @@ describe('kubectl create <kind> (protobuf bodies)', () => {
     assert.equal(job.spec.template.metadata.labels['job-name'], 'once');
   });
 });
+
+describe('controllers in skiff up', () => {
+  let skiff: SkiffProcess;
+  before(async () => {
+    skiff = await startSkiff();
+  });
+  after(async () => {
+    await skiff?.stop();
+  });
+
+  const replicaSet = (name: string) => `
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: ${name}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: c, image: nginx}]}
+`;
+  const podsOf = async (name: string) =>
+    (await skiff.kubectl(['get', 'pods', '-l', `app=${name}`, '-o', 'name'])).stdout.split('\n').filter(Boolean);
+  const eventually = async (check: () => Promise<boolean>, what: string) => {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  it('makes a replica set’s pods, and deletes them with it (background cascade)', async () => {
+    assert.equal((await skiff.kubectl(['apply', '-f', '-'], replicaSet('bg'))).code, 0);
+    await eventually(async () => (await podsOf('bg')).length === 2, 'two pods');
+    const events = await skiff.kubectl(['get', 'events', '--field-selector', 'reason=SuccessfulCreate']);
+    assert.match(events.stdout, /SuccessfulCreate\s+replicaset\/bg\s+Created pod: bg-/);
+    assert.equal((await skiff.kubectl(['delete', 'rs', 'bg'])).code, 0);
+    await eventually(async () => (await podsOf('bg')).length === 0, 'pods deleted');
+  });
+
+  it('orphans pods with --cascade=orphan and waits for them with --cascade=foreground', async () => {
+    await skiff.kubectl(['apply', '-f', '-'], replicaSet('orph'));
+    await eventually(async () => (await podsOf('orph')).length === 2, 'two pods');
+    assert.equal((await skiff.kubectl(['delete', 'rs', 'orph', '--cascade=orphan'])).code, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await podsOf('orph')).length, 2);
+    await skiff.kubectl(['apply', '-f', '-'], replicaSet('fg'));
+    await eventually(async () => (await podsOf('fg')).length === 2, 'two pods');
+    assert.equal((await skiff.kubectl(['delete', 'rs', 'fg', '--cascade=foreground'])).code, 0);
+    assert.equal((await podsOf('fg')).length, 0);
+  });
+});

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
+import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
@@ -15,6 +16,7 @@ import {
   namespacedResources,
   startKubeApi,
   staticTokenAuthenticator,
+  trackedResources,
 } from '../../kube/index.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
@@ -60,11 +62,14 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const pki = await ensurePki(paths.pki, config.name, extraHosts);
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
-    const ctx = await createApiContext(store);
+    const ctx = await createApiContext(store, { garbageCollector: true });
     const client = inProcessClient(ctx);
     const namespaces = new NamespaceController(client, () => namespacedResources(ctx));
     await namespaces.start();
     stops.push(() => namespaces.stop());
+    const garbageCollector = new GarbageCollector(client, () => trackedResources(ctx));
+    await garbageCollector.start();
+    stops.push(() => garbageCollector.stop());
     const replicaSets = new ReplicaSetController(client);
     await replicaSets.start();
     stops.push(() => replicaSets.stop());
