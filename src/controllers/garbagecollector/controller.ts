@@ -1,4 +1,4 @@
-// The garbage collector: informers on every resource feed the ownership graph; each change queues the uids it
+// The garbage collector: informers on every resource (custom resources included, checked every few seconds) feed the ownership graph; each change queues the uids it
 // may concern — the object itself, its owners (a foreground deletion waiting on it) and, when it is deleted or
 // being deleted, its dependents — and `collect` handles them one at a time.
 import type { KubeObject } from '../../kube/api/types.js';
@@ -10,7 +10,8 @@ import { collect } from './reconcile.js';
 
 export class GarbageCollector {
   readonly graph = new OwnershipGraph();
-  private informers: Informer[] = [];
+  private informers = new Map<string, Informer>();
+  private refresh?: NodeJS.Timeout;
   private queue: WorkQueue;
 
   constructor(
@@ -26,16 +27,33 @@ export class GarbageCollector {
   }
 
   async start(): Promise<void> {
-    for (const ref of this.resources()) {
-      const informer = new Informer(this.client, ref, (old, current) => this.observe(old, current), this.onError);
-      this.informers.push(informer);
-      await informer.start();
-    }
+    await this.watchNewResources();
+    this.refresh = setInterval(() => this.watchNewResources().catch(this.onError), 5_000);
+    this.refresh.unref();
   }
 
   stop(): void {
-    for (const informer of this.informers) informer.stop();
+    clearInterval(this.refresh);
+    for (const informer of this.informers.values()) informer.stop();
     this.queue.stop();
+  }
+
+  /** Tracks the resources served now: custom resources come and go with their CRDs. */
+  private async watchNewResources(): Promise<void> {
+    const refs = this.resources();
+    const current = new Set(refs.map((ref) => `${ref.apiVersion}/${ref.kind}`));
+    for (const [key, informer] of this.informers) {
+      if (current.has(key)) continue;
+      informer.stop();
+      this.informers.delete(key);
+    }
+    for (const ref of refs) {
+      const key = `${ref.apiVersion}/${ref.kind}`;
+      if (this.informers.has(key)) continue;
+      const informer = new Informer(this.client, ref, (old, current) => this.observe(old, current), this.onError);
+      this.informers.set(key, informer);
+      await informer.start();
+    }
   }
 
   private observe(old: KubeObject | undefined, current: KubeObject | undefined): void {
