@@ -310,6 +310,28 @@ it('scales to zero and back without a new revision', async () => {
   ]);
 });
 
+it('scales proportionally across ReplicaSets in mid-rollout', async () => {
+  autoReady.add('prop');
+  await client.create(deployment('prop', 10));
+  await rolledOut('prop', 10);
+  autoReady.delete('prop');
+  const image = { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } };
+  await client.patch(deployRef, 'prop', image, 'strategic');
+  const sizes = async () => (await setsOf('prop')).map((rs) => rs.spec.replicas as number);
+  // old down by maxUnavailable (2) to 8, new up to the surge limit: 13 - 8 = 5
+  await until(async () => JSON.stringify(await sizes()) === '[8,5]', 'old at 8 and new at 5 (13 = 10 + 25% surge)');
+  await client.patch(deployRef, 'prop', { spec: { replicas: 20 } }, 'merge');
+  const [old, fresh] = await until(async () => {
+    const s = await sizes();
+    return s[0] + s[1] === 25 && s;
+  }, '25 replicas in all (20 + 25% surge)');
+  console.log(`proportional scale 10 → 20 mid-rollout: old ${old}, new ${fresh}`);
+  assert.ok(old > 8 && fresh > 5, `both grew: old ${old}, new ${fresh}`);
+  autoReady.add('prop');
+  await rolledOut('prop', 20);
+  assert.deepEqual(await sizes(), [0, 20]);
+});
+
 it('does not roll out while paused, and does on resume', async () => {
   autoReady.add('paused');
   await client.create(deployment('paused', 2));

@@ -86,7 +86,7 @@ export async function scale(s: Sync, newRS: KubeObject | undefined, old: KubeObj
   const sizes = new Map<KubeObject, number>();
   for (const rs of ordered) {
     const previousMax = Number(rs.metadata.annotations?.[maxReplicasAnnotation] ?? total) || total;
-    let share = Math.trunc((specReplicas(rs) * allowed) / previousMax) - specReplicas(rs);
+    let share = Math.round((specReplicas(rs) * allowed) / previousMax) - specReplicas(rs);
     share = toAdd > 0 ? Math.min(share, toAdd - added) : Math.max(share, toAdd - added);
     sizes.set(rs, specReplicas(rs) + share);
     added += share;
