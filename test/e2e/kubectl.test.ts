@@ -252,6 +252,17 @@ spec:
     await eventually(async () => (await podsOf('bg')).length === 0, 'pods deleted');
   });
 
+  it('turns a deployment into a replica set and pods', async () => {
+    assert.equal((await skiff.kubectl(['create', 'deployment', 'dep', '--image=nginx', '--replicas=3'])).code, 0);
+    await eventually(async () => (await podsOf('dep')).length === 3, 'three pods');
+    const rs = JSON.parse((await skiff.kubectl(['get', 'rs', '-l', 'app=dep', '-o', 'json'])).stdout).items;
+    assert.equal(rs.length, 1);
+    assert.match(rs[0].metadata.name, /^dep-[a-z0-9]+$/);
+    assert.equal(rs[0].metadata.annotations['deployment.kubernetes.io/revision'], '1');
+    const events = await skiff.kubectl(['get', 'events', '--field-selector', 'reason=ScalingReplicaSet']);
+    assert.match(events.stdout, /Scaled up replica set dep-\w+ from 0 to 3/);
+  });
+
   it('orphans pods with --cascade=orphan and waits for them with --cascade=foreground', async () => {
     await skiff.kubectl(['apply', '-f', '-'], replicaSet('orph'));
     await eventually(async () => (await podsOf('orph')).length === 2, 'two pods');

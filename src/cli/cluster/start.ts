@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
+import { DeploymentController } from '../../controllers/deployment/controller.js';
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
@@ -73,6 +74,9 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const replicaSets = new ReplicaSetController(client);
     await replicaSets.start();
     stops.push(() => replicaSets.stop());
+    const deployments = new DeploymentController(client);
+    await deployments.start();
+    stops.push(() => deployments.stop());
     const kube = await startKubeApi({
       ctx,
       pki,
