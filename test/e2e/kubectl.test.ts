@@ -114,7 +114,7 @@ describe('kubectl against skiff up', () => {
   it('prints tables, yaml and all namespaces', async () => {
     assert.match(
       await ok(['get', 'deploy']),
-      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+0\s+0\s+\d+s$/m,
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+[0-2]\s+0\s+\d+s$/m,
     );
     assert.match(await ok(['get', 'svc', 'web', '-o', 'wide']), /^web\s+ClusterIP\s+.*80\/TCP\s+\d+s\s+app=web$/m);
     const yaml = await ok(['get', 'cm', 'settings', '-o', 'yaml']);
