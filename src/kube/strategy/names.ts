@@ -1,19 +1,14 @@
-// Object name validation with kube-apiserver's exact messages (DNS-1123 label and subdomain, path segment names).
+// Object name validation with kube-apiserver's exact messages (DNS-1123 label and subdomain).
 import type { FieldCause } from '../api/errors.js';
 
 const labelPattern = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const label = new RegExp(`^${labelPattern}$`);
 const subdomain = new RegExp(`^${labelPattern}(\\.${labelPattern})*$`);
 
-export function validateName(name: string, format: 'label' | 'subdomain' | 'path'): FieldCause[] {
+export function validateName(name: string, format: 'label' | 'subdomain'): FieldCause[] {
   const invalid = (message: string): FieldCause[] => [
     { field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}` },
   ];
-  if (format === 'path') {
-    if (name === '.' || name === '..') return invalid(`may not be '${name}'`);
-    if (/[/%]/.test(name)) return invalid(`may not contain '${name.includes('/') ? '/' : '%'}'`);
-    return [];
-  }
   if (format === 'label') {
     if (name.length > 63) return invalid('must be no more than 63 characters');
     if (!label.test(name)) {
