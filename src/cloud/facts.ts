@@ -1,0 +1,55 @@
+// What the cluster's cloud side (the EKS API: VPC, Fargate profiles, node groups) tells the kube-side components:
+// the Fargate admission, fargate-scheduler, the node-group controller. They read it through this interface only,
+// so they never import the EKS API; src/cli wires the store-backed implementation (src/eks/cluster-facts.ts).
+import type { FargateSelector, ProfileStatus } from '../fargate/profile-validation.js';
+
+export interface SubnetInfo {
+  subnetId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  public: boolean;
+}
+
+export interface ProfileInfo {
+  name: string;
+  status: ProfileStatus;
+  selectors: FargateSelector[];
+  subnets: string[];
+  podExecutionRoleArn: string;
+}
+
+export type NodegroupStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED';
+
+export interface NodegroupInfo {
+  name: string;
+  status: NodegroupStatus;
+  desiredSize: number;
+  instanceTypes: string[];
+  subnets: string[];
+  capacityType: string;
+  amiType: string;
+  /** Kubernetes labels the node group puts on its nodes. */
+  labels: Record<string, string>;
+  /** Kubernetes-form taints (effect NoSchedule | NoExecute | PreferNoSchedule). */
+  taints: { key: string; value?: string; effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' }[];
+  /** The AMI release version, e.g. "1.32.9-20251120". */
+  releaseVersion: string;
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+export interface ClusterFacts {
+  readonly clusterName: string;
+  readonly region: string;
+  /** Kubernetes minor version, e.g. "1.32". */
+  readonly kubernetesVersion: string;
+  subnets(): Promise<SubnetInfo[]>;
+  profiles(): Promise<ProfileInfo[]>;
+  nodegroups(): Promise<NodegroupInfo[]>;
+  /** Calls `onChange` with the full list now, then after every change, until closed. */
+  watchProfiles(onChange: (profiles: ProfileInfo[]) => void): Promise<Subscription>;
+  /** Calls `onChange` with the full list now, then after every change, until closed. */
+  watchNodegroups(onChange: (nodegroups: NodegroupInfo[]) => void): Promise<Subscription>;
+}
