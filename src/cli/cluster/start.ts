@@ -4,24 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
-import { DeploymentController } from '../../controllers/deployment/controller.js';
-import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
-import { NamespaceController } from '../../controllers/namespace/controller.js';
-import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
-import {
-  createApiContext,
-  inProcessClient,
-  namespacedResources,
-  startKubeApi,
-  staticTokenAuthenticator,
-  trackedResources,
-} from '../../kube/index.js';
+import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
+import { startControlPlane } from './control-plane.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -65,18 +55,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store, { garbageCollector: true });
     const client = inProcessClient(ctx);
-    const namespaces = new NamespaceController(client, () => namespacedResources(ctx));
-    await namespaces.start();
-    stops.push(() => namespaces.stop());
-    const garbageCollector = new GarbageCollector(client, () => trackedResources(ctx));
-    await garbageCollector.start();
-    stops.push(() => garbageCollector.stop());
-    const replicaSets = new ReplicaSetController(client);
-    await replicaSets.start();
-    stops.push(() => replicaSets.stop());
-    const deployments = new DeploymentController(client);
-    await deployments.start();
-    stops.push(() => deployments.stop());
+    const controlPlane = await startControlPlane({ ctx });
+    stops.push(() => controlPlane.stop());
     const kube = await startKubeApi({
       ctx,
       pki,
