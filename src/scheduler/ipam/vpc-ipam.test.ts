@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SubnetInfo } from '../../cloud/facts.js';
 import type { AllocationResult } from '../../fargate/ipam.js';
+import type { KubeObject } from '../../kube/api/types.js';
 import { nodeIps, VpcIpam } from './vpc-ipam.js';
 
 const subnets: SubnetInfo[] = [
@@ -14,10 +15,10 @@ const ipOf = (r: AllocationResult): string => {
   return (r as { ip: string }).ip;
 };
 
-const node = (internalIp: string, podIps?: string) => ({
+const node = (internalIp: string, podIps?: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Node',
-  metadata: { name: 'n', annotations: podIps ? { 'skiff.io/pod-ips': podIps } : {} },
+  metadata: { name: 'n', annotations: podIps ? { 'skiff.io/pod-ips': podIps } : undefined },
   status: {
     addresses: [
       { type: 'Hostname', address: 'n' },
