@@ -13,6 +13,7 @@ type Definitions = Record<string, Json>;
 function servedKinds(): Set<string> {
   const wanted = new Set<string>();
   for (const info of builtinResources) {
+    if (info.group === 'metrics.k8s.io') continue; // not in Kubernetes' document; src/kube/schema/metrics.ts has them
     wanted.add(`${info.group}/${info.version}/${info.kind}`);
     if (info.verbs.includes('list')) wanted.add(`${info.group}/${info.version}/${info.listKind}`);
     for (const sub of info.subresources) wanted.add(`${sub.group}/${sub.version}/${sub.kind}`);

@@ -122,6 +122,9 @@ const specs: Spec[] = [
   { gv: 'coordination.k8s.io/v1', resource: 'leases', kind: 'Lease' },
   { gv: 'discovery.k8s.io/v1', resource: 'endpointslices', kind: 'EndpointSlice' },
   { gv: 'events.k8s.io/v1', resource: 'events', kind: 'Event', short: ['ev'] },
+  // Served by metrics-server on a real cluster; here the agents write them and everyone reads them (kubectl top).
+  { gv: 'metrics.k8s.io/v1beta1', resource: 'nodes', kind: 'NodeMetrics', cluster: true },
+  { gv: 'metrics.k8s.io/v1beta1', resource: 'pods', kind: 'PodMetrics' },
   { gv: 'policy/v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', short: ['pdb'], status: true },
   { gv: 'scheduling.k8s.io/v1', resource: 'priorityclasses', kind: 'PriorityClass', cluster: true, short: ['pc'] },
 ];
