@@ -104,6 +104,11 @@ export async function bindPod(
       }
       if (pod.metadata.deletionTimestamp) throw notFound('pods', name);
       pod.spec.nodeName = node;
+      // As kube-apiserver's setPodHostAndAnnotations: the Binding's annotations are copied onto the pod.
+      const annotations = binding.metadata?.annotations;
+      if (annotations && Object.keys(annotations).length > 0) {
+        pod.metadata.annotations = { ...pod.metadata.annotations, ...annotations };
+      }
       pod.status.conditions ??= [];
       const conditions = pod.status.conditions.filter((c: any) => c.type !== 'PodScheduled');
       conditions.push({
