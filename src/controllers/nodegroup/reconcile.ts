@@ -1,0 +1,83 @@
+// Reconciles one node group: while it is CREATING, ACTIVE or UPDATING it has desiredSize nodes (EKS's instances
+// join while the group is still CREATING); extra nodes, and all of a DELETING or vanished group's, are drained away.
+import type { NodegroupInfo } from '../../cloud/facts.js';
+import type { KubeObject } from '../../kube/api/types.js';
+import type { ReconcileResult } from '../runtime/queue.js';
+import { drainNode } from './drain.js';
+import { type LaunchContext, launchNode } from './launch.js';
+
+const growing = new Set(['CREATING', 'ACTIVE', 'UPDATING']);
+const waitMs = 5000;
+
+export interface NodegroupContext extends LaunchContext {
+  nodegroup(name: string): NodegroupInfo | undefined;
+  /** The group's nodes: the informer's, plus ones just created, minus ones just deleted. */
+  nodesOf(name: string): KubeObject[];
+  /** Node name → when its drain began. */
+  draining: Map<string, number>;
+  created(node: KubeObject): void;
+  deleted(name: string): void;
+  /** Why the group is short of nodes (reported once per distinct reason), or undefined once it is not. */
+  waiting(name: string, reason: string | undefined): void;
+}
+
+const zoneOf = (node: KubeObject) => node.metadata.labels?.['topology.kubernetes.io/zone'] ?? '';
+
+/**
+ * The nodes scale-in removes, in the order an Auto Scaling group picks them: cordoned nodes first, then from the
+ * zone with the most nodes (keeping zones balanced), newest first, then by name.
+ */
+export function nodesToRemove(nodes: KubeObject[], count: number): KubeObject[] {
+  const left = [...nodes];
+  const chosen: KubeObject[] = [];
+  while (chosen.length < count && left.length > 0) {
+    const perZone = new Map<string, number>();
+    for (const n of left) perZone.set(zoneOf(n), (perZone.get(zoneOf(n)) ?? 0) + 1);
+    left.sort(
+      (a, b) =>
+        Number(Boolean(b.spec?.unschedulable)) - Number(Boolean(a.spec?.unschedulable)) ||
+        perZone.get(zoneOf(b))! - perZone.get(zoneOf(a))! ||
+        (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+        a.metadata.name!.localeCompare(b.metadata.name!),
+    );
+    chosen.push(left.shift()!);
+  }
+  return chosen;
+}
+
+export async function reconcileNodegroup(ctx: NodegroupContext, name: string): Promise<ReconcileResult> {
+  const ng = ctx.nodegroup(name);
+  const nodes = ctx.nodesOf(name);
+  const now = ctx.now();
+  let requeueAfterMs: number | undefined;
+  const after = (ms: number | undefined) => {
+    if (ms !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? ms, ms);
+  };
+
+  if (!ng || ng.status === 'DELETING') {
+    for (const node of nodes) if (!ctx.draining.has(node.metadata.name!)) ctx.draining.set(node.metadata.name!, now);
+    ctx.waiting(name, undefined);
+  } else if (growing.has(ng.status)) {
+    const staying = nodes.filter((n) => !ctx.draining.has(n.metadata.name!));
+    const extra = staying.length - ng.desiredSize;
+    for (const node of nodesToRemove(staying, extra)) ctx.draining.set(node.metadata.name!, now);
+    let reason: string | undefined;
+    for (let i = 0; i < -extra && !reason; i++) {
+      const launched = await launchNode(ctx, ng);
+      if ('node' in launched) ctx.created(launched.node);
+      else reason = launched.wait;
+    }
+    ctx.waiting(name, reason);
+    if (reason) after(waitMs);
+  }
+
+  const present = new Map(nodes.map((n) => [n.metadata.name!, n]));
+  for (const [nodeName, startedAt] of ctx.draining) {
+    const node = present.get(nodeName);
+    if (!node) continue;
+    const next = await drainNode(ctx.client, node, startedAt, ctx.now());
+    if (next === undefined) ctx.deleted(nodeName);
+    after(next);
+  }
+  return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+}
