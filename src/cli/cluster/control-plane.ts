@@ -1,6 +1,9 @@
 // The control plane that runs beside the kube API: every controller and scheduler, started in order and stopped in
 // reverse. `skiff up` and the benchmarks start it the same way; each piece is a client of the kube API.
+import { registerFargateAdmission } from '../../admission/fargate/index.js';
+import type { ClusterFacts } from '../../cloud/facts.js';
 import { DeploymentController } from '../../controllers/deployment/controller.js';
+import { FargateProfileController } from '../../controllers/fargateprofile/controller.js';
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
@@ -13,6 +16,8 @@ export interface Startable {
 
 export interface ControlPlaneOptions {
   ctx: ApiContext;
+  /** The EKS side: VPC subnets, Fargate profiles, node groups. */
+  facts: ClusterFacts;
 }
 
 export interface ControlPlane {
@@ -37,12 +42,25 @@ export async function startAll(components: Startable[]): Promise<ControlPlane> {
   return { stop };
 }
 
-export function startControlPlane({ ctx }: ControlPlaneOptions): Promise<ControlPlane> {
+/** The Fargate admission, as a component: registered into the API's admission chain at start. */
+function fargateAdmission(ctx: ApiContext, facts: ClusterFacts): Startable {
+  let admission: Awaited<ReturnType<typeof registerFargateAdmission>> | undefined;
+  return {
+    start: async () => {
+      admission = await registerFargateAdmission(ctx, facts);
+    },
+    stop: () => admission?.close(),
+  };
+}
+
+export function startControlPlane({ ctx, facts }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   return startAll([
+    fargateAdmission(ctx, facts),
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
     new ReplicaSetController(client),
     new DeploymentController(client),
+    new FargateProfileController(client, facts),
   ]);
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
+import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
 import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
@@ -55,7 +56,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store, { garbageCollector: true });
     const client = inProcessClient(ctx);
-    const controlPlane = await startControlPlane({ ctx });
+    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
+    const controlPlane = await startControlPlane({ ctx, facts });
     stops.push(() => controlPlane.stop());
     const kube = await startKubeApi({
       ctx,
