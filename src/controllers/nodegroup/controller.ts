@@ -31,6 +31,7 @@ export class NodegroupController {
   private readonly draining = new Map<string, number>();
   private readonly reasons = new Map<string, string>();
   private subscription?: Subscription;
+  private synced = false;
   private readonly onError: (error: unknown) => void;
 
   constructor(private readonly options: NodegroupControllerOptions) {
@@ -38,7 +39,8 @@ export class NodegroupController {
     this.onError = options.onError ?? ((error) => console.error('node-group controller:', error));
     const context = this.context();
     this.queue = new WorkQueue(
-      (name) => reconcileNodegroup(context, name),
+      // Nothing is decided before the first list of node groups: until then every group would look gone.
+      async (name) => (this.synced ? reconcileNodegroup(context, name) : {}),
       (_name, error) => this.onError(error),
       1,
     );
@@ -62,6 +64,7 @@ export class NodegroupController {
     this.subscription = await this.options.facts.watchNodegroups((list) => {
       this.nodegroups.clear();
       for (const ng of list) this.nodegroups.set(ng.name, ng);
+      this.synced = true;
       this.enqueueAll();
     });
   }
