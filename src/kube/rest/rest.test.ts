@@ -146,7 +146,7 @@ describe('writes', () => {
     await client.createSubresource(pods, 'to-bind', 'binding', target);
     const bound = await client.get(pods, 'to-bind');
     assert.equal(bound.spec.nodeName, 'n1');
-    assert.equal(bound.metadata.annotations['example.com/placed'], 'yes');
+    assert.equal(bound.metadata.annotations?.['example.com/placed'], 'yes');
     assert.equal(bound.status.conditions[0].type, 'PodScheduled');
     await assert.rejects(client.createSubresource(pods, 'to-bind', 'binding', target), (e: any) => e.code === 409);
   });

@@ -92,6 +92,11 @@ export class FargateScheduler {
     for (const [key, pod] of this.pods.cache) if (isFargatePod(pod)) this.queue.add(key);
   }
 
+  /** The pod as the scheduler last saw it. */
+  cachedPod(key: string): KubeObject | undefined {
+    return this.pods.cache.get(key);
+  }
+
   stop(): void {
     this.ready = false;
     this.subscription?.close();

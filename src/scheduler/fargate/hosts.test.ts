@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../../kube/api/types.js';
+import { HostBook, hostCapacity, leaseIsLive, nodeReservation } from './hosts.js';
+import { hostLease } from './testing.js';
+
+const node = (name: string, host: string, reserved?: object, capacity?: object): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: {
+    name,
+    annotations: { 'skiff.io/host': host, ...(reserved ? { 'skiff.io/reserved': JSON.stringify(reserved) } : {}) },
+  },
+  status: capacity ? { capacity } : {},
+});
+
+test('a lease is live within its duration of the last renewal', () => {
+  const now = Date.parse('2026-01-01T00:01:00Z');
+  assert.equal(leaseIsLive(hostLease('h', undefined, new Date('2026-01-01T00:00:30Z')), now), true);
+  assert.equal(leaseIsLive(hostLease('h', undefined, new Date('2026-01-01T00:00:10Z')), now), false);
+});
+
+test('capacity fields that are missing or invalid do not limit the host', () => {
+  assert.deepEqual(hostCapacity(hostLease('h', { cpuMillis: 2000, memoryMiB: 'x' })), {
+    cpuMillis: 2000,
+    memoryMiB: Number.POSITIVE_INFINITY,
+    sandboxes: Number.POSITIVE_INFINITY,
+  });
+});
+
+test('a node takes its skiff.io/reserved size, else its reported capacity', () => {
+  assert.deepEqual(nodeReservation(node('a', 'h', { cpuMillis: 250, memoryMiB: 512 })), {
+    cpuMillis: 250,
+    memoryMiB: 512,
+  });
+  assert.deepEqual(nodeReservation(node('b', 'h', undefined, { cpu: '2', memory: '4Gi' })), {
+    cpuMillis: 2000,
+    memoryMiB: 4096,
+  });
+});
+
+test('reservations and nodes count against a host; the least loaded host that fits is picked', () => {
+  const book = new HostBook();
+  book.leaseChanged(undefined, hostLease('h1', { cpuMillis: 1000, memoryMiB: 4096, sandboxes: 10 }));
+  book.leaseChanged(undefined, hostLease('h2', { cpuMillis: 2000, memoryMiB: 4096, sandboxes: 10 }));
+  const quarter = { cpuMillis: 250, memoryMiB: 512 };
+  assert.deepEqual(book.reserve('n1', quarter), { host: 'h2' });
+  assert.deepEqual(book.reserve('n2', quarter), { host: 'h1' }, 'both at 25% cpu: by name');
+  book.nodeChanged(undefined, node('n1', 'h2', quarter));
+  book.nodeChanged(undefined, node('n2', 'h1', quarter));
+  assert.deepEqual(
+    book.hosts().map((h) => [h.host, h.used]),
+    [
+      ['h1', { cpuMillis: 250, memoryMiB: 512, nodes: 1 }],
+      ['h2', { cpuMillis: 250, memoryMiB: 512, nodes: 1 }],
+    ],
+  );
+  assert.deepEqual(book.reserve('big', { cpuMillis: 1000, memoryMiB: 2048 }), { host: 'h2' });
+  assert.deepEqual(book.reserve('too-big', { cpuMillis: 2000, memoryMiB: 2048 }), {
+    message: '0/2 hosts are available: 2 host(s) had no room for the pod',
+  });
+  book.unreserve('big');
+  book.nodeChanged(node('n1', 'h2', quarter), undefined);
+  assert.deepEqual(book.reserve('again', { cpuMillis: 2000, memoryMiB: 2048 }), { host: 'h2' });
+  book.leaseChanged(hostLease('h1'), undefined);
+  assert.deepEqual(
+    book.hosts().map((h) => h.host),
+    ['h2'],
+  );
+});
