@@ -1,0 +1,43 @@
+// Deletes one finished Job once ttlSecondsAfterFinished has passed since its Complete or Failed condition, with
+// Foreground propagation and a uid precondition as Kubernetes does; until then it asks to be looked at again.
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
+import type { ReconcileResult } from '../runtime/queue.js';
+
+const jobRef = (namespace: string) => ({ apiVersion: 'batch/v1', kind: 'Job', namespace });
+
+/** When the Job expires (ms since the epoch), or undefined when it has no TTL, is not finished or is going. */
+export function expiresAt(job: KubeObject): number | undefined {
+  const ttl = job.spec?.ttlSecondsAfterFinished;
+  if (ttl === undefined || ttl === null || job.metadata.deletionTimestamp) return undefined;
+  const finished = (job.status?.conditions ?? []).find(
+    (c: { type: string; status: string }) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
+  if (!finished?.lastTransitionTime) return undefined;
+  return Date.parse(finished.lastTransitionTime) + ttl * 1000;
+}
+
+export async function reconcileFinishedJob(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  now: () => number,
+): Promise<ReconcileResult> {
+  let job: KubeObject;
+  try {
+    job = await client.get(jobRef(namespace), name);
+  } catch (error: any) {
+    if (error?.code === 404) return {};
+    throw error;
+  }
+  const expiry = expiresAt(job);
+  if (expiry === undefined) return {};
+  const remaining = expiry - now();
+  if (remaining > 0) return { requeueAfterMs: remaining + 10 };
+  await client
+    .delete(jobRef(namespace), name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid } })
+    .catch((error) => {
+      if (error?.code !== 404 && error?.code !== 409) throw error;
+    });
+  return {};
+}
