@@ -2,7 +2,7 @@
 // alphabet. Kubernetes hashes a Go spew dump of the struct; Skiff hashes canonical (key-sorted) JSON instead.
 const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
 
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);

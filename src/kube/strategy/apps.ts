@@ -1,5 +1,6 @@
 // Strategies for workload kinds (apps/v1, batch/v1): the defaults kube-apiserver fills in and the selector rule
 // (spec.selector must be given and must select the pod template's labels).
+import { isDeepStrictEqual } from 'node:util';
 import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { matchesLabels, requirementsOf } from '../selectors/labels.js';
@@ -78,10 +79,31 @@ export const statefulSetStrategy = workload((spec) => {
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
 });
 
-export const daemonSetStrategy = workload((spec) => {
+const daemonSetDefaults = workload((spec) => {
   spec.revisionHistoryLimit ??= 10;
   spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
 });
+
+/** apps/v1 carries a DaemonSet's templateGeneration (raised on each template change) in this annotation. */
+const templateGeneration = 'deprecated.daemonset.template.generation';
+
+function setTemplateGeneration(ds: KubeObject, generation: number): void {
+  ds.metadata.annotations = { ...ds.metadata.annotations, [templateGeneration]: String(generation) };
+}
+
+export const daemonSetStrategy: Strategy = {
+  ...daemonSetDefaults,
+  prepareForCreate(ds) {
+    daemonSetDefaults.prepareForCreate!(ds);
+    setTemplateGeneration(ds, 1);
+  },
+  prepareForUpdate(ds, old) {
+    daemonSetDefaults.prepareForUpdate!(ds, old);
+    const previous = Number(old.metadata.annotations?.[templateGeneration]) || 1;
+    const changed = !isDeepStrictEqual(ds.spec?.template, old.spec?.template);
+    setTemplateGeneration(ds, changed ? previous + 1 : previous);
+  },
+};
 
 const jobDefaults = workload((spec) => {
   spec.parallelism ??= 1;

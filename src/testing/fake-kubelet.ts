@@ -1,0 +1,116 @@
+// Test stand-in for the scheduler and kubelets when testing controllers against the real API: binds unbound pods
+// (by default to the node a `metadata.name In [node]` affinity names), starts bound Pending pods (Running +
+// Ready), and finishes graceful deletions of pods on nodes. Tests can also set a pod's phase and readiness.
+
+import { Informer, keyOf } from '../controllers/runtime/informer.js';
+import { WorkQueue } from '../controllers/runtime/queue.js';
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient } from '../kube/client/types.js';
+
+export interface FakeKubeletOptions {
+  /** The node for an unbound pod, or undefined to leave it; default: the node its required affinity names. */
+  schedule?: (pod: KubeObject) => string | undefined;
+  /** Whether a bound Pending pod starts at once, Running and Ready; default true. */
+  autoStart?: (pod: KubeObject) => boolean;
+}
+
+const podRef = (namespace?: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
+
+export function affinityNode(pod: KubeObject): string | undefined {
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const term of terms ?? []) {
+    const field = (term.matchFields ?? []).find((f: any) => f.key === 'metadata.name' && f.operator === 'In');
+    if (field?.values?.length === 1) return field.values[0];
+  }
+  return undefined;
+}
+
+export class FakeKubelet {
+  private informer: Informer;
+  private queue: WorkQueue;
+
+  constructor(
+    private client: KubeClient,
+    private options: FakeKubeletOptions = {},
+  ) {
+    this.queue = new WorkQueue(
+      (key) => this.handle(key),
+      () => {},
+      4,
+      10,
+      200,
+    );
+    this.informer = new Informer(
+      client,
+      podRef(),
+      (_old, pod) => pod && this.queue.add(keyOf(pod)),
+      () => {},
+    );
+  }
+
+  start(): Promise<void> {
+    return this.informer.start();
+  }
+
+  stop(): void {
+    this.informer.stop();
+    this.queue.stop();
+  }
+
+  /** Writes a pod's phase and Ready condition as its kubelet would. */
+  async setStatus(namespace: string, name: string, state: { phase: string; ready: boolean }): Promise<KubeObject> {
+    for (;;) {
+      const pod = await this.client.get(podRef(namespace), name);
+      try {
+        return await this.client.update(withStatus(pod, state.phase, state.ready), { subresource: 'status' });
+      } catch (error: any) {
+        if (error?.code !== 409) throw error;
+      }
+    }
+  }
+
+  private async handle(key: string): Promise<undefined> {
+    const [namespace, name] = key.split('/');
+    let pod: KubeObject;
+    try {
+      pod = await this.client.get(podRef(namespace), name);
+    } catch (error: any) {
+      if (error?.code === 404) return;
+      throw error;
+    }
+    if (pod.metadata.deletionTimestamp) {
+      if (pod.spec?.nodeName && !pod.metadata.finalizers?.length) {
+        await this.client
+          .delete(podRef(namespace), name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
+          .catch((error) => {
+            if (error?.code !== 404 && error?.code !== 409) throw error;
+          });
+      }
+      return;
+    }
+    if (!pod.spec?.nodeName) {
+      const node = (this.options.schedule ?? affinityNode)(pod);
+      if (!node) return;
+      await this.client.createSubresource(podRef(namespace), name, 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace },
+        target: { apiVersion: 'v1', kind: 'Node', name: node },
+      });
+      return;
+    }
+    if (pod.status?.phase === 'Pending' && (this.options.autoStart?.(pod) ?? true)) {
+      await this.client.update(withStatus(pod, 'Running', true), { subresource: 'status' });
+    }
+  }
+}
+
+function withStatus(pod: KubeObject, phase: string, ready: boolean): KubeObject {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'Ready');
+  const previous = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+  const status = ready ? 'True' : 'False';
+  const since = previous?.status === status ? previous.lastTransitionTime : now;
+  conditions.push({ type: 'Ready', status, lastTransitionTime: since });
+  return { ...pod, status: { ...pod.status, phase, conditions } };
+}
