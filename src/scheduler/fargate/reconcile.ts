@@ -34,6 +34,9 @@ export interface SchedulerState {
   retryDelayMs: (attempts: number) => number;
 }
 
+/** Profile failures a profile change can cure; a DaemonSet pod or an opted-out pod waits for nothing. */
+const profileMayCome = new Set(['NoMatchingProfile', 'ExplicitProfileNotFound', 'ExplicitProfileNotMatching']);
+
 export const isFargatePod = (pod: KubeObject) => pod.spec?.schedulerName === schedulerName;
 const isFargateNode = (name: string | undefined) => !!name?.startsWith('fargate-ip-') && !!ipFromNodeName(name);
 
@@ -74,7 +77,7 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
   const sizing = sizePod(pod);
   if ('error' in sizing) return fail(s, key, pod, sizing.error, false);
   const choice = chooseProfile(pod, s.profiles());
-  if ('reason' in choice) return fail(s, key, pod, choice.message, true);
+  if ('reason' in choice) return fail(s, key, pod, choice.message, profileMayCome.has(choice.reason));
   const profile = s.profiles().find((p) => p.name === choice.profile)!;
 
   const address = s.ipam.allocate(profile.subnets);

@@ -157,6 +157,60 @@ describe('fargate-scheduler', () => {
     );
   });
 
+  it('runs a claim bound to an EFS volume and rejects one bound to EBS', async () => {
+    const volume = (name: string, driver: string) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name },
+      spec: {
+        capacity: { storage: '5Gi' },
+        accessModes: ['ReadWriteMany'],
+        csi: { driver, volumeHandle: `${name}-handle` },
+      },
+    });
+    const claim = (name: string, volumeName: string) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name, namespace: 'default' },
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '5Gi' } }, volumeName },
+    });
+    await h.client.create(volume('pv-efs', 'efs.csi.aws.com'));
+    await h.client.create(volume('pv-ebs', 'ebs.csi.aws.com'));
+    await h.client.create(claim('efs-claim', 'pv-efs'));
+    await h.client.create(claim('ebs-claim', 'pv-ebs'));
+    const mounting = (claimName: string) => ({ volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] });
+    await h.client.create(fargatePod('on-efs', mounting('efs-claim')));
+    await h.client.create(fargatePod('on-ebs', mounting('ebs-claim')));
+    await boundPod(h.client, 'on-efs');
+    assert.equal(
+      await rejected('on-ebs'),
+      'Pod not supported on Fargate: volumes not supported: data not supported because: ' +
+        'PVC ebs-claim bound to invalid PV pv-ebs with CSI Driver: ebs.csi.aws.com',
+    );
+  });
+
+  it('rejects GPU requests', async () => {
+    const gpu = { limits: { 'nvidia.com/gpu': '1' }, requests: { 'nvidia.com/gpu': '1' } };
+    await h.client.create(fargatePod('gpu', { containers: [{ name: 'a', image: 'x', resources: gpu }] }));
+    assert.equal(await rejected('gpu'), 'Pod not supported on Fargate: resources not supported: nvidia.com/gpu');
+  });
+
+  it('gives 20 GiB of ephemeral storage by default and refuses more than 175 GiB', async () => {
+    const storage = (q: string) => ({
+      containers: [{ name: 'a', image: 'x', resources: { requests: { 'ephemeral-storage': q } } }],
+    });
+    await h.client.create(fargatePod('disk-100', storage('100Gi')));
+    await h.client.create(fargatePod('disk-200', storage('200Gi')));
+    const big: any = await h.client.get(nodeRef, (await boundPod(h.client, 'disk-100')).spec.nodeName);
+    const small: any = await h.client.get(nodeRef, (await boundPod(h.client, 'web-1')).spec.nodeName);
+    const gib = (q: string) => Number(q.replace('Ki', '')) / 2 ** 20;
+    assert.equal(gib(big.status.capacity['ephemeral-storage']) - gib(small.status.capacity['ephemeral-storage']), 95);
+    assert.equal(
+      await rejected('disk-200'),
+      'Pod ephemeral-storage request of 200GiB exceeds the Fargate maximum of 175GiB',
+    );
+  });
+
   it('rejects a request beyond the largest size with a clear message', async () => {
     await h.client.create(
       fargatePod('huge', {
