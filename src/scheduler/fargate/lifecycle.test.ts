@@ -123,3 +123,14 @@ it('a restarted scheduler keeps the IPs in use and deletes Fargate nodes whose p
   for (const name of before) assert.ok(await exists(name));
   assert.deepEqual(h.errors, []);
 });
+
+it('works over HTTPS as well', async () => {
+  h = await startHarness({ https: true });
+  await h.client.create(fargatePod('remote', {}, { annotations: { CapacityProvisioned: 'user value' } }));
+  const pod: any = await boundPod(h.client, 'remote');
+  assert.equal(pod.metadata.annotations.CapacityProvisioned, '0.25vCPU 0.5GB');
+  assert.equal((await eventWith(h.client, 'remote', 'Scheduled')).source.component, 'fargate-scheduler');
+  await h.client.delete(podRef, 'remote', { gracePeriodSeconds: 0 });
+  await until(async () => !(await exists(pod.spec.nodeName)), 'the node deleted');
+  assert.deepEqual(h.errors, []);
+});

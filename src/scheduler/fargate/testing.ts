@@ -4,6 +4,7 @@
 import type { SubnetInfo } from '../../cloud/facts.js';
 import { StaticClusterFacts } from '../../cloud/static.js';
 import type { KubeObject } from '../../kube/api/types.js';
+import { HttpKubeClient } from '../../kube/client/http.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
@@ -66,7 +67,14 @@ export function fargatePod(name: string, spec: Record<string, unknown> = {}, met
 }
 
 export async function startHarness(
-  options: { region?: string; subnets?: SubnetInfo[]; hosts?: string[]; profiles?: ReturnType<typeof profile>[] } = {},
+  options: {
+    region?: string;
+    subnets?: SubnetInfo[];
+    hosts?: string[];
+    profiles?: ReturnType<typeof profile>[];
+    /** The scheduler talks HTTPS to the API instead of in-process. */
+    https?: boolean;
+  } = {},
 ): Promise<Harness> {
   const api = await startTestApi();
   const client = inProcessClient(api.ctx);
@@ -77,7 +85,7 @@ export async function startHarness(
   const make = () => {
     const ipam = new VpcIpam([]);
     const scheduler = new FargateScheduler({
-      client,
+      client: options.https ? new HttpKubeClient({ server: api.server.url, ca: api.caCert, token: api.token }) : client,
       facts,
       ipam,
       retryDelayMs: () => 50,
