@@ -20,10 +20,10 @@ export async function recordEvent(
   type: EventType,
   reason: string,
   message: string,
-): Promise<void> {
+): Promise<KubeObject> {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const { name, namespace, uid, resourceVersion } = object.metadata;
-  await client.create({
+  return client.create({
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${name}.${uniqueNanos().toString(16)}`, namespace: namespace ?? 'default' },
