@@ -8,6 +8,8 @@ import { GarbageCollector } from '../../controllers/garbagecollector/controller.
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
+import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
+import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -53,8 +55,9 @@ function fargateAdmission(ctx: ApiContext, facts: ClusterFacts): Startable {
   };
 }
 
-export function startControlPlane({ ctx, facts }: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane({ ctx, facts }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
+  const ipam = new VpcIpam(await facts.subnets());
   return startAll([
     fargateAdmission(ctx, facts),
     new NamespaceController(client, () => namespacedResources(ctx)),
@@ -62,5 +65,6 @@ export function startControlPlane({ ctx, facts }: ControlPlaneOptions): Promise<
     new ReplicaSetController(client),
     new DeploymentController(client),
     new FargateProfileController(client, facts),
+    new FargateScheduler({ client, facts, ipam }),
   ]);
 }

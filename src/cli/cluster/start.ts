@@ -56,9 +56,6 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store, { garbageCollector: true });
     const client = inProcessClient(ctx);
-    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
-    const controlPlane = await startControlPlane({ ctx, facts });
-    stops.push(() => controlPlane.stop());
     const kube = await startKubeApi({
       ctx,
       pki,
@@ -87,6 +84,9 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
       serviceIpv4Cidr: '10.100.0.0/16',
     });
     stops.push(() => eks.close());
+    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
+    const controlPlane = await startControlPlane({ ctx, facts });
+    stops.push(() => controlPlane.stop());
     if (resolveRuntime(config.runtime) === 'process') {
       const engine = await startContainerEngine({ dataDir: paths.root });
       stops.push(() => engine.stop());
