@@ -104,7 +104,7 @@ it('surges a new pod beside each old one until it is available', async () => {
   hold = true;
   await client.patch(dsRef, 'surge', image('3.1'), 'merge');
   const hash = await until(
-    async () => (await revisionsOf('surge'))[1]?.metadata.labels!['controller-revision-hash'],
+    async () => (await revisionsOf('surge'))[1]?.metadata.labels?.['controller-revision-hash'],
     'a second revision',
   );
   for (let updated = 1; updated <= 3; updated++) {
@@ -123,7 +123,7 @@ it('leaves pods alone with OnDelete until they are deleted', async () => {
   const pods = await startReady('manual');
   await client.patch(dsRef, 'manual', image('3.1'), 'merge');
   const hash = await until(
-    async () => (await revisionsOf('manual'))[1]?.metadata.labels!['controller-revision-hash'],
+    async () => (await revisionsOf('manual'))[1]?.metadata.labels?.['controller-revision-hash'],
     'a second revision',
   );
   await statusIs(client, 'manual', { observedGeneration: 2, updatedNumberScheduled: 0, numberAvailable: 3 });

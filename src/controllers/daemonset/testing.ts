@@ -31,7 +31,11 @@ export function fargateNode(ip: string): KubeObject {
   };
 }
 
-export function daemonSet(name: string, podSpec: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) {
+export function daemonSet(
+  name: string,
+  podSpec: Record<string, unknown> = {},
+  spec: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
