@@ -32,7 +32,11 @@ export function effectiveTaints(node: NodeInfo['node']): Taint[] {
   const taints: Taint[] = [...(node.spec?.taints ?? [])];
   const ready = (node.status?.conditions ?? []).find((c: any) => c?.type === 'Ready');
   const implied =
-    ready?.status === 'True' ? undefined : ready?.status === 'Unknown' ? 'node.kubernetes.io/unreachable' : 'node.kubernetes.io/not-ready';
+    ready?.status === 'True'
+      ? undefined
+      : ready?.status === 'Unknown'
+        ? 'node.kubernetes.io/unreachable'
+        : 'node.kubernetes.io/not-ready';
   if (implied && !taints.some((t) => t.key === implied && t.effect === 'NoSchedule')) {
     taints.push({ key: implied, effect: 'NoSchedule' });
   }
@@ -48,7 +52,11 @@ function nodeUnschedulable(pod: PodInfo, node: NodeInfo): FilterStatus | undefin
 function taintToleration(pod: PodInfo, node: NodeInfo): FilterStatus | undefined {
   const taint = untoleratedTaint(effectiveTaints(node.node), pod.pod.spec?.tolerations);
   if (!taint) return undefined;
-  return { plugin: 'TaintToleration', code: 'UnschedulableAndUnresolvable', reasons: [reasons.untoleratedTaint(taint)] };
+  return {
+    plugin: 'TaintToleration',
+    code: 'UnschedulableAndUnresolvable',
+    reasons: [reasons.untoleratedTaint(taint)],
+  };
 }
 
 function nodeAffinity(pod: PodInfo, node: NodeInfo): FilterStatus | undefined {
@@ -57,7 +65,9 @@ function nodeAffinity(pod: PodInfo, node: NodeInfo): FilterStatus | undefined {
 }
 
 const conflicts = (a: HostPort, b: HostPort) =>
-  a.port === b.port && a.protocol === b.protocol && (a.hostIP === '0.0.0.0' || b.hostIP === '0.0.0.0' || a.hostIP === b.hostIP);
+  a.port === b.port &&
+  a.protocol === b.protocol &&
+  (a.hostIP === '0.0.0.0' || b.hostIP === '0.0.0.0' || a.hostIP === b.hostIP);
 
 function nodePorts(pod: PodInfo, node: NodeInfo): FilterStatus | undefined {
   if (pod.hostPorts.length === 0) return undefined;

@@ -47,7 +47,12 @@ export function matchesTerm(term: NodeSelectorTerm, node: KubeObject): boolean {
   const field = (key: string) => (key === 'metadata.name' ? node.metadata.name : undefined);
   return (
     expressions.every((r) => matchesRequirement(r, label(r.key))) &&
-    fields.every((r) => r.key === 'metadata.name' && (r.operator === 'In' || r.operator === 'NotIn') && matchesRequirement(r, field(r.key)))
+    fields.every(
+      (r) =>
+        r.key === 'metadata.name' &&
+        (r.operator === 'In' || r.operator === 'NotIn') &&
+        matchesRequirement(r, field(r.key)),
+    )
   );
 }
 

@@ -1,7 +1,15 @@
 // What the scheduler keeps per node, as kube-scheduler's NodeInfo: the Node, its allocatable, and the pods on it
 // (bound or assumed, not finished) with their summed requests, so no filter ever lists pods.
 import type { KubeObject } from '../../kube/api/types.js';
-import { type Allocatable, add, emptyResources, nodeAllocatable, podRequests, type Resources, subtract } from './resources.js';
+import {
+  type Allocatable,
+  add,
+  emptyResources,
+  nodeAllocatable,
+  podRequests,
+  type Resources,
+  subtract,
+} from './resources.js';
 
 export interface HostPort {
   hostIP: string;
@@ -26,7 +34,8 @@ export function podInfo(pod: KubeObject): PodInfo {
   const hostPorts: HostPort[] = [];
   for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     for (const p of c?.ports ?? []) {
-      if (p?.hostPort > 0) hostPorts.push({ hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+      if (p?.hostPort > 0)
+        hostPorts.push({ hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
     }
   }
   return {

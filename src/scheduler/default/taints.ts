@@ -30,7 +30,10 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
 }
 
 /** The first NoSchedule or NoExecute taint no toleration matches, as the TaintToleration filter reports it. */
-export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined): Taint | undefined {
+export function untoleratedTaint(
+  taints: Taint[] | undefined,
+  tolerations: Toleration[] | undefined,
+): Taint | undefined {
   for (const taint of taints ?? []) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
     if (!(tolerations ?? []).some((t) => tolerates(t, taint))) return taint;
@@ -39,8 +42,12 @@ export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toler
 }
 
 /** PreferNoSchedule taints the pod does not tolerate (only tolerations with that effect or none count). */
-export function intolerablePreferNoSchedule(taints: Taint[] | undefined, tolerations: Toleration[] | undefined): number {
+export function intolerablePreferNoSchedule(
+  taints: Taint[] | undefined,
+  tolerations: Toleration[] | undefined,
+): number {
   const relevant = (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-  return (taints ?? []).filter((taint) => taint.effect === 'PreferNoSchedule' && !relevant.some((t) => tolerates(t, taint)))
-    .length;
+  return (taints ?? []).filter(
+    (taint) => taint.effect === 'PreferNoSchedule' && !relevant.some((t) => tolerates(t, taint)),
+  ).length;
 }
