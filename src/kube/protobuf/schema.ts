@@ -25,6 +25,7 @@ const kinds: Record<string, string> = {
   'batch/v1/CronJob': 'CronJob',
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
 };
 
 /** The message type for an apiVersion and kind, or undefined when Skiff cannot decode it. */

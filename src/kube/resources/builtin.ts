@@ -117,6 +117,15 @@ const specs: Spec[] = [
     all: true,
     status: true,
   },
+  // Stored as autoscaling/v2 (listed first: the version controllers track); src/kube/conversion/ converts.
+  {
+    gv: 'autoscaling/v1',
+    resource: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    short: ['hpa'],
+    all: true,
+    status: true,
+  },
   { gv: 'batch/v1', resource: 'cronjobs', kind: 'CronJob', short: ['cj'], all: true, status: true },
   { gv: 'batch/v1', resource: 'jobs', kind: 'Job', all: true, status: true },
   { gv: 'coordination.k8s.io/v1', resource: 'leases', kind: 'Lease' },

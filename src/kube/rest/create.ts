@@ -46,8 +46,8 @@ export async function createObject(
   await ctx.admission.validate(request);
   if (options.dryRun) return object;
   try {
-    const kv = await ctx.store.create(objectKey(info, meta.namespace, meta.name!), encode(object));
-    const created = decode(kv);
+    const kv = await ctx.store.create(objectKey(info, meta.namespace, meta.name!), encode(object, info));
+    const created = decode(kv, info);
     await notifyWrite(ctx, info, created);
     return created;
   } catch (error) {

@@ -104,7 +104,7 @@ export async function deleteObject(
     }
     try {
       const kv = await ctx.store.delete(objectKey(info, namespace, name), Number(object.metadata.resourceVersion));
-      const deleted = decode(kv);
+      const deleted = decode(kv, info);
       await notifyWrite(ctx, info, deleted, true);
       return deletedResult(info, deleted);
     } catch (error) {

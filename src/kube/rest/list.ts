@@ -76,7 +76,7 @@ export async function listObjects(
       more = page.more;
       for (const kv of page.items) {
         startAfter = kv.key;
-        const object = decode(kv);
+        const object = decode(kv, info);
         if (!matchesFilter(filter, object)) continue;
         items.push(object);
         if (limit !== 0 && items.length === limit) {

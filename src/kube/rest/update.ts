@@ -87,11 +87,11 @@ export async function commitUpdate(
   const expected = Number(old.metadata.resourceVersion);
   if (deletionComplete(next)) {
     const kv = await ctx.store.delete(key, expected);
-    const deleted = decode(kv);
+    const deleted = decode(kv, info);
     await notifyWrite(ctx, info, deleted, true);
     return deleted;
   }
-  const stored = decode(await ctx.store.update(key, encode(next), expected));
+  const stored = decode(await ctx.store.update(key, encode(next, info), expected), info);
   await notifyWrite(ctx, info, stored);
   return stored;
 }

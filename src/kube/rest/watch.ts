@@ -28,10 +28,10 @@ function toKubeEvent(
   event: WatchEvent,
   matches: (o: KubeObject) => boolean,
 ): KubeWatchEvent | undefined {
-  const object = decode(event.kv);
+  const object = decode(event.kv, info);
   object.apiVersion = apiVersionOf(info);
   object.kind = info.kind;
-  const previous = event.prevKv ? decode(event.prevKv) : undefined;
+  const previous = event.prevKv ? decode(event.prevKv, info) : undefined;
   const now = matches(object);
   if (event.type === 'create') return now ? { type: 'ADDED', object } : undefined;
   if (event.type === 'delete') return now ? { type: 'DELETED', object } : undefined;

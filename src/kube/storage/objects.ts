@@ -2,6 +2,7 @@
 // encoding, and resourceVersion = the store's modRevision, filled in on every read.
 import type { Backend, KeyValue } from '../../store/types.js';
 import type { KubeObject } from '../api/types.js';
+import { fromStorageVersion, toStorageVersion } from '../conversion/index.js';
 import type { ResourceInfo } from '../resources/types.js';
 
 function groupSegment(info: ResourceInfo): string {
@@ -19,15 +20,19 @@ export function objectKey(info: ResourceInfo, namespace: string | undefined, nam
   return `${resourcePrefix(info, namespace)}${name}`;
 }
 
-export function decode(kv: KeyValue): KubeObject {
-  const object = JSON.parse(kv.value) as KubeObject;
+/** The stored object, converted to the version `info` serves when given. */
+export function decode(kv: KeyValue, info?: ResourceInfo): KubeObject {
+  let object = JSON.parse(kv.value) as KubeObject;
+  if (info) object = fromStorageVersion(info, object);
   object.metadata.resourceVersion = String(kv.modRevision);
   return object;
 }
 
-export function encode(object: KubeObject): string {
-  const { resourceVersion: _, ...metadata } = object.metadata;
-  return JSON.stringify({ ...object, metadata });
+/** The bytes to store, converted to the storage version when `info` serves another. */
+export function encode(object: KubeObject, info?: ResourceInfo): string {
+  const stored = info ? toStorageVersion(info, object) : object;
+  const { resourceVersion: _, ...metadata } = stored.metadata;
+  return JSON.stringify({ ...stored, metadata });
 }
 
 export async function getObject(
@@ -37,5 +42,5 @@ export async function getObject(
   name: string,
 ): Promise<KubeObject | undefined> {
   const kv = await store.get(objectKey(info, namespace, name));
-  return kv ? decode(kv) : undefined;
+  return kv ? decode(kv, info) : undefined;
 }

@@ -8,6 +8,7 @@ import {
   replicaSetStrategy,
   statefulSetStrategy,
 } from './apps.js';
+import { horizontalPodAutoscalerStrategy } from './autoscaling.js';
 import { namespaceStrategy, nodeStrategy, podStrategy, serviceStrategy } from './core.js';
 import { crdStrategy } from './crd.js';
 import type { Strategy } from './types.js';
@@ -24,6 +25,7 @@ const strategies: Record<string, Strategy> = {
   'batch/Job': jobStrategy,
   'batch/CronJob': cronJobStrategy,
   'apiextensions.k8s.io/CustomResourceDefinition': crdStrategy,
+  'autoscaling/HorizontalPodAutoscaler': horizontalPodAutoscalerStrategy,
 };
 
 export function strategyFor(info: ResourceInfo): Strategy {
