@@ -46,8 +46,8 @@ export function jobReference(job: KubeObject) {
 }
 
 export function removeFromActive(cronJob: KubeObject, uid: string | undefined): void {
-  const active = (cronJob.status?.active ?? []).filter((ref: { uid: string }) => ref.uid !== uid);
-  cronJob.status = { ...cronJob.status, active };
+  cronJob.status ??= {};
+  cronJob.status.active = (cronJob.status.active ?? []).filter((ref: { uid: string }) => ref.uid !== uid);
 }
 
 /** Deletes the Job (its pods in the background) and drops it from the active list; false on failure. */
