@@ -1,12 +1,11 @@
 // The subresources that are not plain object writes: scale (an autoscaling/v1 Scale view of spec.replicas),
-// pods/binding (the scheduler's assignment) and pods/eviction (a delete that disruption budgets may refuse).
+// pods/binding (the scheduler's assignment); pods/eviction lives in eviction.ts.
 import { badRequest, conflict, invalid, notFound, statusSuccess } from '../api/errors.js';
-import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
+import type { KubeObject, Status } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { formatLabelSelector } from '../selectors/labels.js';
 import { type ApiContext, nowTimestamp, type RequestOptions } from './context.js';
-import { deleteObject } from './delete.js';
 import { getOne } from './get.js';
 import { applyPatch } from './patch.js';
 import { guaranteedUpdate } from './update.js';
@@ -125,28 +124,4 @@ export async function bindPod(
   return { ...statusSuccess(), code: 201 };
 }
 
-/** Budgets are checked by the validating admission for `pods/eviction` (see the disruption controller). */
-export async function evictPod(
-  ctx: ApiContext,
-  info: ResourceInfo,
-  namespace: string,
-  name: string,
-  eviction: KubeObject,
-  options: RequestOptions = {},
-): Promise<Status> {
-  const pod = await getOne(ctx, info, namespace, name);
-  await ctx.admission.validate({
-    operation: 'CREATE',
-    resource: info,
-    subresource: 'eviction',
-    namespace,
-    name,
-    object: eviction,
-    oldObject: pod,
-    user: options.user,
-    dryRun: Boolean(options.dryRun),
-  });
-  const deleteOptions: DeleteOptions = eviction?.deleteOptions ?? {};
-  await deleteObject(ctx, info, namespace, name, deleteOptions, options);
-  return { ...statusSuccess(), code: 201 };
-}
+export { evictPod } from './eviction.js';
