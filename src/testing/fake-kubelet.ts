@@ -12,6 +12,8 @@ export interface FakeKubeletOptions {
   schedule?: (pod: KubeObject) => string | undefined;
   /** Whether a bound Pending pod starts at once, Running and Ready; default true. */
   autoStart?: (pod: KubeObject) => boolean;
+  /** Whether a graceful deletion finishes at once; default true (else call `finishDeletion`). */
+  autoFinish?: (pod: KubeObject) => boolean;
 }
 
 const podRef = (namespace?: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
@@ -69,6 +71,20 @@ export class FakeKubelet {
     }
   }
 
+  /** Ends a pod's graceful deletion as its kubelet would once the containers stopped. */
+  async finishDeletion(namespace: string, name: string): Promise<void> {
+    await this.finish(await this.client.get(podRef(namespace), name));
+  }
+
+  private async finish(pod: KubeObject): Promise<void> {
+    const { namespace, name, uid } = pod.metadata;
+    await this.client
+      .delete(podRef(namespace), name!, { gracePeriodSeconds: 0, preconditions: { uid } })
+      .catch((error) => {
+        if (error?.code !== 404 && error?.code !== 409) throw error;
+      });
+  }
+
   private async handle(key: string): Promise<undefined> {
     const [namespace, name] = key.split('/');
     let pod: KubeObject;
@@ -79,12 +95,8 @@ export class FakeKubelet {
       throw error;
     }
     if (pod.metadata.deletionTimestamp) {
-      if (pod.spec?.nodeName && !pod.metadata.finalizers?.length) {
-        await this.client
-          .delete(podRef(namespace), name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
-          .catch((error) => {
-            if (error?.code !== 404 && error?.code !== 409) throw error;
-          });
+      if (pod.spec?.nodeName && !pod.metadata.finalizers?.length && (this.options.autoFinish?.(pod) ?? true)) {
+        await this.finish(pod);
       }
       return;
     }

@@ -1,0 +1,44 @@
+// Reconciles one StatefulSet (`sync`): adopts orphan revisions, claims the pods named after it, settles the
+// current and update revisions, runs one pass over its pods, writes status, and trims revision history.
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
+import { requirementsOf } from '../../kube/selectors/labels.js';
+import { claimRevisions, sortRevisions } from '../history/revisions.js';
+import { claimObjects } from '../runtime/claim.js';
+import type { ReconcileResult } from '../runtime/queue.js';
+import { isMemberOf, replicasOf } from './identity.js';
+import { statefulSetRevisions, truncateHistory } from './revisions.js';
+import { writeStatus } from './status.js';
+import { updateStatefulSet } from './update.js';
+
+const setRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace });
+
+export async function reconcileStatefulSet(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  now: () => number = Date.now,
+): Promise<ReconcileResult> {
+  let set: KubeObject;
+  try {
+    set = await client.get(setRef(namespace), name);
+  } catch (error: any) {
+    if (error?.code === 404) return {};
+    throw error;
+  }
+  // An empty selector would claim everything; the API refuses it, so there is nothing to retry.
+  if (requirementsOf(set.spec?.selector).length === 0) return {};
+  const revisions = sortRevisions(await claimRevisions(client, set));
+  const all = await client.list({ apiVersion: 'v1', kind: 'Pod', namespace });
+  const pods = await claimObjects(client, set, all.items, (pod) => isMemberOf(set, pod));
+  const settled = await statefulSetRevisions(client, set, revisions);
+  const { status, error } = await updateStatefulSet({ client, set, revisions: settled, pods, now: now() });
+  await writeStatus(client, set, status);
+  if (error) throw error;
+  await truncateHistory(client, set, pods, revisions, settled);
+  const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+  if (minReadySeconds > 0 && status.availableReplicas !== replicasOf(set)) {
+    return { requeueAfterMs: minReadySeconds * 1000 + 50 };
+  }
+  return {};
+}
