@@ -12,6 +12,7 @@ import { GarbageCollector } from '../garbagecollector/controller.js';
 import { JobController } from '../job/controller.js';
 import { setPodPhase } from '../job/testing.js';
 import { CronJobController } from './controller.js';
+import { reconcileCronJob } from './reconcile.js';
 
 const ns = 'default';
 const cronRef = { apiVersion: 'batch/v1', kind: 'CronJob', namespace: ns };
@@ -285,4 +286,11 @@ it('reports a schedule that does not parse', async () => {
   ]);
   assert.equal((await jobsOf('broken')).length, 0);
   assert.deepEqual(errors, []);
+});
+
+it('looks again within the range of a timer for a yearly schedule', async () => {
+  const cronJob = await createCronJob('yearly', '@yearly');
+  const result = await reconcileCronJob(client, ns, 'yearly', () => createdAt(cronJob));
+  assert.ok(result.requeueAfterMs !== undefined && result.requeueAfterMs > 0 && result.requeueAfterMs < 2 ** 31);
+  await suspend('yearly');
 });

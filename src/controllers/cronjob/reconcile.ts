@@ -21,6 +21,8 @@ import { parseSchedule, type Schedule } from './schedule.js';
 import { formatRfc1123z, mostRecentScheduleTime, nextScheduleDelayMs } from './times.js';
 import { checkZone } from './zone.js';
 
+/** Timers are re-armed at least hourly: a yearly schedule would overflow setTimeout (about 24.8 days at most). */
+const maxRequeueMs = 3_600_000;
 const cronJobRef = (namespace: string) => ({ apiVersion: 'batch/v1', kind: 'CronJob', namespace });
 const unsupportedTz = (schedule: string) =>
   `CRON_TZ or TZ used in schedule ${JSON.stringify(schedule)} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details`;
@@ -53,7 +55,7 @@ export async function reconcileCronJob(
   if (!isDeepStrictEqual(comparable(stored.status), comparable(cronJob.status))) {
     await client.update({ ...cronJob, status: comparable(cronJob.status) }, { subresource: 'status' });
   }
-  if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.max(0, requeueAfterMs) };
+  if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.min(Math.max(0, requeueAfterMs), maxRequeueMs) };
   if (syncError) throw syncError;
   return {};
 }

@@ -221,6 +221,17 @@ it('gives Indexed Job pods their completion index and records completedIndexes',
       },
     ]);
   }
+  const running3 = await until(async () => {
+    const job = await client.get(jobRef, 'indexed');
+    return job.status?.active === 3 && job;
+  }, 'active 3');
+  assert.deepEqual(Object.keys(running3.status).sort(), [
+    'active',
+    'ready',
+    'startTime',
+    'terminating',
+    'uncountedTerminatedPods',
+  ]);
   for (const pod of pods) await setPodPhase(client, pod, 'Succeeded');
   const done = await condition('indexed', 'Complete');
   assert.equal(done.status.completedIndexes, '0-2');

@@ -39,6 +39,8 @@ export interface JobSyncOptions {
   backoffMaxMs: number;
 }
 
+/** Timers are re-armed at least hourly: long deadlines would overflow setTimeout (about 24.8 days at most). */
+const maxRequeueMs = 3_600_000;
 const jobRef = (namespace: string) => ({ apiVersion: 'batch/v1', kind: 'Job', namespace });
 const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
@@ -172,7 +174,8 @@ export async function reconcileJob(
     else await event(client, job, 'Warning', tracked.finished.reason!, tracked.finished.message!);
   }
   if (manageError) throw manageError;
-  return requeueAfterMs === undefined ? {} : { requeueAfterMs: Math.max(0, requeueAfterMs) + 10 };
+  if (requeueAfterMs === undefined) return {};
+  return { requeueAfterMs: Math.min(Math.max(0, requeueAfterMs) + 10, maxRequeueMs) };
 }
 
 /** A status with omitted zero counters, so a stored status and a computed one compare equal. */

@@ -120,6 +120,7 @@ async function writeStatus(client: KubeClient, job: KubeObject, status: any): Pr
   const next = structuredClone(status);
   for (const field of ['active', 'succeeded', 'failed']) if (!next[field]) delete next[field];
   for (const field of Object.keys(next)) if (next[field] === undefined) delete next[field];
+  if (next.conditions?.length === 0) delete next.conditions;
   return client.update({ ...job, status: next }, { subresource: 'status' });
 }
 

@@ -4,6 +4,8 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 
+/** Timers are re-armed at least hourly: long TTLs would overflow setTimeout (about 24.8 days at most). */
+const maxRequeueMs = 3_600_000;
 const jobRef = (namespace: string) => ({ apiVersion: 'batch/v1', kind: 'Job', namespace });
 
 /** When the Job expires (ms since the epoch), or undefined when it has no TTL, is not finished or is going. */
@@ -33,7 +35,7 @@ export async function reconcileFinishedJob(
   const expiry = expiresAt(job);
   if (expiry === undefined) return {};
   const remaining = expiry - now();
-  if (remaining > 0) return { requeueAfterMs: remaining + 10 };
+  if (remaining > 0) return { requeueAfterMs: Math.min(remaining + 10, maxRequeueMs) };
   await client
     .delete(jobRef(namespace), name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid } })
     .catch((error) => {
