@@ -135,9 +135,10 @@ it('leaves pods alone with OnDelete until they are deleted', async () => {
   await statusIs(client, 'manual', { updatedNumberScheduled: 1, numberAvailable: 3 });
 });
 
-it('going back to an earlier template renumbers its revision instead of making a new one', async () => {
+it('rollout undo (the old revision as a patch) renumbers that revision instead of making a new one', async () => {
   const [first, second] = await revisionsOf('roll');
-  await client.patch(dsRef, 'roll', image('3.0'), 'merge');
+  // What `kubectl rollout undo` sends: the revision's data as a strategic merge patch.
+  await client.patch(dsRef, 'roll', first.data, 'strategic');
   const renumbered = await until(async () => {
     const r = await revisionsOf('roll');
     return r.find((x) => x.metadata.name === first.metadata.name && x.revision === 3) && r;

@@ -114,10 +114,10 @@ it('keeps ordinals below the partition at the current revision', async () => {
   await statusIs(h.client, 'roll', { updatedReplicas: 3, currentRevision: update });
 });
 
-it('going back to an earlier template renumbers that revision', async () => {
+it('rollout undo (the old revision as a patch) renumbers that revision', async () => {
   const [first] = await revisionsOf('roll');
   const top = (await revisionsOf('roll')).at(-1)!.revision;
-  await h.client.patch(setRef, 'roll', image('1.27'), 'merge');
+  await h.client.patch(setRef, 'roll', first.data, 'strategic');
   await settled(
     h,
     'roll',
