@@ -1,0 +1,92 @@
+// The sandbox driver interface, in the manner of virtual-kubelet's provider: what the agent asks of whatever runs a
+// pod (simulated timers, CRI containers on containerd, a QEMU micro-VM). The agent owns every API write; the driver
+// owns what happens inside the sandbox and reports it through the listener it is given with each pod.
+import type { KubeObject } from '../kube/api/types.js';
+
+/** A pod as the driver sees it: who it is, where it runs, its addresses, and the pod object itself. */
+export interface SandboxPod {
+  uid: string;
+  namespace: string;
+  name: string;
+  nodeName: string;
+  /** On a Fargate node: one pod per micro-VM, nothing shared with other pods. */
+  fargate: boolean;
+  podIP: string;
+  hostIP: string;
+  /** The pod as last seen in the API: spec, labels, annotations (kept current through updatePod). */
+  pod: KubeObject;
+}
+
+export type ContainerState =
+  | { waiting: { reason: string; message?: string } }
+  | { running: { startedAt: string } }
+  | {
+      terminated: {
+        exitCode: number;
+        signal?: number;
+        reason: string;
+        message?: string;
+        startedAt?: string;
+        finishedAt: string;
+        containerID?: string;
+      };
+    };
+
+/** One container's status, in the shape of the API's ContainerStatus. */
+export interface ContainerStatus {
+  name: string;
+  state: ContainerState;
+  lastState: ContainerState | Record<string, never>;
+  ready: boolean;
+  restartCount: number;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  started?: boolean;
+}
+
+/** Everything the driver knows about a pod's sandbox at one moment. */
+export interface SandboxStatus {
+  /** The sandbox runs and its network is up (the PodReadyToStartContainers condition). */
+  sandboxReady: boolean;
+  initContainerStatuses: ContainerStatus[];
+  containerStatuses: ContainerStatus[];
+}
+
+/** An event about the pod, or about one of its containers (the agent sets fieldPath and writes it). */
+export interface SandboxEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  container?: { name: string; init?: boolean };
+}
+
+export interface SandboxListener {
+  status(status: SandboxStatus): void;
+  event(event: SandboxEvent): void;
+}
+
+/** Usage of one running container, as Kubernetes quantities (metrics.k8s.io). */
+export interface ContainerUsage {
+  name: string;
+  cpu: string;
+  memory: string;
+}
+
+export interface SandboxDriver {
+  readonly name: string;
+  /** Starts the pod (sandbox, images, init containers, containers, restarts, probes); returns at once. */
+  createPod(pod: SandboxPod, listener: SandboxListener): void;
+  /** The pod changed in the API (annotations, labels). */
+  updatePod(pod: SandboxPod): void;
+  /**
+   * Stops every container — SIGTERM, then SIGKILL once `gracePeriodSeconds` have passed — and removes the sandbox;
+   * resolves when it is gone, after reporting the final status. A second call may shorten the grace period.
+   * Also how the agent releases the sandbox of a pod whose containers have all finished. Unknown uid: no-op.
+   */
+  deletePod(uid: string, gracePeriodSeconds: number): Promise<void>;
+  /** Usage of each running container of the pod. */
+  usage(pod: SandboxPod): Promise<ContainerUsage[]>;
+  /** Stops everything at once (the agent is stopping). */
+  close(): Promise<void>;
+}

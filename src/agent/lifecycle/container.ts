@@ -1,0 +1,113 @@
+// One container's place in a pod's lifecycle: its spec, its API-shaped status, the running instance, its back-offs;
+// plus the small waiting helpers (abortable sleep, race against abort) the lifecycle uses.
+import type { ContainerStatus } from '../driver.js';
+import { type BackOffOptions, RestartBackOff } from './backoff.js';
+import type { Container, ContainerExit, RunningContainer } from './runtime.js';
+
+export interface Slot {
+  spec: Container;
+  init: boolean;
+  /** An init container with restartPolicy Always: starts in order, then runs beside the app containers. */
+  sidecar: boolean;
+  status: ContainerStatus;
+  running?: RunningContainer;
+  /** Some instance of this container has run before (the next start is a restart). */
+  hasRun: boolean;
+  finishedAt: number;
+  backOff: RestartBackOff;
+  pullBackOff: RestartBackOff;
+  probeTimer?: NodeJS.Timeout;
+  /** Resolves at the first launch, successful or not (the next container may then start). */
+  launched: Promise<void>;
+  markLaunched: () => void;
+}
+
+export const timestamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+
+export function newSlot(
+  spec: Container,
+  init: boolean,
+  waitingReason: string,
+  backOff: BackOffOptions,
+  previous?: ContainerStatus,
+): Slot {
+  let markLaunched = () => {};
+  const launched = new Promise<void>((resolve) => {
+    markLaunched = resolve;
+  });
+  const ran = Boolean(previous && ('running' in previous.state || 'terminated' in previous.state));
+  return {
+    spec,
+    init,
+    sidecar: init && spec.restartPolicy === 'Always',
+    status: {
+      name: spec.name,
+      state: { waiting: { reason: waitingReason } },
+      lastState: previous && 'terminated' in previous.state ? previous.state : (previous?.lastState ?? {}),
+      ready: false,
+      restartCount: previous?.restartCount ?? 0,
+      image: spec.image,
+      imageID: '',
+      started: false,
+    },
+    hasRun: ran || (previous?.restartCount ?? 0) > 0,
+    finishedAt: 0,
+    backOff: new RestartBackOff(backOff),
+    pullBackOff: new RestartBackOff(backOff),
+    launched,
+    markLaunched,
+  };
+}
+
+/** A terminated state moves to lastState when the container waits again or restarts. */
+export function retire(slot: Slot): void {
+  if ('terminated' in slot.status.state) slot.status.lastState = slot.status.state;
+}
+
+export function terminatedState(slot: Slot, exit: ContainerExit, startedAt: Date | undefined, finishedAt: Date) {
+  return {
+    terminated: {
+      exitCode: exit.exitCode,
+      ...(exit.signal ? { signal: exit.signal } : {}),
+      reason: exit.reason ?? (exit.exitCode === 0 ? 'Completed' : 'Error'),
+      ...(exit.message ? { message: exit.message } : {}),
+      ...(startedAt ? { startedAt: timestamp(startedAt) } : {}),
+      finishedAt: timestamp(finishedAt),
+      ...(slot.status.containerID ? { containerID: slot.status.containerID } : {}),
+    },
+  };
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The promise's value, or undefined if `signal` aborts first. */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,46 @@
+// A SandboxDriver made of a pod lifecycle per pod over one SandboxRuntime: the simulated driver is this over
+// simulated primitives, and a CRI or micro-VM driver can be this over theirs.
+import type { ContainerUsage, SandboxDriver, SandboxListener, SandboxPod } from '../driver.js';
+import { kubeletBackOff } from './backoff.js';
+import { type LifecycleOptions, PodLifecycle } from './pod.js';
+import type { SandboxRuntime } from './runtime.js';
+
+export const defaultLifecycleOptions: LifecycleOptions = { backOff: kubeletBackOff, resyncMs: 1000 };
+
+export class LifecycleDriver implements SandboxDriver {
+  private pods = new Map<string, PodLifecycle>();
+
+  constructor(
+    readonly name: string,
+    private runtime: SandboxRuntime & { close?(): Promise<void> | void },
+    private options: LifecycleOptions = defaultLifecycleOptions,
+  ) {}
+
+  createPod(pod: SandboxPod, listener: SandboxListener): void {
+    if (this.pods.has(pod.uid)) return;
+    const lifecycle = new PodLifecycle(this.runtime, pod, listener, this.options);
+    this.pods.set(pod.uid, lifecycle);
+    lifecycle.start();
+  }
+
+  updatePod(pod: SandboxPod): void {
+    this.pods.get(pod.uid)?.update(pod);
+  }
+
+  async deletePod(uid: string, gracePeriodSeconds: number): Promise<void> {
+    const lifecycle = this.pods.get(uid);
+    if (!lifecycle) return;
+    await lifecycle.stop(gracePeriodSeconds);
+    if (this.pods.get(uid) === lifecycle) this.pods.delete(uid);
+  }
+
+  async usage(pod: SandboxPod): Promise<ContainerUsage[]> {
+    return (await this.pods.get(pod.uid)?.usage()) ?? [];
+  }
+
+  async close(): Promise<void> {
+    for (const lifecycle of this.pods.values()) lifecycle.close();
+    this.pods.clear();
+    await this.runtime.close?.();
+  }
+}

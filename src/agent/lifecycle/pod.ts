@@ -1,0 +1,285 @@
+// One pod's life inside its sandbox, as the kubelet leads it: boot the sandbox, run init containers in order (each to
+// success), start the app containers one after another, restart per restartPolicy with CrashLoopBackOff, probe, and
+// on stop send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox. Every change is reported.
+
+import type { ContainerUsage, SandboxEvent, SandboxListener, SandboxPod } from '../driver.js';
+import { goDuration } from '../engine/images/events.js';
+import type { BackOffOptions } from './backoff.js';
+import { newSlot, retire, type Slot, sleep, terminatedState, timestamp, unlessAborted } from './container.js';
+import { startProbes, stopProbes } from './probes.js';
+import { type ContainerExit, LaunchError, type SandboxRuntime } from './runtime.js';
+
+export interface LifecycleOptions {
+  backOff: BackOffOptions;
+  /** Pause between a container's exit and the restart decision, like the kubelet's next pod sync. */
+  resyncMs: number;
+}
+
+export class PodLifecycle {
+  private initSlots: Slot[];
+  private appSlots: Slot[];
+  private readonly run = new AbortController();
+  private readonly kill = new AbortController();
+  private killTimer?: NodeJS.Timeout;
+  private killDeadline = Infinity;
+  private sandboxReady = false;
+  private loops = new Set<Promise<unknown>>();
+  private stopping?: Promise<void>;
+  private muted = false;
+
+  constructor(
+    private runtime: SandboxRuntime,
+    private pod: SandboxPod,
+    private listener: SandboxListener,
+    private options: LifecycleOptions,
+  ) {
+    const spec = pod.pod.spec ?? {};
+    const status = pod.pod.status ?? {};
+    const waiting = spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
+    const previous = (list: any[] | undefined, name: string) => list?.find((s) => s.name === name);
+    this.initSlots = (spec.initContainers ?? []).map((c: any) =>
+      newSlot(c, true, waiting, options.backOff, previous(status.initContainerStatuses, c.name)),
+    );
+    this.appSlots = (spec.containers ?? []).map((c: any) =>
+      newSlot(c, false, waiting, options.backOff, previous(status.containerStatuses, c.name)),
+    );
+  }
+
+  start(): void {
+    this.track(this.runPod());
+  }
+
+  update(pod: SandboxPod): void {
+    this.pod = pod;
+  }
+
+  /** Stops the pod within `graceSeconds` (a later, shorter grace period wins); resolves once the sandbox is gone. */
+  stop(graceSeconds: number): Promise<void> {
+    const deadline = Date.now() + Math.max(0, graceSeconds) * 1000;
+    if (deadline < this.killDeadline) {
+      this.killDeadline = deadline;
+      clearTimeout(this.killTimer);
+      if (graceSeconds <= 0) this.kill.abort();
+      else this.killTimer = setTimeout(() => this.kill.abort(), deadline - Date.now());
+    }
+    this.stopping ??= this.terminate();
+    return this.stopping;
+  }
+
+  /** Drops everything at once without reporting (the driver is closing). */
+  close(): void {
+    this.muted = true;
+    this.run.abort();
+    this.kill.abort();
+    clearTimeout(this.killTimer);
+    for (const slot of this.slots()) stopProbes(slot);
+  }
+
+  async usage(): Promise<ContainerUsage[]> {
+    const running = this.slots().flatMap((s) => (s.running ? [{ container: s.spec, running: s.running }] : []));
+    return running.length ? this.runtime.usage(this.pod, running) : [];
+  }
+
+  private slots(): Slot[] {
+    return [...this.initSlots, ...this.appSlots];
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.loops.add(promise);
+    promise.catch(() => {}).finally(() => this.loops.delete(promise));
+    return promise;
+  }
+
+  private report(): void {
+    if (this.muted) return;
+    this.listener.status(
+      structuredClone({
+        sandboxReady: this.sandboxReady,
+        initContainerStatuses: this.initSlots.map((s) => s.status),
+        containerStatuses: this.appSlots.map((s) => s.status),
+      }),
+    );
+  }
+
+  private emit(event: SandboxEvent, slot?: Slot): void {
+    if (this.muted) return;
+    this.listener.event(slot ? { ...event, container: { name: slot.spec.name, init: slot.init } } : event);
+  }
+
+  private podRef(): string {
+    return `${this.pod.name}_${this.pod.namespace}(${this.pod.uid})`;
+  }
+
+  private async runPod(): Promise<void> {
+    const signal = this.run.signal;
+    this.report();
+    for (;;) {
+      try {
+        await this.runtime.runSandbox(this.pod, signal);
+        break;
+      } catch (error: any) {
+        if (signal.aborted) return;
+        const message = `Failed to create pod sandbox: ${error?.message ?? error}`;
+        this.emit({ type: 'Warning', reason: 'FailedCreatePodSandBox', message });
+        await sleep(this.options.backOff.baseMs, signal);
+      }
+    }
+    if (signal.aborted) return;
+    this.sandboxReady = true;
+    this.report();
+    for (const slot of this.initSlots) {
+      if (slot.sidecar) {
+        this.track(this.containerLoop(slot));
+        await slot.launched;
+      } else if (!(await this.containerLoop(slot))) return;
+      if (signal.aborted) return;
+    }
+    for (const slot of this.appSlots) {
+      this.track(this.containerLoop(slot));
+      await slot.launched;
+      if (signal.aborted) return;
+    }
+  }
+
+  /** Runs one container until it needs no restart; true when an init container has succeeded. */
+  private async containerLoop(slot: Slot): Promise<boolean> {
+    const signal = this.run.signal;
+    try {
+      for (;;) {
+        if (signal.aborted) return false;
+        try {
+          if (!(await this.launch(slot, signal))) return false;
+        } catch (error) {
+          if (signal.aborted) return false;
+          await this.launchFailed(slot, error, signal);
+          continue;
+        }
+        const exit = await unlessAborted(slot.running!.exited, signal);
+        if (!exit) return false;
+        this.exited(slot, exit);
+        if (slot.init && !slot.sidecar && exit.exitCode === 0) return true;
+        if (!this.restarts(slot, exit)) return false;
+        await sleep(this.options.resyncMs, signal);
+        if (signal.aborted) return false;
+        const delay = slot.backOff.delayAfter(slot.finishedAt);
+        if (delay > 0) {
+          retire(slot);
+          const name = slot.spec.name;
+          const message = `back-off ${goDuration(slot.backOff.current)} restarting failed container=${name} pod=${this.podRef()}`;
+          slot.status.state = { waiting: { reason: 'CrashLoopBackOff', message } };
+          const text = `Back-off restarting failed container ${name} in pod ${this.podRef()}`;
+          this.emit({ type: 'Warning', reason: 'BackOff', message: text }, slot);
+          this.report();
+          await sleep(delay, signal);
+          if (signal.aborted) return false;
+        }
+        slot.backOff.next(slot.finishedAt);
+      }
+    } finally {
+      slot.markLaunched();
+    }
+  }
+
+  /** Pulls, creates and starts the container; false when stopped on the way. */
+  private async launch(slot: Slot, signal: AbortSignal): Promise<boolean> {
+    const { spec } = slot;
+    const image = await this.runtime.ensureImage(this.pod, spec, (event) => this.emit(event, slot), signal);
+    if (signal.aborted) return false;
+    const attempt = slot.hasRun ? slot.status.restartCount + 1 : slot.status.restartCount;
+    const id = await this.runtime.createContainer(this.pod, spec, attempt, signal);
+    if (signal.aborted) return false;
+    this.emit({ type: 'Normal', reason: 'Created', message: `Created container: ${spec.name}` }, slot);
+    const running = await this.runtime.startContainer(this.pod, spec, id, signal);
+    retire(slot);
+    slot.status.restartCount = attempt;
+    slot.hasRun = true;
+    slot.running = running;
+    Object.assign(slot.status, {
+      image: image.image,
+      imageID: image.imageID,
+      containerID: id,
+      state: { running: { startedAt: timestamp(running.startedAt) } },
+      ready: false,
+      started: false,
+    });
+    slot.markLaunched();
+    this.emit({ type: 'Normal', reason: 'Started', message: `Started container ${spec.name}` }, slot);
+    startProbes(
+      slot,
+      running,
+      this.runtime,
+      () => this.pod,
+      () => this.report(),
+    );
+    this.report();
+    return !signal.aborted;
+  }
+
+  private async launchFailed(slot: Slot, error: unknown, signal: AbortSignal): Promise<void> {
+    const failure =
+      error instanceof LaunchError
+        ? error
+        : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
+    if (!(error instanceof LaunchError)) {
+      this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
+    }
+    retire(slot);
+    slot.status.state = { waiting: { reason: failure.reason, message: failure.message } };
+    slot.markLaunched();
+    this.report();
+    await sleep(this.options.resyncMs, signal);
+    slot.pullBackOff.next(Date.now());
+    if (failure.backOffReason) {
+      slot.status.state = { waiting: { reason: failure.backOffReason, message: failure.message } };
+      if (failure.backOffEvent) this.emit(failure.backOffEvent, slot);
+      this.report();
+    }
+    await sleep(slot.pullBackOff.current, signal);
+  }
+
+  private exited(slot: Slot, exit: ContainerExit): void {
+    const finished = new Date();
+    stopProbes(slot);
+    slot.finishedAt = finished.getTime();
+    slot.status.state = terminatedState(slot, exit, slot.running?.startedAt, finished);
+    slot.status.ready = slot.init && !slot.sidecar && exit.exitCode === 0;
+    slot.status.started = false;
+    slot.running = undefined;
+    this.report();
+  }
+
+  private restarts(slot: Slot, exit: ContainerExit): boolean {
+    if (this.run.signal.aborted) return false;
+    const policy = this.pod.pod.spec?.restartPolicy ?? 'Always';
+    if (slot.sidecar) return true;
+    if (slot.init) return policy !== 'Never';
+    return policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
+  }
+
+  private async terminate(): Promise<void> {
+    this.run.abort();
+    await Promise.allSettled([...this.loops]);
+    const regular = this.slots().filter((s) => s.running && !s.sidecar);
+    await Promise.all(regular.map((s) => this.stopContainer(s)));
+    for (const slot of this.initSlots.filter((s) => s.running && s.sidecar).reverse()) await this.stopContainer(slot);
+    clearTimeout(this.killTimer);
+    await this.runtime.removeSandbox(this.pod).catch(() => {});
+    this.sandboxReady = false;
+    this.report();
+  }
+
+  private async stopContainer(slot: Slot): Promise<void> {
+    const running = slot.running!;
+    stopProbes(slot);
+    slot.status.ready = false;
+    this.emit({ type: 'Normal', reason: 'Killing', message: `Stopping container ${slot.spec.name}` }, slot);
+    this.report();
+    let exit: ContainerExit;
+    try {
+      exit = await this.runtime.stopContainer(this.pod, slot.spec, running, this.kill.signal);
+    } catch {
+      exit = { exitCode: 137, signal: 9, reason: 'Error' };
+    }
+    this.exited(slot, exit);
+  }
+}

@@ -1,0 +1,19 @@
+// Bounds how many API calls of one kind run at once, so a thousand pods starting together queue up instead of
+// flooding the API server.
+export class Limiter {
+  private active = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}

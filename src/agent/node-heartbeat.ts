@@ -1,0 +1,110 @@
+// Heartbeats of the nodes this host carries: a Lease in kube-node-lease named like the node (owned by it), renewed
+// every 10 s, and the node's kubelet conditions with a fresh lastHeartbeatTime (every nodeStatusMs; Ready made True
+// again if something else marked it otherwise). Renewals are spread over the interval and bounded in number.
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient } from '../kube/client/types.js';
+import { apiTime } from './clock.js';
+import { LeaseKeeper } from './lease.js';
+import { Limiter } from './limiter.js';
+
+export interface HeartbeatIntervals {
+  nodeLeaseRenewMs: number;
+  nodeStatusMs: number;
+}
+
+interface Beating {
+  timers: NodeJS.Timeout[];
+  keeper: LeaseKeeper;
+}
+
+const kubeletConditionText: Record<string, [string, string, string]> = {
+  MemoryPressure: ['False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
+  DiskPressure: ['False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+  PIDPressure: ['False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+  Ready: ['True', 'KubeletReady', 'kubelet is posting ready status'],
+};
+
+/** The node's conditions with this heartbeat: the kubelet's four fresh, others untouched. */
+export function heartbeatConditions(existing: any[] = [], now = apiTime()): any[] {
+  const result = existing.map((c) => ({ ...c }));
+  for (const [type, [status, reason, message]] of Object.entries(kubeletConditionText)) {
+    const current = result.find((c) => c.type === type);
+    if (!current) {
+      result.push({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+    } else if (current.status !== status) {
+      Object.assign(current, { status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+    } else current.lastHeartbeatTime = now;
+  }
+  return result;
+}
+
+export class NodeHeartbeats {
+  private beating = new Map<string, Beating>();
+  private limiter = new Limiter(16);
+
+  constructor(
+    private client: KubeClient,
+    private intervals: HeartbeatIntervals,
+    private current: (name: string) => KubeObject | undefined,
+    private onError: (error: unknown) => void,
+  ) {}
+
+  add(node: KubeObject): void {
+    const name = node.metadata.name!;
+    if (this.beating.has(name)) return;
+    const owner = { apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! };
+    const keeper = new LeaseKeeper(this.client, () => ({
+      namespace: 'kube-node-lease',
+      name,
+      holderIdentity: name,
+      ownerReferences: [owner],
+    }));
+    const beating: Beating = { timers: [], keeper };
+    this.beating.set(name, beating);
+    const lease = () => this.limiter.run(() => keeper.renew()).catch((error) => this.failed(name, error));
+    const status = () => this.limiter.run(() => this.postStatus(name)).catch((error) => this.failed(name, error));
+    lease();
+    status();
+    this.every(beating, this.intervals.nodeLeaseRenewMs, lease);
+    this.every(beating, this.intervals.nodeStatusMs, status);
+  }
+
+  remove(name: string): void {
+    const beating = this.beating.get(name);
+    if (!beating) return;
+    for (const timer of beating.timers) clearTimeout(timer);
+    this.beating.delete(name);
+  }
+
+  stop(): void {
+    for (const name of [...this.beating.keys()]) this.remove(name);
+  }
+
+  /** Repeats `action` every `ms`, the first after a random part of it so many nodes spread out. */
+  private every(beating: Beating, ms: number, action: () => void): void {
+    const first = setTimeout(
+      () => {
+        action();
+        const timer = setInterval(action, ms);
+        timer.unref?.();
+        beating.timers.push(timer);
+      },
+      Math.floor(Math.random() * ms),
+    );
+    first.unref?.();
+    beating.timers.push(first);
+  }
+
+  private failed(name: string, error: any): void {
+    if (!this.beating.has(name) || error?.code === 404) return;
+    this.onError(error);
+  }
+
+  private async postStatus(name: string): Promise<void> {
+    const node = this.current(name);
+    if (!node || !this.beating.has(name)) return;
+    const status: Record<string, unknown> = { conditions: heartbeatConditions(node.status?.conditions) };
+    if (!node.status?.daemonEndpoints) status.daemonEndpoints = { kubeletEndpoint: { Port: 10250 } };
+    await this.client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { status }, 'merge', { subresource: 'status' });
+  }
+}

@@ -1,0 +1,110 @@
+// Simulated images: references normalised as containerd reports them, a cache per host (or per node), pulls that
+// take their configured time and emit the kubelet's Pulling/Pulled events, "already present", Never, not found.
+import { createHash } from 'node:crypto';
+import type { SandboxEvent, SandboxPod } from '../driver.js';
+import { imageEvents } from '../engine/images/events.js';
+import { defaultPullPolicy, type PullPolicy, shouldPull } from '../engine/images/policy.js';
+import { sleep } from '../lifecycle/container.js';
+import { type Container, type ImageRef, LaunchError } from '../lifecycle/runtime.js';
+import { imageRepository } from './commands.js';
+import { perImage, type SimulatedTimings } from './timings.js';
+
+/** nginx → docker.io/library/nginx:latest; quay.io/x/y:1 unchanged. */
+export function normalizeImage(image: string): string {
+  const [path, digest] = image.split('@');
+  const slash = path.indexOf('/');
+  const first = slash < 0 ? '' : path.slice(0, slash);
+  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const domain = hasDomain ? first : 'docker.io';
+  let rest = hasDomain ? path.slice(slash + 1) : path;
+  if (domain === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`;
+  if (!rest.slice(rest.lastIndexOf('/') + 1).includes(':') && !digest) rest += ':latest';
+  return `${domain}/${rest}${digest ? `@${digest}` : ''}`;
+}
+
+export function imageRefOf(image: string): ImageRef {
+  const normalized = normalizeImage(image);
+  const name = normalized.split('@')[0];
+  const colon = name.indexOf(':', name.lastIndexOf('/'));
+  const repository = colon < 0 ? name : name.slice(0, colon);
+  const digest = normalized.includes('@')
+    ? normalized.split('@')[1]
+    : `sha256:${createHash('sha256').update(normalized).digest('hex')}`;
+  return { image: normalized, imageID: `${repository}@${digest}` };
+}
+
+interface CachedImage {
+  present: boolean;
+  pulling?: Promise<void>;
+}
+
+export class SimulatedImages {
+  private caches = new Map<string, Map<string, CachedImage>>();
+
+  constructor(private timings: SimulatedTimings) {}
+
+  private cacheOf(pod: SandboxPod): Map<string, CachedImage> {
+    const key = this.timings.imageCache === 'node' ? pod.nodeName : '';
+    let cache = this.caches.get(key);
+    if (!cache) {
+      cache = new Map();
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  /** A Fargate node's cache goes with its pod when caches are per node. */
+  forget(pod: SandboxPod): void {
+    if (this.timings.imageCache === 'node' && pod.fargate) this.caches.delete(pod.nodeName);
+  }
+
+  async ensure(
+    pod: SandboxPod,
+    container: Container,
+    emit: (event: SandboxEvent) => void,
+    signal: AbortSignal,
+  ): Promise<ImageRef> {
+    const image: string = container.image;
+    const ref = imageRefOf(image);
+    const repository = imageRepository(image);
+    const cache = this.cacheOf(pod);
+    let entry = cache.get(ref.image);
+    if (!entry) {
+      entry = { present: false };
+      cache.set(ref.image, entry);
+    }
+    const policy: PullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
+    if (!shouldPull(policy, image, entry.present)) {
+      if (entry.present) {
+        emit(imageEvents.present(image));
+        return ref;
+      }
+      const event = imageEvents.neverPull(image);
+      emit(event);
+      throw new LaunchError('ErrImageNeverPull', event.message);
+    }
+    emit(imageEvents.pulling(image));
+    const requested = Date.now();
+    const missing = this.timings.missingImages.some((m) => m === image || m === repository || m === ref.image);
+    if (missing) {
+      await sleep(this.timings.imageRecheckMs, signal);
+      const detail =
+        `rpc error: code = NotFound desc = failed to pull and unpack image "${ref.image}": failed to resolve ` +
+        `reference "${ref.image}": ${ref.image}: not found`;
+      emit(imageEvents.failed(image, detail));
+      emit(imageEvents.errorReason('ErrImagePull'));
+      throw new LaunchError('ErrImagePull', detail, 'ImagePullBackOff', imageEvents.backOff(image));
+    }
+    while (entry.pulling) await entry.pulling;
+    const pullMs = entry.present ? this.timings.imageRecheckMs : perImage(this.timings.imagePullMs, image, repository);
+    const pulling = sleep(pullMs, signal);
+    entry.pulling = pulling;
+    await pulling;
+    entry.pulling = undefined;
+    if (signal.aborted) return ref;
+    entry.present = true;
+    const size = perImage(this.timings.imageSizeBytes, image, repository);
+    emit(imageEvents.pulled(image, pullMs, Date.now() - requested, size));
+    return ref;
+  }
+}
