@@ -10,6 +10,7 @@ import {
   serviceAccountPrinter,
   servicePrinter,
 } from './core.js';
+import { endpointSlicePrinter } from './discovery.js';
 import { podPrinter } from './pod.js';
 import {
   horizontalPodAutoscalerPrinter,
@@ -45,6 +46,7 @@ const builtins: Record<string, () => Printer> = {
   'batch/Job': () => jobPrinter,
   'batch/CronJob': () => cronJobPrinter,
   'coordination.k8s.io/Lease': () => leasePrinter,
+  'discovery.k8s.io/EndpointSlice': () => endpointSlicePrinter,
   'scheduling.k8s.io/PriorityClass': () => priorityClassPrinter,
   'policy/PodDisruptionBudget': () => podDisruptionBudgetPrinter,
   'autoscaling/HorizontalPodAutoscaler': () => horizontalPodAutoscalerPrinter,
