@@ -2,13 +2,16 @@
 // reverse. `skiff up` and the benchmarks start it the same way; each piece is a client of the kube API.
 import { registerFargateAdmission } from '../../admission/fargate/index.js';
 import type { ClusterFacts } from '../../cloud/facts.js';
+import { CronJobController } from '../../controllers/cronjob/controller.js';
 import { DaemonSetController } from '../../controllers/daemonset/controller.js';
 import { DeploymentController } from '../../controllers/deployment/controller.js';
 import { FargateProfileController } from '../../controllers/fargateprofile/controller.js';
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
+import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
+import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
@@ -68,6 +71,9 @@ export async function startControlPlane({ ctx, facts }: ControlPlaneOptions): Pr
     new DeploymentController(client),
     new DaemonSetController(client),
     new StatefulSetController(client),
+    new JobController(client),
+    new CronJobController(client),
+    new TtlAfterFinishedController(client),
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
   ]);
