@@ -6,6 +6,8 @@ export interface ReconcileResult {
 
 export type Reconciler = (key: string) => Promise<ReconcileResult | undefined>;
 
+const maxTimerMs = 2 ** 31 - 1;
+
 export class WorkQueue {
   private queue: string[] = [];
   private queued = new Set<string>();
@@ -43,10 +45,14 @@ export class WorkQueue {
       this.add(key);
       return;
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.add(key);
-    }, delayMs);
+    // Node fires timers longer than 2^31-1 ms at once; a key due later is re-examined after that much time.
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.add(key);
+      },
+      Math.min(delayMs, maxTimerMs),
+    );
     this.timers.add(timer);
   }
 
