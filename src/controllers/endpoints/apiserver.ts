@@ -4,7 +4,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { endpointsRef, getIfExists } from './reconcile.js';
+import { getIfExists } from './pods.js';
+import { endpointsRef } from './reconcile.js';
 
 export interface ApiServerEndpoints {
   addresses: string[];

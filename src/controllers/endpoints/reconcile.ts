@@ -8,7 +8,9 @@ import { recordEvent } from '../runtime/events.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import {
   findPort,
+  getIfExists,
   hasSelector,
+  headlessLabel,
   isPodReady,
   isServiceIPSet,
   podIPv4,
@@ -30,21 +32,7 @@ import {
 import { type TriggerTimeTracker, withTriggerTime } from './trigger-time.js';
 
 export const component = 'endpoint-controller';
-export const headlessLabel = 'service.kubernetes.io/headless';
 export const endpointsRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Endpoints', namespace });
-
-export async function getIfExists(
-  client: KubeClient,
-  ref: { apiVersion: string; kind: string; namespace?: string },
-  name: string,
-) {
-  try {
-    return await client.get(ref, name);
-  } catch (error: any) {
-    if (error?.code === 404) return undefined;
-    throw error;
-  }
-}
 
 export async function reconcileEndpoints(
   client: KubeClient,

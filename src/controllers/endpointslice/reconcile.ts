@@ -5,7 +5,9 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import {
   findPort,
+  getIfExists,
   hasSelector,
+  headlessLabel,
   isPodReady,
   isServiceIPSet,
   podIPv4,
@@ -15,7 +17,6 @@ import {
   shouldSetHostname,
   targetRefOf,
 } from '../endpoints/pods.js';
-import { getIfExists, headlessLabel } from '../endpoints/reconcile.js';
 import { type TriggerTimeTracker, withTriggerTime } from '../endpoints/trigger-time.js';
 import { recordEvent } from '../runtime/events.js';
 import type { ReconcileResult } from '../runtime/queue.js';
