@@ -5,6 +5,9 @@ import type { ClusterFacts } from '../../cloud/facts.js';
 import { CronJobController } from '../../controllers/cronjob/controller.js';
 import { DaemonSetController } from '../../controllers/daemonset/controller.js';
 import { DeploymentController } from '../../controllers/deployment/controller.js';
+import { DisruptionController } from '../../controllers/disruption/controller.js';
+import { EndpointsController } from '../../controllers/endpoints/controller.js';
+import { EndpointSliceController } from '../../controllers/endpointslice/controller.js';
 import { FargateProfileController } from '../../controllers/fargateprofile/controller.js';
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
 import { JobController } from '../../controllers/job/controller.js';
@@ -25,6 +28,8 @@ export interface ControlPlaneOptions {
   ctx: ApiContext;
   /** The EKS side: VPC subnets, Fargate profiles, node groups. */
   facts: ClusterFacts;
+  /** Where the kube API listens: the `kubernetes` Service's endpoints. */
+  apiServer?: { addresses: string[]; port: number };
 }
 
 export interface ControlPlane {
@@ -60,7 +65,7 @@ function fargateAdmission(ctx: ApiContext, facts: ClusterFacts): Startable {
   };
 }
 
-export async function startControlPlane({ ctx, facts }: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   const ipam = new VpcIpam(await facts.subnets());
   return startAll([
@@ -74,6 +79,9 @@ export async function startControlPlane({ ctx, facts }: ControlPlaneOptions): Pr
     new JobController(client),
     new CronJobController(client),
     new TtlAfterFinishedController(client),
+    new EndpointsController(client, { apiServer }),
+    new EndpointSliceController(client),
+    new DisruptionController(client),
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
   ]);

@@ -85,7 +85,9 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     });
     stops.push(() => eks.close());
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
-    const controlPlane = await startControlPlane({ ctx, facts });
+    const api = new URL(kube.url);
+    const apiServer = { addresses: [api.hostname], port: Number(api.port) };
+    const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
     if (resolveRuntime(config.runtime) === 'process') {
       const engine = await startContainerEngine({ dataDir: paths.root });
