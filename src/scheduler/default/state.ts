@@ -42,8 +42,8 @@ export class ClusterState {
     const key = podKey(pod);
     this.setNominated(key, pod);
     const node: string | undefined = pod.spec?.nodeName;
-    if (!node) return this.assumed.has(key) ? false : this.removePod(key);
-    if (isFinished(pod)) return this.removePod(key);
+    if (!node) return this.assumed.has(key) ? false : this.unplace(key);
+    if (isFinished(pod)) return this.unplace(key);
     this.assumed.delete(key);
     this.place(podInfo(pod), node);
     return false;
@@ -53,14 +53,7 @@ export class ClusterState {
   removePod(key: string): boolean {
     this.assumed.delete(key);
     this.setNominated(key, undefined);
-    const node = this.placement.get(key);
-    if (node === undefined) return false;
-    this.placement.delete(key);
-    this.nodes.get(node)?.removePod(key);
-    const waiting = this.homeless.get(node);
-    waiting?.delete(key);
-    if (waiting?.size === 0) this.homeless.delete(node);
-    return true;
+    return this.unplace(key);
   }
 
   /** Counts the pod on `node` before its binding is confirmed, so the next pod sees the room it takes. */
@@ -75,7 +68,9 @@ export class ClusterState {
 
   /** Undoes an assumption whose binding failed. */
   forget(key: string): void {
-    if (this.assumed.has(key)) this.removePod(key);
+    if (!this.assumed.has(key)) return;
+    this.assumed.delete(key);
+    this.unplace(key);
   }
 
   /** Pods nominated to `node` that come before `pod` (priority at least as high), for its filters. */
@@ -85,9 +80,20 @@ export class ClusterState {
     );
   }
 
+  private unplace(key: string): boolean {
+    const node = this.placement.get(key);
+    if (node === undefined) return false;
+    this.placement.delete(key);
+    this.nodes.get(node)?.removePod(key);
+    const waiting = this.homeless.get(node);
+    waiting?.delete(key);
+    if (waiting?.size === 0) this.homeless.delete(node);
+    return true;
+  }
+
   private place(info: PodInfo, node: string): void {
     const previous = this.placement.get(info.key);
-    if (previous !== undefined && previous !== node) this.removePod(info.key);
+    if (previous !== undefined && previous !== node) this.unplace(info.key);
     this.placement.set(info.key, node);
     const nodeInfo = this.nodes.get(node);
     if (nodeInfo) nodeInfo.addPod(info);
