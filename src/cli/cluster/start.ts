@@ -86,7 +86,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     stops.push(() => eks.close());
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const api = new URL(kube.url);
-    const apiServer = { addresses: [api.hostname], port: Number(api.port) };
+    const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
+    const apiServer = { addresses: [listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
     if (resolveRuntime(config.runtime) === 'process') {
