@@ -50,7 +50,7 @@ export class MetricsWriter {
 
   /** One round of writes (exposed for tests and the first tick). */
   async tick(): Promise<void> {
-    const window = `${Math.round(this.intervalMs / 1000)}s`;
+    const window = `${Math.max(1, Math.round(this.intervalMs / 1000))}s`;
     const timestamp = apiTime();
     const nodes = new Map<string, { milli: number; bytes: number }>(
       this.source.nodeNames().map((n) => [n, { milli: 0, bytes: 0 }]),

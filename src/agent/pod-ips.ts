@@ -8,6 +8,17 @@ const terminated = (pod: KubeObject) => pod.status?.phase === 'Succeeded' || pod
 
 export class PodIps {
   private assigned = new Map<string, { node: string; ip: string }>();
+  private waiting = new Map<string, Set<() => void>>();
+
+  /** Calls `retry` once, the next time an address on `node` is released. */
+  whenReleased(node: string, retry: () => void): void {
+    let set = this.waiting.get(node);
+    if (!set) {
+      set = new Set();
+      this.waiting.set(node, set);
+    }
+    set.add(retry);
+  }
 
   /** The pod's IP on `node`, or undefined when every address is taken. `others`: the pods bound to the node. */
   assign(node: NodeView, pod: KubeObject, others: Iterable<KubeObject>): string | undefined {
@@ -33,6 +44,11 @@ export class PodIps {
   }
 
   release(uid: string): void {
+    const held = this.assigned.get(uid);
+    if (!held) return;
     this.assigned.delete(uid);
+    const retries = this.waiting.get(held.node);
+    this.waiting.delete(held.node);
+    for (const retry of retries ?? []) retry();
   }
 }

@@ -134,8 +134,13 @@ export class PodWorker {
           'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: ' +
           'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container',
       });
-      this.timer = setTimeout(() => this.start(), ipRetryMs);
+      const retry = () => {
+        clearTimeout(this.timer);
+        if (!this.created && !this.terminating && !this.gone) this.start();
+      };
+      this.timer = setTimeout(retry, ipRetryMs);
       this.timer.unref?.();
+      if (node) this.ctx.ips.whenReleased(node.name, retry);
       return;
     }
     this.podIP = ip;

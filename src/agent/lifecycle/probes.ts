@@ -57,7 +57,10 @@ export function startProbes(
 
   if (slot.init && !slot.sidecar) return;
   if (startupProbe) schedule(seconds(startupProbe.initialDelaySeconds, 0) * 1000, startup);
-  else afterStartup();
+  else {
+    slot.status.started = true;
+    afterStartup();
+  }
 }
 
 export function stopProbes(slot: Slot): void {

@@ -28,7 +28,9 @@ interface Outcome {
 const noHandler = new Set(
   'sh bash ash dash zsh ksh busybox sleep tail cat perl python python3 node ruby yes watch ping top'.split(' '),
 );
-const builtins = new Set('exit true false : echo printf test [ cd export set trap wait read kill unset shift'.split(' '));
+const builtins = new Set(
+  'exit true false : echo printf test [ cd export set trap wait read kill unset shift'.split(' '),
+);
 const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 const instant = new Set(
   (
