@@ -1,5 +1,6 @@
 // The metrics.k8s.io API with the real kubectl: PodMetrics and NodeMetrics written through the API (as the agents
-// write them) are listed in discovery and shown by `kubectl top pod` and `kubectl top node`.
+// write them) are listed in discovery and shown by `kubectl top pod` and `kubectl top node`; `kubectl autoscale`
+// (an autoscaling/v1 HPA in protobuf) is served and `kubectl get hpa` prints its targets.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
@@ -87,6 +88,34 @@ describe('kubectl top against skiff up', () => {
       await ok(['top', 'node']),
       /^NAME\s+CPU\(cores\)\s+CPU(\(%\)|%)\s+MEMORY\(bytes\)\s+MEMORY(\(%\)|%)\s*\nfargate-ip-10-0-130-7\.ap-northeast-2\.compute\.internal\s+500m\s+25%\s+1024Mi\s+25%\s*$/m,
     );
+  });
+
+  it('creates an HPA with kubectl autoscale and prints its targets', async () => {
+    await ok(['create', 'deployment', 'web', '--image=nginx']);
+    assert.equal(
+      (await ok(['autoscale', 'deployment', 'web', '--cpu-percent=50', '--min=1', '--max=5'])).trim(),
+      'horizontalpodautoscaler.autoscaling/web autoscaled',
+    );
+    assert.match(
+      await ok(['get', 'hpa']),
+      /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nweb\s+Deployment\/web\s+cpu: <unknown>\/50%\s+1\s+5\s+0\s+\d+s$/m,
+    );
+    const status = {
+      status: {
+        currentReplicas: 2,
+        desiredReplicas: 2,
+        currentMetrics: [
+          { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 40, averageValue: '40m' } } },
+        ],
+      },
+    };
+    await ok(['patch', 'hpa', 'web', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+    assert.match(await ok(['get', 'hpa', 'web']), /^web\s+Deployment\/web\s+cpu: 40%\/50%\s+1\s+5\s+2\s+/m);
+    const v1 = JSON.parse(
+      await ok(['get', '--raw', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web']),
+    );
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
+    assert.equal(v1.status.currentCPUUtilizationPercentage, 40);
   });
 
   it('answers NotFound for a pod without metrics', async () => {
