@@ -180,7 +180,7 @@ it('a higher-priority pod preempts a lower one and is nominated', async () => {
   await addPod({ name: 'high', cpu: '800m', priority: 1000 });
   const low = await until(async () => {
     const victim = await client.get(podRef, 'low');
-    return victim.metadata.deletionTimestamp && victim;
+    return Boolean(victim.metadata.deletionTimestamp) && victim;
   }, 'the victim deleted');
   const disruption = low.status.conditions.find((c: any) => c.type === 'DisruptionTarget');
   assert.deepEqual([disruption.status, disruption.reason], ['True', 'PreemptionByScheduler']);
@@ -225,7 +225,7 @@ it('places many pods without overcommitting any node', async () => {
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
   assert.deepEqual([...perNode.values()], [40, 40, 40]);
-  const pending = pods.filter((p) => !p.spec.nodeName).map((p) => p.metadata.name);
+  const pending = pods.filter((p) => !p.spec.nodeName).map((p) => p.metadata.name!);
   assert.equal(pending.length, total - 120);
   await failure(
     pending[0],
