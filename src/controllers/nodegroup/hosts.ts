@@ -8,6 +8,8 @@ export const hostLeaseNamespace = 'kube-system';
 export const hostComponentLabel = 'skiff.io/component';
 export const hostComponent = 'host-agent';
 export const hostCapacityAnnotation = 'skiff.io/capacity';
+/** What a node takes from its host, as fargate-scheduler writes it on Fargate nodes: `{"cpuMillis":N,"memoryMiB":N}`. */
+export const reservedAnnotation = 'skiff.io/reserved';
 
 export interface Size {
   cpuMillis: number;
@@ -45,10 +47,18 @@ function parseCapacity(text: string | undefined): Host['capacity'] | undefined {
 }
 
 /**
- * What a node takes of its host: a node-group node its instance type's size; any other node (a Fargate node,
- * whose reported capacity is not its size) the smallest Fargate size, 0.25 vCPU and 0.5 GB.
+ * What a node takes of its host: its `skiff.io/reserved` annotation (a Fargate node: the pod's size), else a
+ * node-group node's instance size, else the smallest Fargate size, 0.25 vCPU and 0.5 GB.
  */
 export function nodeSize(node: KubeObject): Size {
+  try {
+    const r = JSON.parse(node.metadata.annotations?.[reservedAnnotation] ?? 'null');
+    if (typeof r?.cpuMillis === 'number' && typeof r?.memoryMiB === 'number') {
+      return { cpuMillis: r.cpuMillis, memoryMiB: r.memoryMiB };
+    }
+  } catch {
+    // Unreadable: sized below like a node without the annotation.
+  }
   const type = instanceType(node.metadata.labels?.[instanceTypeLabel] ?? '');
   if (type) return { cpuMillis: type.vcpu * 1000, memoryMiB: type.memoryGiB * 1024 };
   return { cpuMillis: 250, memoryMiB: 512 };

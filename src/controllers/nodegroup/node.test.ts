@@ -158,6 +158,22 @@ describe('hosts', () => {
     ],
   ];
   for (const [what, nodes, expected] of cases) it(what, () => assert.equal(pickHost(hosts, nodes, need), expected));
+  it('a Fargate node takes the size fargate-scheduler reserved', () => {
+    const fargate: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: 'fargate-ip-10-0-128-9',
+        annotations: { 'skiff.io/host': 'a', 'skiff.io/reserved': '{"cpuMillis":6500,"memoryMiB":2048}' },
+      },
+    };
+    assert.equal(pickHost(hosts, [fargate], need), 'b');
+    assert.equal(
+      pickHost(hosts, [{ ...fargate, metadata: { ...fargate.metadata, annotations: { 'skiff.io/host': 'a' } } }], need),
+      'b',
+    );
+    assert.equal(pickHost(hosts.slice(0, 1), [fargate], need), undefined);
+  });
   it('a host holds at most `sandboxes` nodes', () => {
     const small = liveHosts([lease('s', renewed(0, now), { cpuMillis: 64000, memoryMiB: 262144, sandboxes: 1 })], now);
     assert.equal(pickHost(small, [onHost('s', 't3.nano')], need), undefined);
