@@ -12,10 +12,12 @@ import { FargateProfileController } from '../../controllers/fargateprofile/contr
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
 import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
+import { NodegroupController } from '../../controllers/nodegroup/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
 import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
+import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 
@@ -84,5 +86,7 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new DisruptionController(client),
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
+    new NodegroupController({ client, facts, ipam }),
+    new DefaultScheduler({ client }),
   ]);
 }
