@@ -134,6 +134,9 @@ const specs: Spec[] = [
   // Served by metrics-server on a real cluster; here the agents write them and everyone reads them (kubectl top).
   { gv: 'metrics.k8s.io/v1beta1', resource: 'nodes', kind: 'NodeMetrics', cluster: true },
   { gv: 'metrics.k8s.io/v1beta1', resource: 'pods', kind: 'PodMetrics' },
+  { gv: 'networking.k8s.io/v1', resource: 'ingressclasses', kind: 'IngressClass', cluster: true },
+  { gv: 'networking.k8s.io/v1', resource: 'ingresses', kind: 'Ingress', short: ['ing'], status: true },
+  { gv: 'networking.k8s.io/v1', resource: 'networkpolicies', kind: 'NetworkPolicy', short: ['netpol'] },
   { gv: 'policy/v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', short: ['pdb'], status: true },
   { gv: 'scheduling.k8s.io/v1', resource: 'priorityclasses', kind: 'PriorityClass', cluster: true, short: ['pc'] },
 ];
