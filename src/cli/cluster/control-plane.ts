@@ -10,6 +10,7 @@ import { EndpointsController } from '../../controllers/endpoints/controller.js';
 import { EndpointSliceController } from '../../controllers/endpointslice/controller.js';
 import { FargateProfileController } from '../../controllers/fargateprofile/controller.js';
 import { GarbageCollector } from '../../controllers/garbagecollector/controller.js';
+import { HorizontalPodAutoscalerController } from '../../controllers/hpa/controller.js';
 import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { NodegroupController } from '../../controllers/nodegroup/controller.js';
@@ -84,6 +85,7 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new EndpointsController(client, { apiServer }),
     new EndpointSliceController(client),
     new DisruptionController(client),
+    new HorizontalPodAutoscalerController(client),
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
     new NodegroupController({ client, facts, ipam }),
