@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SandboxEvent, SandboxPod } from '../driver.js';
 import { imageEvents } from '../engine/images/events.js';
 import { defaultPullPolicy, type PullPolicy, shouldPull } from '../engine/images/policy.js';
-import { sleep } from '../lifecycle/container.js';
+import { sleep, unlessAborted } from '../lifecycle/container.js';
 import { type Container, type ImageRef, LaunchError } from '../lifecycle/runtime.js';
 import { imageRepository } from './commands.js';
 import { perImage, type SimulatedTimings } from './timings.js';
@@ -36,6 +36,7 @@ export function imageRefOf(image: string): ImageRef {
 interface CachedImage {
   present: boolean;
   pulling?: Promise<void>;
+  pullStarted?: number;
 }
 
 export class SimulatedImages {
@@ -95,16 +96,21 @@ export class SimulatedImages {
       emit(imageEvents.errorReason('ErrImagePull'));
       throw new LaunchError('ErrImagePull', detail, 'ImagePullBackOff', imageEvents.backOff(image));
     }
-    while (entry.pulling) await entry.pulling;
+    // Pulls of one image at the same time share one download (containerd fetches each blob once).
     const pullMs = entry.present ? this.timings.imageRecheckMs : perImage(this.timings.imagePullMs, image, repository);
-    const pulling = sleep(pullMs, signal);
-    entry.pulling = pulling;
-    await pulling;
-    entry.pulling = undefined;
+    if (!entry.pulling) {
+      const current = entry;
+      current.pullStarted = Date.now();
+      current.pulling = new Promise<void>((resolve) => setTimeout(resolve, pullMs).unref?.()).then(() => {
+        current.present = true;
+        current.pulling = undefined;
+      });
+    }
+    const pullStarted = entry.pullStarted ?? requested;
+    await unlessAborted(entry.pulling!, signal);
     if (signal.aborted) return ref;
-    entry.present = true;
     const size = perImage(this.timings.imageSizeBytes, image, repository);
-    emit(imageEvents.pulled(image, pullMs, Date.now() - requested, size));
+    emit(imageEvents.pulled(image, Date.now() - pullStarted, Date.now() - requested, size));
     return ref;
   }
 }
