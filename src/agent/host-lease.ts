@@ -13,6 +13,21 @@ export const hostLeasePrefix = 'skiff-host-';
 export const hostAnnotation = 'skiff.io/host';
 export const capacityAnnotation = 'skiff.io/capacity';
 
+/** A machine's host name as a valid agent host name: lowercase DNS characters, at most 63 ("My_Box.local" → "my-box.local"). */
+export function hostNameOf(raw: string): string {
+  const labels = raw
+    .toLowerCase()
+    .split('.')
+    .map((label) => label.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(Boolean);
+  return (
+    labels
+      .join('.')
+      .slice(0, 63)
+      .replace(/[-.]+$/, '') || 'skiff-host'
+  );
+}
+
 export class HostLease {
   private keeper: LeaseKeeper;
   private timer?: NodeJS.Timeout;

@@ -98,14 +98,10 @@ export class PodWorker {
 
   private admit(): void {
     this.admitted = true;
-    if (terminalPhases.has(this.phase)) {
-      // Finished before this agent saw it (an agent restart): nothing to run; a deletion completes at once.
+    if (terminalPhases.has(this.phase) || this.pod.metadata.deletionTimestamp) {
+      // Finished, or deleted, before this agent ran it (an agent restart): nothing to run; a deletion completes.
       this.released = true;
       if (this.pod.metadata.deletionTimestamp) this.finalDelete();
-      return;
-    }
-    if (this.pod.metadata.deletionTimestamp) {
-      this.finalDelete();
       return;
     }
     const node = this.ctx.node(this.nodeName);

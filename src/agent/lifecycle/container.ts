@@ -1,6 +1,7 @@
 // One container's place in a pod's lifecycle: its spec, its API-shaped status, the running instance, its back-offs;
 // plus the small waiting helpers (abortable sleep, race against abort) the lifecycle uses.
-import type { ContainerStatus } from '../driver.js';
+import type { ContainerStatus, SandboxEvent, SandboxPod } from '../driver.js';
+import { goDuration } from '../engine/images/events.js';
 import { type BackOffOptions, RestartBackOff } from './backoff.js';
 import type { Container, ContainerExit, RunningContainer } from './runtime.js';
 
@@ -59,6 +60,22 @@ export function newSlot(
   };
 }
 
+/** The pod's init and app containers, picking up restart counts from the status the pod already has. */
+export function slotsOf(pod: SandboxPod, backOff: BackOffOptions): [Slot[], Slot[]] {
+  const spec = pod.pod.spec ?? {};
+  const status = pod.pod.status ?? {};
+  const waiting = spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
+  const previous = (list: any[] | undefined, name: string) => list?.find((s) => s.name === name);
+  return [
+    (spec.initContainers ?? []).map((c: any) =>
+      newSlot(c, true, waiting, backOff, previous(status.initContainerStatuses, c.name)),
+    ),
+    (spec.containers ?? []).map((c: any) =>
+      newSlot(c, false, waiting, backOff, previous(status.containerStatuses, c.name)),
+    ),
+  ];
+}
+
 /** A terminated state moves to lastState when the container waits again or restarts. */
 export function retire(slot: Slot): void {
   if ('terminated' in slot.status.state) slot.status.lastState = slot.status.state;
@@ -76,6 +93,23 @@ export function terminatedState(slot: Slot, exit: ContainerExit, startedAt: Date
       ...(slot.status.containerID ? { containerID: slot.status.containerID } : {}),
     },
   };
+}
+
+/** Whether the container runs again after `exit`, per the pod's restartPolicy (sidecars always do). */
+export function restarts(slot: Slot, policy: string | undefined, exit: ContainerExit): boolean {
+  if (slot.sidecar) return true;
+  if (slot.init) return policy !== 'Never';
+  return (policy ?? 'Always') === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
+}
+
+/** Puts the container in CrashLoopBackOff (kubelet's waiting message) and returns the BackOff event. */
+export function crashLoopBackOff(slot: Slot, pod: SandboxPod): SandboxEvent {
+  retire(slot);
+  const name = slot.spec.name;
+  const ref = `${pod.name}_${pod.namespace}(${pod.uid})`;
+  const message = `back-off ${goDuration(slot.backOff.current)} restarting failed container=${name} pod=${ref}`;
+  slot.status.state = { waiting: { reason: 'CrashLoopBackOff', message } };
+  return { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${ref}` };
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

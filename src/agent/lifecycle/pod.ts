@@ -1,11 +1,19 @@
 // One pod's life inside its sandbox, as the kubelet leads it: boot the sandbox, run init containers in order (each to
 // success), start the app containers one after another, restart per restartPolicy with CrashLoopBackOff, probe, and
 // on stop send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox. Every change is reported.
-
 import type { ContainerUsage, SandboxEvent, SandboxListener, SandboxPod } from '../driver.js';
-import { goDuration } from '../engine/images/events.js';
 import type { BackOffOptions } from './backoff.js';
-import { newSlot, retire, type Slot, sleep, terminatedState, timestamp, unlessAborted } from './container.js';
+import {
+  crashLoopBackOff,
+  restarts,
+  retire,
+  type Slot,
+  sleep,
+  slotsOf,
+  terminatedState,
+  timestamp,
+  unlessAborted,
+} from './container.js';
 import { startProbes, stopProbes } from './probes.js';
 import { type ContainerExit, LaunchError, type SandboxRuntime } from './runtime.js';
 
@@ -33,16 +41,7 @@ export class PodLifecycle {
     private listener: SandboxListener,
     private options: LifecycleOptions,
   ) {
-    const spec = pod.pod.spec ?? {};
-    const status = pod.pod.status ?? {};
-    const waiting = spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
-    const previous = (list: any[] | undefined, name: string) => list?.find((s) => s.name === name);
-    this.initSlots = (spec.initContainers ?? []).map((c: any) =>
-      newSlot(c, true, waiting, options.backOff, previous(status.initContainerStatuses, c.name)),
-    );
-    this.appSlots = (spec.containers ?? []).map((c: any) =>
-      newSlot(c, false, waiting, options.backOff, previous(status.containerStatuses, c.name)),
-    );
+    [this.initSlots, this.appSlots] = slotsOf(pod, options.backOff);
   }
 
   start(): void {
@@ -106,10 +105,6 @@ export class PodLifecycle {
     this.listener.event(slot ? { ...event, container: { name: slot.spec.name, init: slot.init } } : event);
   }
 
-  private podRef(): string {
-    return `${this.pod.name}_${this.pod.namespace}(${this.pod.uid})`;
-  }
-
   private async runPod(): Promise<void> {
     const signal = this.run.signal;
     this.report();
@@ -158,17 +153,12 @@ export class PodLifecycle {
         if (!exit) return false;
         this.exited(slot, exit);
         if (slot.init && !slot.sidecar && exit.exitCode === 0) return true;
-        if (!this.restarts(slot, exit)) return false;
+        if (signal.aborted || !restarts(slot, this.pod.pod.spec?.restartPolicy, exit)) return false;
         await sleep(this.options.resyncMs, signal);
         if (signal.aborted) return false;
         const delay = slot.backOff.delayAfter(slot.finishedAt);
         if (delay > 0) {
-          retire(slot);
-          const name = slot.spec.name;
-          const message = `back-off ${goDuration(slot.backOff.current)} restarting failed container=${name} pod=${this.podRef()}`;
-          slot.status.state = { waiting: { reason: 'CrashLoopBackOff', message } };
-          const text = `Back-off restarting failed container ${name} in pod ${this.podRef()}`;
-          this.emit({ type: 'Warning', reason: 'BackOff', message: text }, slot);
+          this.emit(crashLoopBackOff(slot, this.pod), slot);
           this.report();
           await sleep(delay, signal);
           if (signal.aborted) return false;
@@ -246,14 +236,6 @@ export class PodLifecycle {
     slot.status.started = false;
     slot.running = undefined;
     this.report();
-  }
-
-  private restarts(slot: Slot, exit: ContainerExit): boolean {
-    if (this.run.signal.aborted) return false;
-    const policy = this.pod.pod.spec?.restartPolicy ?? 'Always';
-    if (slot.sidecar) return true;
-    if (slot.init) return policy !== 'Never';
-    return policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
   }
 
   private async terminate(): Promise<void> {
