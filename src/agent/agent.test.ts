@@ -75,6 +75,16 @@ describe('host and node heartbeats', () => {
     assert.deepEqual(beating.status.daemonEndpoints, { kubeletEndpoint: { Port: 10250 } });
     await assert.rejects(h.client.get(leaseRef('kube-node-lease'), 'elsewhere'), { code: 404 });
   });
+
+  it('drops the Lease of a node that is deleted', async () => {
+    await h.client.create(nodeObject('ng-short-lived', '10.0.9.3'));
+    await until(() => h.client.get(leaseRef('kube-node-lease'), 'ng-short-lived').catch(() => undefined), 'the lease');
+    await h.client.delete({ apiVersion: 'v1', kind: 'Node' }, 'ng-short-lived');
+    await until(
+      async () => !(await h.client.get(leaseRef('kube-node-lease'), 'ng-short-lived').catch(() => undefined)),
+      'the lease deleted',
+    );
+  });
 });
 
 describe('pods on a node-group node', () => {

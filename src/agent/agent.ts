@@ -127,7 +127,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       return;
     }
     if (!nodes.delete(name)) return;
-    heartbeats.remove(name);
+    heartbeats.remove(name, !node);
     metrics.nodeGone(name);
     for (const [uid, worker] of workers) if (worker.nodeName === name) dropWorker(uid);
   };

@@ -89,7 +89,7 @@ export class KubeletEvents {
       .run(async () => {
         await this.client.create(object);
       })
-      .catch((error) => this.onError(error));
+      .catch((error) => this.failed(error));
   }
 
   /** Forgets a pod's series (its later events start new ones). */
@@ -101,6 +101,11 @@ export class KubeletEvents {
   async settled(): Promise<void> {
     const chains = [...this.series.values()].flatMap((ofPod) => [...ofPod.values()].map((s) => s.chain));
     await Promise.allSettled(chains);
+  }
+
+  /** A namespace gone or terminating (404/403) takes its events with it: nothing to report. */
+  private failed(error: any): void {
+    if (error?.code !== 404 && error?.code !== 403) this.onError(error);
   }
 
   private async bump(series: Series, count: number, now: string): Promise<void> {
@@ -115,7 +120,7 @@ export class KubeletEvents {
         ),
       );
     } catch (error: any) {
-      if (error?.code !== 404) this.onError(error);
+      this.failed(error);
     }
   }
 }

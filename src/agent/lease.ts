@@ -17,13 +17,20 @@ export interface LeaseShape {
 
 export class LeaseKeeper {
   private last?: KubeObject;
+  private stopped = false;
 
   constructor(
     private client: KubeClient,
     private shape: () => LeaseShape,
   ) {}
 
-  async renew(): Promise<KubeObject> {
+  /** No more writes; a renewal in flight does not create the Lease again. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async renew(): Promise<KubeObject | undefined> {
+    if (this.stopped) return undefined;
     const shape = this.shape();
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: shape.namespace };
     for (let attempt = 0; ; attempt++) {
@@ -33,6 +40,7 @@ export class LeaseKeeper {
           current = await this.client.get(ref, shape.name);
         } catch (error: any) {
           if (error?.code !== 404) throw error;
+          if (this.stopped) return undefined;
           try {
             this.last = await this.client.create(this.desired(shape));
             return this.last;

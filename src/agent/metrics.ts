@@ -35,7 +35,7 @@ export class MetricsWriter {
   start(): void {
     this.timer = setInterval(() => {
       this.ticking ??= this.tick()
-        .catch((error) => (error instanceof Unavailable ? undefined : this.onError(error)))
+        .catch((error) => (error instanceof Unavailable || error?.code === 403 ? undefined : this.onError(error)))
         .finally(() => {
           this.ticking = undefined;
         });

@@ -69,11 +69,20 @@ export class NodeHeartbeats {
     this.every(beating, this.intervals.nodeStatusMs, status);
   }
 
-  remove(name: string): void {
+  /** Stops the node's heartbeats; a deleted node's Lease goes too (the garbage collector would get to it later). */
+  remove(name: string, deleted = false): void {
     const beating = this.beating.get(name);
     if (!beating) return;
     for (const timer of beating.timers) clearTimeout(timer);
+    beating.keeper.stop();
     this.beating.delete(name);
+    if (!deleted) return;
+    const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease' };
+    this.limiter
+      .run(() => this.client.delete(ref, name))
+      .catch((error) => {
+        if (error?.code !== 404 && error?.code !== 409) this.onError(error);
+      });
   }
 
   stop(): void {
