@@ -13,6 +13,7 @@ import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
+import { startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -32,8 +33,9 @@ function adminToken(pkiDir: string): string {
 }
 
 /**
- * The sandbox runtime `auto` stands for. Until the agent that runs pods lands, `auto` is `simulated`; `process`
- * starts the container engine (containerd over CRI, CNI) so that images can be pulled and imported.
+ * The sandbox runtime `auto` stands for: `simulated` until a real sandbox driver lands. `simulated` runs the agent
+ * with the simulated driver; `process` starts the container engine (containerd over CRI, CNI) so that images can be
+ * pulled and imported.
  */
 export function resolveRuntime(runtime: SkiffConfig['runtime']): Exclude<SkiffConfig['runtime'], 'auto'> {
   return runtime === 'auto' ? 'simulated' : runtime;
@@ -90,9 +92,14 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const apiServer = { addresses: [listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
-    if (resolveRuntime(config.runtime) === 'process') {
+    const runtime = resolveRuntime(config.runtime);
+    if (runtime === 'process') {
       const engine = await startContainerEngine({ dataDir: paths.root });
       stops.push(() => engine.stop());
+    }
+    if (runtime === 'simulated') {
+      const agent = await startSimulatedHost(client, paths.root);
+      stops.push(() => agent.stop());
     }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };
     writeKubeconfig(paths.kubeconfig, entry);
