@@ -140,6 +140,55 @@ describe('restarts', () => {
   });
 });
 
+describe('activeDeadlineSeconds', () => {
+  it('stops a pod active longer than its deadline and fails it with DeadlineExceeded', async () => {
+    await h.client.create(podObject('deadline', node, { activeDeadlineSeconds: 1 }));
+    const pod = await podWhere(h.client, 'deadline', (p) => p.status?.phase === 'Failed', 'Failed');
+    assert.equal(pod.status.reason, 'DeadlineExceeded');
+    assert.equal(pod.status.message, 'Pod was active on the node longer than the specified deadline');
+    assert.ok(pod.status.containerStatuses[0].state.terminated);
+    const events = messagesOf(await eventsOf(h.client, 'deadline'));
+    assert.ok(events.includes('DeadlineExceeded: Pod was active on the node longer than the specified deadline'));
+    assert.ok(events.includes('Killing: Stopping container web'));
+  });
+});
+
+describe('images', () => {
+  it('reports a missing image as ErrImagePull, then ImagePullBackOff, with the kubelet events', async () => {
+    await h.client.create(podObject('typo', node, { containers: [{ name: 'web', image: 'nginxx' }] }));
+    const pod = await podWhere(
+      h.client,
+      'typo',
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff',
+      'ImagePullBackOff',
+    );
+    assert.equal(pod.status.phase, 'Pending');
+    assert.equal(pod.status.containerStatuses[0].state.waiting.message, 'Back-off pulling image "nginxx"');
+    const events = messagesOf(await eventsOf(h.client, 'typo'));
+    assert.equal(events[0], 'Pulling: Pulling image "nginxx"');
+    assert.match(
+      events[1],
+      /^Failed: Failed to pull image "nginxx": rpc error: code = NotFound desc = failed to pull and unpack image "docker\.io\/library\/nginxx:latest"/,
+    );
+    assert.equal(events[2], 'Failed: Error: ErrImagePull');
+    assert.ok(events.includes('BackOff: Back-off pulling image "nginxx"'));
+  });
+
+  it('refuses to pull with imagePullPolicy Never when the image is absent', async () => {
+    const container = { name: 'web', image: 'example.com/never-pulled:1', imagePullPolicy: 'Never' };
+    await h.client.create(podObject('never', node, { containers: [container] }));
+    const pod = await podWhere(
+      h.client,
+      'never',
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull',
+      'ErrImageNeverPull',
+    );
+    const message = 'Container image "example.com/never-pulled:1" is not present with pull policy of Never';
+    assert.equal(pod.status.containerStatuses[0].state.waiting.message, message);
+    assert.ok(messagesOf(await eventsOf(h.client, 'never')).includes(`ErrImageNeverPull: ${message}`));
+  });
+});
+
 describe('init containers', () => {
   it('runs init containers in order, each to success, before the app container', async () => {
     await h.client.create(

@@ -220,7 +220,8 @@ export class PodLifecycle {
     await sleep(this.options.resyncMs, signal);
     slot.pullBackOff.next(Date.now());
     if (failure.backOffReason) {
-      slot.status.state = { waiting: { reason: failure.backOffReason, message: failure.message } };
+      const message = failure.backOffEvent?.message ?? failure.message;
+      slot.status.state = { waiting: { reason: failure.backOffReason, message } };
       if (failure.backOffEvent) this.emit(failure.backOffEvent, slot);
       this.report();
     }

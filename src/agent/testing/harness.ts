@@ -23,6 +23,7 @@ export const fastTimings: SimulatedTimingsOverride = {
   resyncMs: 20,
   backOffBaseMs: 100,
   backOffMaxMs: 400,
+  missingImages: ['nginxx'],
 };
 
 export interface Harness {
