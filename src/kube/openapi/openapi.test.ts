@@ -1,6 +1,8 @@
 // OpenAPI v3 documents: what kubectl's fieldValidation verifier and explain templates look up must be there.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { builtinResources } from '../resources/builtin.js';
+import { describe } from '../server/openapi.js';
 import { openApiV3Document, openApiV3Root, type ResourceDescription, serializeOpenApi } from './index.js';
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -96,4 +98,13 @@ test('root document and deterministic hashes', () => {
       'apis/apps/v1': { serverRelativeURL: `/openapi/v3/apis/apps/v1?hash=${a.hash}` },
     },
   });
+});
+
+test('every built-in group/version has a document: each served kind has a schema', () => {
+  const groupVersions = new Set(builtinResources.map((info) => `${info.group}/${info.version}`));
+  for (const key of groupVersions) {
+    const infos = builtinResources.filter((info) => `${info.group}/${info.version}` === key);
+    const gv = { group: infos[0].group, version: infos[0].version };
+    assert.doesNotThrow(() => openApiV3Document(gv, infos.map(describe)), key);
+  }
 });

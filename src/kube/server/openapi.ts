@@ -12,7 +12,7 @@ interface Cached {
   documents: Map<string, { body: string; hash: string }>;
 }
 
-function describe(info: ResourceInfo) {
+export function describe(info: ResourceInfo) {
   return {
     group: info.group,
     version: info.version,
