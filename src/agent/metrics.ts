@@ -55,8 +55,11 @@ export class MetricsWriter {
     const nodes = new Map<string, { milli: number; bytes: number }>(
       this.source.nodeNames().map((n) => [n, { milli: 0, bytes: 0 }]),
     );
-    const pods = this.source.runningPods();
-    const usages = await Promise.all(pods.map((pod) => this.driver.usage(pod).catch((): ContainerUsage[] => [])));
+    const running = this.source.runningPods();
+    const measured = await Promise.all(running.map((pod) => this.driver.usage(pod).catch((): ContainerUsage[] => [])));
+    // A pod with no container running (all in back-off) has nothing to show, as with metrics-server.
+    const pods = running.filter((_, i) => measured[i].length > 0);
+    const usages = measured.filter((usage) => usage.length > 0);
     const writes: Promise<void>[] = [];
     pods.forEach((pod, i) => {
       const containers = usages[i].map(({ name, cpu, memory }) => ({ name, usage: { cpu, memory } }));
