@@ -16,6 +16,7 @@ interface Series {
   chain: Promise<void>;
 }
 
+const seriesPerPod = 64;
 let lastNanos = 0n;
 function uniqueNanos(): bigint {
   const now = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
@@ -62,6 +63,8 @@ export class KubeletEvents {
       chain: Promise.resolve(),
     };
     ofPod.set(key, series);
+    // Bounded like client-go's correlator cache: the oldest series of a pod is forgotten first.
+    if (ofPod.size > seriesPerPod) ofPod.delete(ofPod.keys().next().value!);
     const object: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',
