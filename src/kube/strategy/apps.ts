@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { matchesLabels, requirementsOf } from '../selectors/labels.js';
+import { defaultContainer } from './core.js';
 import type { Strategy } from './types.js';
 
 function validateSelector(object: KubeObject): FieldCause[] {
@@ -32,12 +33,7 @@ function defaultPodTemplate(object: KubeObject): void {
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
-  for (const c of spec.containers ?? []) {
-    c.terminationMessagePath ??= '/dev/termination-log';
-    c.terminationMessagePolicy ??= 'File';
-    c.imagePullPolicy ??= !/:[^/]+$/.test(c.image ?? '') || c.image.endsWith(':latest') ? 'Always' : 'IfNotPresent';
-    c.resources ??= {};
-  }
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
 }
 
 function workload(defaults: (spec: any) => void, selectorRequired = true): Strategy {

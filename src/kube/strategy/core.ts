@@ -33,13 +33,35 @@ function qosClass(pod: KubeObject): string {
   return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
 }
 
-function defaultContainer(c: any): void {
+function defaultProbe(probe: any): void {
+  if (!probe) return;
+  probe.timeoutSeconds ??= 1;
+  probe.periodSeconds ??= 10;
+  probe.successThreshold ??= 1;
+  probe.failureThreshold ??= 3;
+  if (probe.httpGet) {
+    probe.httpGet.path ??= '/';
+    probe.httpGet.scheme ??= 'HTTP';
+  }
+}
+
+/** A container's defaults, in pods and pod templates alike (Kubernetes' SetDefaults_Container and _Probe). */
+export function defaultContainer(c: any): void {
   c.imagePullPolicy ??=
     c.image && (!/:[^/]+$/.test(c.image) || c.image.endsWith(':latest')) ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   c.resources ??= {};
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) defaultProbe(probe);
+}
+
+/** A pod's containers request what they limit unless they say otherwise (SetDefaults_Pod; not for templates). */
+function requestsFromLimits(c: any): void {
+  const limits = c.resources?.limits;
+  if (!limits) return;
+  c.resources.requests ??= {};
+  for (const [name, value] of Object.entries(limits)) c.resources.requests[name] ??= value;
 }
 
 const notReadyTolerations = ['not-ready', 'unreachable'].map((t) => ({
@@ -54,7 +76,10 @@ export const podStrategy: Strategy = {
   prepareForCreate(pod) {
     pod.spec ??= {};
     const spec = pod.spec;
-    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+      defaultContainer(c);
+      requestsFromLimits(c);
+    }
     spec.restartPolicy ??= 'Always';
     spec.terminationGracePeriodSeconds ??= 30;
     spec.dnsPolicy ??= 'ClusterFirst';

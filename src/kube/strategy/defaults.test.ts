@@ -1,0 +1,61 @@
+// Defaults the API server fills in on create, as Kubernetes does: container and probe defaults in pods and pod
+// templates, and requests copied from limits in pods only.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openStore } from '../../store/index.js';
+import type { Backend } from '../../store/types.js';
+import { createApiContext, inProcessClient } from '../index.js';
+
+let store: Backend;
+let client: ReturnType<typeof inProcessClient>;
+before(async () => {
+  store = await openStore({ kind: 'memory' });
+  client = inProcessClient(await createApiContext(store));
+});
+after(() => store.close());
+
+const container = {
+  name: 'web',
+  image: 'nginx:1.27',
+  ports: [{ containerPort: 80 }],
+  resources: { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '250m' } },
+  readinessProbe: { httpGet: { port: 80 } },
+  livenessProbe: { exec: { command: ['true'] }, periodSeconds: 5 },
+};
+
+test('a pod: probe and port defaults, and requests from limits where none are given', async () => {
+  const pod: any = await client.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'defaults', namespace: 'default' },
+    spec: { containers: [structuredClone(container)] },
+  });
+  const c = pod.spec.containers[0];
+  assert.deepEqual(c.readinessProbe, {
+    httpGet: { port: 80, path: '/', scheme: 'HTTP' },
+    timeoutSeconds: 1,
+    periodSeconds: 10,
+    successThreshold: 1,
+    failureThreshold: 3,
+  });
+  assert.equal(c.livenessProbe.periodSeconds, 5);
+  assert.equal(c.ports[0].protocol, 'TCP');
+  assert.deepEqual(c.resources.requests, { cpu: '250m', memory: '512Mi' });
+  assert.equal(c.imagePullPolicy, 'IfNotPresent');
+});
+
+test('a pod template: the same container defaults, but requests are left as written', async () => {
+  const deployment: any = await client.create({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'defaults', namespace: 'default' },
+    spec: {
+      selector: { matchLabels: { app: 'd' } },
+      template: { metadata: { labels: { app: 'd' } }, spec: { containers: [structuredClone(container)] } },
+    },
+  });
+  const c = deployment.spec.template.spec.containers[0];
+  assert.equal(c.readinessProbe.timeoutSeconds, 1);
+  assert.equal(c.ports[0].protocol, 'TCP');
+  assert.deepEqual(c.resources.requests, { cpu: '250m' });
+});
