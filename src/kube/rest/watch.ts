@@ -26,11 +26,13 @@ export interface ActiveWatch {
 function toKubeEvent(
   info: ResourceInfo,
   event: WatchEvent,
-  matches: (o: KubeObject) => boolean,
+  matches: ((o: KubeObject) => boolean) | undefined,
 ): KubeWatchEvent | undefined {
   const object = decode(event.kv, info);
   object.apiVersion = apiVersionOf(info);
   object.kind = info.kind;
+  if (!matches)
+    return { type: event.type === 'create' ? 'ADDED' : event.type === 'delete' ? 'DELETED' : 'MODIFIED', object };
   const previous = event.prevKv ? decode(event.prevKv, info) : undefined;
   const now = matches(object);
   if (event.type === 'create') return now ? { type: 'ADDED', object } : undefined;
@@ -50,7 +52,8 @@ export async function watchObjects(
   emit: (event: KubeWatchEvent) => void,
 ): Promise<ActiveWatch> {
   const filter = makeFilter(info, query);
-  const matches = (o: KubeObject) => matchesFilter(filter, o);
+  const everything = filter.labels.length === 0 && filter.fields.length === 0;
+  const matches = everything ? undefined : (o: KubeObject) => matchesFilter(filter, o);
   let after: number;
   const rv = query.resourceVersion;
   if (!rv || rv === '0') {

@@ -65,6 +65,7 @@ export function parseFieldSelector(selector: string | undefined, resource: strin
 }
 
 export function matchesFields(requirements: FieldRequirement[], resource: string, object: KubeObject): boolean {
+  if (requirements.length === 0) return true;
   const getters = { ...common, ...byResource[resource] };
   return requirements.every((r) => (getters[r.field](object) === r.value) === r.equal);
 }
