@@ -36,7 +36,8 @@ const pod = (i: number) => ({
   },
 });
 
-async function run(label: string, timings: SimulatedTimingsOverride): Promise<BenchResult[]> {
+/** The API on SQLite, the whole control plane with one ACTIVE profile for namespace `bench`, and one agent. */
+async function startBenchCluster(timings: SimulatedTimingsOverride) {
   const api = await startTestApi({ store: 'sqlite' });
   const client = inProcessClient(api.ctx);
   const facts = new StaticClusterFacts();
@@ -60,21 +61,33 @@ async function run(label: string, timings: SimulatedTimingsOverride): Promise<Be
     driver: createSimulatedDriver(timings),
   });
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
-
-  const createdAt = new Map<string, number>();
   const runningAt = new Map<string, number>();
-  let allRunning: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    allRunning = resolve;
-  });
+  const waiters = new Map<string, () => void>();
   const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'bench' }, {}, (event) => {
     const pod = event.object as KubeObject & { status?: { phase?: string } };
     const name = pod.metadata.name as string;
     if (pod.status?.phase !== 'Running' || runningAt.has(name)) return;
     runningAt.set(name, performance.now());
-    if (runningAt.size === total) allRunning();
+    waiters.get(name)?.();
   });
+  return {
+    client,
+    runningAt,
+    /** Resolves when the named pod has been seen Running. */
+    running: (name: string) =>
+      runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
+    async stop() {
+      watcher.close();
+      await agent.stop();
+      await controlPlane.stop();
+      await api.close();
+    },
+  };
+}
 
+async function atOnce(label: string, timings: SimulatedTimingsOverride): Promise<BenchResult[]> {
+  const cluster = await startBenchCluster(timings);
+  const createdAt = new Map<string, number>();
   const start = performance.now();
   let next = 0;
   await Promise.all(
@@ -82,21 +95,17 @@ async function run(label: string, timings: SimulatedTimingsOverride): Promise<Be
       while (next < total) {
         const i = next++;
         createdAt.set(pod(i).metadata.name, performance.now());
-        await client.create(pod(i));
+        await cluster.client.create(pod(i));
       }
     }),
   );
   const created = performance.now();
-  await done;
+  await Promise.all([...createdAt.keys()].map((name) => cluster.running(name)));
   const end = performance.now();
-  const latencies = [...runningAt].map(([name, at]) => at - createdAt.get(name)!);
-  const nodes = await client.list({ apiVersion: 'v1', kind: 'Node' });
+  const latencies = [...cluster.runningAt].map(([name, at]) => at - createdAt.get(name)!);
+  const nodes = await cluster.client.list({ apiVersion: 'v1', kind: 'Node' });
   const rss = process.memoryUsage().rss / 2 ** 20;
-
-  watcher.close();
-  await agent.stop();
-  await controlPlane.stop();
-  await api.close();
+  await cluster.stop();
   const note = `${total} pods, ${nodes.items.length} Fargate nodes, creates took ${round(created - start)} ms`;
   return [
     { name: `${label}: all ${total} Running`, value: round(end - start), unit: 'ms', note },
@@ -106,6 +115,33 @@ async function run(label: string, timings: SimulatedTimingsOverride): Promise<Be
   ];
 }
 
+/** One pod at a time, each waited for: the latency a single `kubectl run` sees from Skiff itself. */
+async function oneAtATime(count: number): Promise<BenchResult[]> {
+  const cluster = await startBenchCluster(instant);
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await cluster.client.create(pod(i));
+    await cluster.running(pod(i).metadata.name);
+    latencies.push(performance.now() - start);
+  }
+  await cluster.stop();
+  const note = `${count} pods, instant simulated steps: admission, scheduling, Node, bind, agent status`;
+  return [
+    {
+      name: 'one Fargate pod at a time: create → Running p50',
+      value: round(quantile(latencies, 0.5)),
+      unit: 'ms',
+      note,
+    },
+    { name: 'one Fargate pod at a time: create → Running p99', value: round(quantile(latencies, 0.99)), unit: 'ms' },
+  ];
+}
+
 export default async function bench(): Promise<BenchResult[]> {
-  return [...(await run('instant steps', instant)), ...(await run('default simulated timings', {}))];
+  return [
+    ...(await oneAtATime(50)),
+    ...(await atOnce('1,000 at once, instant steps', instant)),
+    ...(await atOnce('1,000 at once, default simulated timings', {})),
+  ];
 }
