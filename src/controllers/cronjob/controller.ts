@@ -3,7 +3,7 @@
 // injectable: tests move it and call `resync`.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefOf } from '../replicaset/pods.js';
+import { controllerRefOf } from '../runtime/owners.js';
 import { Informer, keyOf } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { reconcileCronJob } from './reconcile.js';

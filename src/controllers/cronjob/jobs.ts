@@ -2,8 +2,8 @@
 // the scheduled-timestamp annotation, a controller reference), references in status.active, and deletion.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefTo } from '../replicaset/pods.js';
 import { recordEvent } from '../runtime/events.js';
+import { controllerRefTo } from '../runtime/owners.js';
 import { formatRfc3339 } from './zone.js';
 
 export const component = 'cronjob-controller';

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefOf } from '../replicaset/pods.js';
+import { controllerRefOf } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { cleanupFinishedJobs } from './history.js';
 import {

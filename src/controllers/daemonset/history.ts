@@ -14,7 +14,7 @@ import {
   sortRevisions,
   templatePatch,
 } from '../history/revisions.js';
-import { controllerRefTo } from '../replicaset/pods.js';
+import { controllerRefTo } from '../runtime/owners.js';
 import { hashLabel } from './pods.js';
 
 export interface DaemonSetHistory {

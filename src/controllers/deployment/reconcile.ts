@@ -3,8 +3,8 @@
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf, controllerRefTo } from '../replicaset/pods.js';
 import { recordEvent } from '../runtime/events.js';
+import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { statusOf, sum } from './replicasets.js';
 import { isScalingEvent, rollingStep, scale, scaleDownAll } from './rollout.js';

@@ -2,8 +2,8 @@
 // new RS for the current template (revision bookkeeping included), writing status, and revision-history cleanup.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefOf, controllerRefTo } from '../replicaset/pods.js';
 import { recordEvent } from '../runtime/events.js';
+import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import { podTemplateHash } from './hash.js';
 import {
   byCreation,

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { formatLabelSelector, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf, controllerRefTo } from '../replicaset/pods.js';
+import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import { isJobFinished } from './conditions.js';
 
 export async function claimPods(client: KubeClient, job: KubeObject): Promise<KubeObject[]> {

@@ -2,7 +2,7 @@
 // was replaced under the same name) or finished — lose the finalizer so they can be deleted (syncOrphanPod).
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefOf } from '../replicaset/pods.js';
+import { controllerRefOf } from '../runtime/owners.js';
 import { isJobFinished } from './conditions.js';
 import { hasTrackingFinalizer } from './pods.js';
 import { removeTrackingFinalizer } from './tracking.js';

@@ -1,6 +1,7 @@
 // What a controller reads from a pod: active (not finished, not being deleted), ready, available after
 // minReadySeconds, and the pod a template makes (generateName `<owner>-`, template labels, controller ref).
-import type { KubeObject, OwnerReference } from '../../kube/api/types.js';
+import type { KubeObject } from '../../kube/api/types.js';
+import { controllerRefTo } from '../runtime/owners.js';
 
 export function isPodActive(pod: KubeObject): boolean {
   const phase = pod.status?.phase;
@@ -27,21 +28,6 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: 
   if (!minReadySeconds) return true;
   const readySince = podReadyTime(pod);
   return readySince > 0 && readySince + minReadySeconds * 1000 < nowMs;
-}
-
-export function controllerRefOf(object: KubeObject): OwnerReference | undefined {
-  return object.metadata.ownerReferences?.find((ref) => ref.controller);
-}
-
-export function controllerRefTo(owner: KubeObject): OwnerReference {
-  return {
-    apiVersion: owner.apiVersion,
-    kind: owner.kind,
-    name: owner.metadata.name!,
-    uid: owner.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 /** `controller.GetPodFromTemplate`: the pod a controller creates from its template. */

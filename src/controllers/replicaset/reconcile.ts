@@ -4,8 +4,9 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
 import { recordEvent } from '../runtime/events.js';
+import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
-import { controllerRefOf, controllerRefTo, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
+import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
 import { podsToDelete } from './rank.js';
 import { type Failure, replicaSetStatus, statusChanged } from './status.js';
 

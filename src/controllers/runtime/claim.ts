@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf, controllerRefTo } from '../replicaset/pods.js';
+import { controllerRefOf, controllerRefTo } from './owners.js';
 
 function ignoreNotFound(error: any): void {
   if (error?.code !== 404) throw error;

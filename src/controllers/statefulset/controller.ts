@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf } from '../replicaset/pods.js';
+import { controllerRefOf } from '../runtime/owners.js';
 import { Informer, keyOf } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { reconcileStatefulSet } from './reconcile.js';

@@ -3,8 +3,8 @@
 // kube-controller-manager records ("create Pod web-0 in StatefulSet web successful").
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefTo } from '../replicaset/pods.js';
 import { recordEvent } from '../runtime/events.js';
+import { controllerRefTo } from '../runtime/owners.js';
 import {
   claimsFor,
   identityMatches,

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { podTemplateHash } from '../deployment/hash.js';
 import { deleteRevision, revisionName, revisionRef, sameData, templatePatch } from '../history/revisions.js';
-import { controllerRefTo } from '../replicaset/pods.js';
+import { controllerRefTo } from '../runtime/owners.js';
 import { revisionOf } from './identity.js';
 
 export const revisionHashLabel = 'controller.kubernetes.io/hash';
