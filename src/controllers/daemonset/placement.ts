@@ -2,7 +2,8 @@
 // node affinity must allow the node, and its NoSchedule/NoExecute taints must be tolerated — counting the
 // tolerations the controller adds to every daemon pod. A Fargate node's NoSchedule taint keeps daemon pods off.
 import type { KubeObject } from '../../kube/api/types.js';
-import { matchesRequiredNodeAffinity, type Toleration, untoleratedTaint } from './predicates.js';
+import { matchesRequiredNodeAffinity } from '../../scheduler/predicates/node-affinity.js';
+import { type Toleration, untoleratedTaint } from '../../scheduler/predicates/taints.js';
 
 const exists = (key: string, effect: string): Toleration => ({ key, operator: 'Exists', effect });
 
@@ -50,11 +51,7 @@ export function nodeShouldRunDaemonPod(node: KubeObject, ds: KubeObject): NodeDe
   addDaemonTolerations(spec);
   if (!matchesRequiredNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints;
-  const blocking = untoleratedTaint(
-    taints,
-    spec.tolerations,
-    (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
-  );
+  const blocking = untoleratedTaint(taints, spec.tolerations);
   if (!blocking) return { shouldRun: true, shouldContinueRunning: true };
   const evicting = untoleratedTaint(taints, spec.tolerations, (t) => t.effect === 'NoExecute');
   return { shouldRun: false, shouldContinueRunning: !evicting };

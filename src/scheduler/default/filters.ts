@@ -1,9 +1,9 @@
 // The default profile's filter plugins, in kube-scheduler's order (NodeUnschedulable, TaintToleration,
 // NodeAffinity, NodePorts, NodeResourcesFit); a node fails on the first plugin that rejects it, with that plugin's
 // reasons and whether preemption could help (Unschedulable) or not (UnschedulableAndUnresolvable).
-import { matchesRequiredNodeAffinity } from './node-affinity.js';
+import { matchesRequiredNodeAffinity } from '../predicates/node-affinity.js';
+import { type Taint, tolerates, untoleratedTaint } from '../predicates/taints.js';
 import type { HostPort, NodeInfo, PodInfo } from './node-info.js';
-import { type Taint, tolerates, untoleratedTaint } from './taints.js';
 
 export type FilterCode = 'Unschedulable' | 'UnschedulableAndUnresolvable';
 
@@ -60,7 +60,7 @@ function taintToleration(pod: PodInfo, node: NodeInfo): FilterStatus | undefined
 }
 
 function nodeAffinity(pod: PodInfo, node: NodeInfo): FilterStatus | undefined {
-  if (matchesRequiredNodeAffinity(pod.pod, node.node)) return undefined;
+  if (matchesRequiredNodeAffinity(pod.pod.spec, node.node)) return undefined;
   return { plugin: 'NodeAffinity', code: 'UnschedulableAndUnresolvable', reasons: [reasons.nodeAffinity] };
 }
 

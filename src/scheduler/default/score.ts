@@ -2,9 +2,9 @@
 // PreferNoSchedule taints), NodeAffinity ×2 (preferred terms), NodeResourcesFit ×1 (LeastAllocated on cpu and
 // memory, non-zero requests) and NodeResourcesBalancedAllocation ×1; each normalised to 0–100. The highest total
 // wins; ties are broken at random, as selectHost does.
-import { preferredNodeAffinityScore } from './node-affinity.js';
+import { preferredNodeAffinityScore } from '../predicates/node-affinity.js';
+import { intolerablePreferNoSchedule } from '../predicates/taints.js';
 import type { NodeInfo, PodInfo } from './node-info.js';
-import { intolerablePreferNoSchedule } from './taints.js';
 
 export const maxNodeScore = 100;
 const weights = { taintToleration: 3, nodeAffinity: 2, leastAllocated: 1, balancedAllocation: 1 };
@@ -45,7 +45,7 @@ export function scoreNodes(pod: PodInfo, nodes: NodeInfo[]): number[] {
     true,
   );
   const affinity = normalize(
-    nodes.map((n) => preferredNodeAffinityScore(pod.pod, n.node)),
+    nodes.map((n) => preferredNodeAffinityScore(pod.pod.spec, n.node)),
     false,
   );
   return nodes.map(

@@ -1,5 +1,6 @@
-// Taints and tolerations as Kubernetes matches them (core/v1 Toleration.ToleratesTaint): which taint of a node a
-// pod does not tolerate, and how many PreferNoSchedule taints it would rather avoid.
+// Taints and tolerations as Kubernetes matches them (core/v1 Toleration.ToleratesTaint, FindMatchingUntoleratedTaint),
+// shared by the default-scheduler and the DaemonSet controller: which taint of a node a pod does not tolerate, and
+// how many PreferNoSchedule taints it would rather avoid.
 
 export interface Taint {
   key: string;
@@ -15,6 +16,7 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** `Toleration.ToleratesTaint`: an empty effect or key matches any; operator Exists ignores the value. */
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (toleration.key && toleration.key !== taint.key) return false;
@@ -29,16 +31,17 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
   }
 }
 
-/** The first NoSchedule or NoExecute taint no toleration matches, as the TaintToleration filter reports it. */
+/** The taints that keep a pod off a node: NoSchedule and NoExecute (the TaintToleration filter's choice). */
+export const blocksScheduling = (taint: Taint): boolean =>
+  taint.effect === 'NoSchedule' || taint.effect === 'NoExecute';
+
+/** The first taint passing `filter` that no toleration tolerates (`FindMatchingUntoleratedTaint`). */
 export function untoleratedTaint(
   taints: Taint[] | undefined,
   tolerations: Toleration[] | undefined,
+  filter: (taint: Taint) => boolean = blocksScheduling,
 ): Taint | undefined {
-  for (const taint of taints ?? []) {
-    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-    if (!(tolerations ?? []).some((t) => tolerates(t, taint))) return taint;
-  }
-  return undefined;
+  return (taints ?? []).find((taint) => filter(taint) && !(tolerations ?? []).some((t) => tolerates(t, taint)));
 }
 
 /** PreferNoSchedule taints the pod does not tolerate (only tolerations with that effect or none count). */

@@ -1,6 +1,6 @@
-// Node selection as the NodeAffinity plugin does it: spec.nodeSelector and required node affinity terms (ORed
-// terms, ANDed expressions; In, NotIn, Exists, DoesNotExist, Gt, Lt; matchFields on metadata.name) and the summed
-// weights of the preferred terms a node matches.
+// Node selection as component-helpers' nodeaffinity does it, for the default-scheduler and the DaemonSet controller:
+// spec.nodeSelector and required node affinity terms (ORed terms, ANDed expressions; In, NotIn, Exists, DoesNotExist,
+// Gt, Lt; matchFields on metadata.name) and the summed weights of the preferred terms a node matches.
 import type { KubeObject } from '../../kube/api/types.js';
 
 export interface NodeSelectorRequirement {
@@ -56,22 +56,22 @@ export function matchesTerm(term: NodeSelectorTerm, node: KubeObject): boolean {
   );
 }
 
-/** spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution both hold for the node. */
-export function matchesRequiredNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
+/** `GetRequiredNodeAffinity(pod).Match(node)`: the pod spec's nodeSelector and required node affinity both hold. */
+export function matchesRequiredNodeAffinity(podSpec: KubeObject['spec'], node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
-  for (const [key, value] of Object.entries<string>(pod.spec?.nodeSelector ?? {})) {
+  for (const [key, value] of Object.entries<string>(podSpec?.nodeSelector ?? {})) {
     if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
   }
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const required = podSpec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required) return true;
   const terms: NodeSelectorTerm[] = required.nodeSelectorTerms ?? [];
   return terms.some((term) => matchesTerm(term, node));
 }
 
 /** The summed weights of the preferred node affinity terms the node matches (before normalising). */
-export function preferredNodeAffinityScore(pod: KubeObject, node: KubeObject): number {
+export function preferredNodeAffinityScore(podSpec: KubeObject['spec'], node: KubeObject): number {
   const preferred: { weight?: number; preference?: NodeSelectorTerm }[] =
-    pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
   let score = 0;
   for (const p of preferred) if (p.weight && p.preference && matchesTerm(p.preference, node)) score += p.weight;
   return score;
