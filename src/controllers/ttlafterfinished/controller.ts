@@ -1,50 +1,26 @@
-// The TTL-after-finished controller: an informer on Jobs queues those with ttlSecondsAfterFinished once they
+// The TTL-after-finished controller: watches Jobs and queues those with ttlSecondsAfterFinished once they
 // finish; reconcileFinishedJob deletes each when its TTL expires (the garbage collector then removes its pods).
-import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Informer, keyOf } from '../runtime/informer.js';
-import { WorkQueue } from '../runtime/queue.js';
+import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
+import { keyOf } from '../runtime/informer.js';
 import { expiresAt, reconcileFinishedJob } from './reconcile.js';
 
-export interface TtlAfterFinishedControllerOptions {
-  workers?: number;
-  onError?: (error: unknown) => void;
+export interface TtlAfterFinishedControllerOptions extends ControllerOptions {
   now?: () => number;
 }
 
-export class TtlAfterFinishedController {
-  readonly queue: WorkQueue;
-  private jobs: Informer;
+export class TtlAfterFinishedController extends Controller {
+  private now: () => number;
 
   constructor(client: KubeClient, options: TtlAfterFinishedControllerOptions = {}) {
-    const onError = options.onError ?? ((error) => console.error('ttl-after-finished controller:', error));
-    const now = options.now ?? Date.now;
-    this.queue = new WorkQueue(
-      (key) => {
-        const [namespace, name] = key.split('/');
-        return reconcileFinishedJob(client, namespace, name, now);
-      },
-      (_key, error) => onError(error),
-      options.workers ?? 5,
-    );
-    this.jobs = new Informer(
-      client,
-      { apiVersion: 'batch/v1', kind: 'Job' },
-      (_old, job) => this.jobChanged(job),
-      onError,
+    super(client, 'ttl-after-finished controller', options);
+    this.now = options.now ?? Date.now;
+    this.watch({ apiVersion: 'batch/v1', kind: 'Job' }, (_old, job) =>
+      job && expiresAt(job) !== undefined ? [keyOf(job)] : [],
     );
   }
 
-  async start(): Promise<void> {
-    await this.jobs.start();
-  }
-
-  stop(): void {
-    this.jobs.stop();
-    this.queue.stop();
-  }
-
-  private jobChanged(job: KubeObject | undefined): void {
-    if (job && expiresAt(job) !== undefined) this.queue.add(keyOf(job));
+  protected override reconcile(key: string) {
+    return reconcileFinishedJob(this.client, ...namespacedName(key), this.now);
   }
 }
