@@ -1,45 +1,44 @@
-// The HorizontalPodAutoscaler controller: an informer on autoscaling/v2 HPAs; each HPA is reconciled when it
+// The HorizontalPodAutoscaler controller: it watches autoscaling/v2 HPAs; each HPA is reconciled when it
 // appears or its spec changes, then every sync period (15 s, kube-controller-manager's default) from a work queue.
 // Recommendations and scale events are kept in memory per HPA, as Kubernetes keeps them.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Informer, keyOf } from '../runtime/informer.js';
-import { WorkQueue } from '../runtime/queue.js';
+import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
+import { type Informer, keyOf } from '../runtime/informer.js';
 import { HpaEvents } from './events.js';
 import { ScalingHistory } from './normalize.js';
 import { type HpaDeps, HpaSyncError, reconcileHorizontalPodAutoscaler } from './reconcile.js';
 import { defaultCalculatorOptions } from './replicas.js';
 
-export interface HorizontalPodAutoscalerControllerOptions {
+export interface HorizontalPodAutoscalerControllerOptions extends ControllerOptions {
   /** How often each HPA is synced (default 15 000 ms). */
   syncPeriodMs?: number;
-  workers?: number;
   /** The clock the stabilization windows, scale policies and pod readiness are measured with. */
   now?: () => number;
   /** Usage ratios this close to 1 cause no scaling (default 0.1). */
   tolerance?: number;
   cpuInitializationPeriodMs?: number;
   initialReadinessDelayMs?: number;
-  /** Unexpected errors; failures an HPA reports in its status and events go to `onSyncError`. */
-  onError?: (error: unknown) => void;
+  /** Failures an HPA reports in its status and events; unexpected errors go to `onError`. */
   onSyncError?: (error: HpaSyncError) => void;
 }
 
-export class HorizontalPodAutoscalerController {
-  readonly queue: WorkQueue;
+export class HorizontalPodAutoscalerController extends Controller {
   private hpas: Informer;
   private histories = new Map<string, ScalingHistory>();
   private timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
   private syncPeriodMs: number;
+  private deps: HpaDeps;
+  private onSyncError: (error: HpaSyncError) => void;
 
   constructor(client: KubeClient, options: HorizontalPodAutoscalerControllerOptions = {}) {
-    const onError = options.onError ?? ((error) => console.error('horizontal-pod-autoscaler:', error));
-    const onSyncError = options.onSyncError ?? (() => {});
+    super(client, 'horizontal-pod-autoscaler', options);
+    this.onSyncError = options.onSyncError ?? (() => {});
     const now = options.now ?? Date.now;
     this.syncPeriodMs = options.syncPeriodMs ?? 15_000;
     const events = new HpaEvents(client, now);
-    const deps: HpaDeps = {
+    this.deps = {
       client,
       events,
       now,
@@ -56,48 +55,36 @@ export class HorizontalPodAutoscalerController {
       },
       forget: (key) => this.forget(key),
     };
-    this.queue = new WorkQueue(
-      async (key) => {
-        const [namespace, name] = key.split('/');
-        try {
-          await reconcileHorizontalPodAutoscaler(deps, namespace, name);
-        } catch (error) {
-          if (error instanceof HpaSyncError) onSyncError(error);
-          else onError(error);
-        }
-        if (this.hpas.cache.has(key)) this.scheduleSync(key);
-        return {};
-      },
-      (_key, error) => onError(error),
-      options.workers ?? 5,
-    );
-    this.hpas = new Informer(
-      client,
-      { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
-      (old, hpa) => this.hpaChanged(old, hpa, events),
-      onError,
+    this.hpas = this.watch({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' }, (old, hpa) =>
+      this.hpaChanged(old, hpa, events),
     );
   }
 
-  async start(): Promise<void> {
-    await this.hpas.start();
-  }
-
-  stop(): void {
+  override stop(): void {
     this.stopped = true;
-    this.hpas.stop();
-    this.queue.stop();
+    super.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
-  private hpaChanged(old: KubeObject | undefined, hpa: KubeObject | undefined, events: HpaEvents): void {
+  protected override async reconcile(key: string) {
+    try {
+      await reconcileHorizontalPodAutoscaler(this.deps, ...namespacedName(key));
+    } catch (error) {
+      if (error instanceof HpaSyncError) this.onSyncError(error);
+      else this.onError(error);
+    }
+    if (this.hpas.cache.has(key)) this.scheduleSync(key);
+    return {};
+  }
+
+  private hpaChanged(old: KubeObject | undefined, hpa: KubeObject | undefined, events: HpaEvents): string[] {
     if (!hpa) {
       this.forget(keyOf(old!));
       events.forget(old!.metadata.uid);
-      return;
+      return [];
     }
-    if (!old || old.metadata.generation !== hpa.metadata.generation) this.queue.add(keyOf(hpa));
+    return !old || old.metadata.generation !== hpa.metadata.generation ? [keyOf(hpa)] : [];
   }
 
   private scheduleSync(key: string): void {
