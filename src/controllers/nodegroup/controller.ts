@@ -5,8 +5,8 @@ import type { ClusterFacts, NodegroupInfo, Subscription } from '../../cloud/fact
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { nodeIps, type VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
-import { Informer } from '../runtime/informer.js';
-import { WorkQueue } from '../runtime/queue.js';
+import { Controller } from '../runtime/controller.js';
+import type { Informer } from '../runtime/informer.js';
 import { hostLeaseNamespace } from './hosts.js';
 import { nodegroupLabel } from './node.js';
 import { type NodegroupContext, reconcileNodegroup } from './reconcile.js';
@@ -21,8 +21,7 @@ export interface NodegroupControllerOptions {
 
 const groupOf = (node: KubeObject | undefined) => node?.metadata.labels?.[nodegroupLabel];
 
-export class NodegroupController {
-  readonly queue: WorkQueue;
+export class NodegroupController extends Controller {
   private readonly nodes: Informer;
   private readonly leases: Informer;
   private readonly nodegroups = new Map<string, NodegroupInfo>();
@@ -30,62 +29,50 @@ export class NodegroupController {
   private readonly justDeleted = new Set<string>();
   private readonly draining = new Map<string, number>();
   private readonly reasons = new Map<string, string>();
+  private readonly reconcileContext: NodegroupContext;
   private subscription?: Subscription;
   private synced = false;
-  private readonly onError: (error: unknown) => void;
 
   constructor(private readonly options: NodegroupControllerOptions) {
-    const { client } = options;
-    this.onError = options.onError ?? ((error) => console.error('node-group controller:', error));
-    const context = this.context();
-    this.queue = new WorkQueue(
-      // Nothing is decided before the first list of node groups: until then every group would look gone.
-      async (name) => (this.synced ? reconcileNodegroup(context, name) : {}),
-      (_name, error) => this.onError(error),
-      1,
-    );
-    this.nodes = new Informer(
-      client,
-      { apiVersion: 'v1', kind: 'Node' },
-      (old, node) => this.nodeChanged(old, node),
-      this.onError,
-    );
-    this.leases = new Informer(
-      client,
+    super(options.client, 'node-group controller', { onError: options.onError, workers: 1 });
+    this.reconcileContext = this.context();
+    this.nodes = this.watch({ apiVersion: 'v1', kind: 'Node' }, (old, node) => this.nodeChanged(old, node));
+    this.leases = this.watch(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: hostLeaseNamespace },
-      () => this.enqueueAll(),
-      this.onError,
+      () => this.allNodegroups(),
     );
   }
 
-  async start(): Promise<void> {
-    await this.nodes.start();
-    await this.leases.start();
+  override async start(): Promise<void> {
+    await super.start();
     this.subscription = await this.options.facts.watchNodegroups((list) => {
       this.nodegroups.clear();
       for (const ng of list) this.nodegroups.set(ng.name, ng);
       this.synced = true;
-      this.enqueueAll();
+      for (const name of this.allNodegroups()) this.queue.add(name);
     });
   }
 
-  stop(): void {
+  override stop(): void {
     this.subscription?.close();
-    this.nodes.stop();
-    this.leases.stop();
-    this.queue.stop();
+    super.stop();
   }
 
-  private enqueueAll(): void {
+  /** Nothing is decided before the first list of node groups: until then every group would look gone. */
+  protected override async reconcile(name: string) {
+    return this.synced ? reconcileNodegroup(this.reconcileContext, name) : {};
+  }
+
+  private allNodegroups(): Set<string> {
     const names = new Set(this.nodegroups.keys());
     for (const node of this.nodes.cache.values()) {
       const group = groupOf(node);
       if (group) names.add(group);
     }
-    for (const name of names) this.queue.add(name);
+    return names;
   }
 
-  private nodeChanged(old: KubeObject | undefined, node: KubeObject | undefined): void {
+  private nodeChanged(old: KubeObject | undefined, node: KubeObject | undefined): string[] {
     if (node) {
       this.options.ipam.claimNode(node);
       this.justCreated.delete(node.metadata.name!);
@@ -96,7 +83,7 @@ export class NodegroupController {
       if (groupOf(old)) for (const ip of nodeIps(old)) this.options.ipam.release(ip);
     }
     const group = groupOf(node ?? old);
-    if (group) this.queue.add(group);
+    return group ? [group] : [];
   }
 
   private context(): NodegroupContext {
