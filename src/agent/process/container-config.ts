@@ -1,0 +1,102 @@
+// The CRI ContainerConfig of one of a pod's containers, as the kubelet builds it: command and args (containerd merges
+// them with the image's entrypoint and cmd), env with the downward-API fields resolved, working dir, cgroup limits,
+// the kubelet's labels, and the log path `<container>/<attempt>.log` under the sandbox's log directory.
+import type { SandboxPod } from '../driver.js';
+import type { ContainerConfig } from '../engine/cri/types.js';
+import type { Container } from '../lifecycle/runtime.js';
+import { containerLimits, type PodSize } from './resources.js';
+
+/** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
+export function fieldValue(pod: SandboxPod, fieldPath: string): string | undefined {
+  const meta = pod.pod.metadata;
+  const label = /^metadata\.labels\['(.+)'\]$/.exec(fieldPath);
+  if (label) return meta.labels?.[label[1]!] ?? '';
+  const annotation = /^metadata\.annotations\['(.+)'\]$/.exec(fieldPath);
+  if (annotation) return meta.annotations?.[annotation[1]!] ?? '';
+  switch (fieldPath) {
+    case 'metadata.name':
+      return pod.name;
+    case 'metadata.namespace':
+      return pod.namespace;
+    case 'metadata.uid':
+      return pod.uid;
+    case 'spec.nodeName':
+      return pod.nodeName;
+    case 'spec.serviceAccountName':
+      return pod.pod.spec?.serviceAccountName ?? '';
+    case 'status.podIP':
+    case 'status.podIPs':
+      return pod.podIP;
+    case 'status.hostIP':
+    case 'status.hostIPs':
+      return pod.hostIP;
+    default:
+      return undefined;
+  }
+}
+
+/** `$(VAR)` references expanded from the variables defined so far; `$$` escapes, unknown names stay as they are. */
+export function expand(text: string, vars: Map<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (all, name: string | undefined) => {
+    if (!name) return '$';
+    return vars.get(name) ?? all;
+  });
+}
+
+export function envOf(pod: SandboxPod, container: Container): { key: string; value: string }[] {
+  const vars = new Map<string, string>();
+  for (const entry of container.env ?? []) {
+    if (typeof entry?.name !== 'string') continue;
+    let value: string | undefined;
+    if (typeof entry.value === 'string') value = expand(entry.value, vars);
+    else if (entry.valueFrom?.fieldRef?.fieldPath) value = fieldValue(pod, entry.valueFrom.fieldRef.fieldPath);
+    else if (entry.value === undefined && !entry.valueFrom) value = '';
+    if (value !== undefined) vars.set(entry.name, value);
+  }
+  return [...vars].map(([key, value]) => ({ key, value }));
+}
+
+export function containerConfig(
+  pod: SandboxPod,
+  container: Container,
+  attempt: number,
+  image: string,
+  podSize?: PodSize,
+): ContainerConfig {
+  const env = envOf(pod, container);
+  const vars = new Map(env.map((e) => [e.key, e.value]));
+  const strings = (list: unknown) => (Array.isArray(list) ? list.map((s) => expand(String(s), vars)) : undefined);
+  return {
+    metadata: { name: container.name, attempt },
+    image: { image },
+    command: strings(container.command),
+    args: strings(container.args),
+    workingDir: typeof container.workingDir === 'string' ? container.workingDir : undefined,
+    envs: env,
+    labels: {
+      'io.kubernetes.container.name': container.name,
+      'io.kubernetes.pod.name': pod.name,
+      'io.kubernetes.pod.namespace': pod.namespace,
+      'io.kubernetes.pod.uid': pod.uid,
+    },
+    annotations: {
+      'io.kubernetes.container.restartCount': String(attempt),
+      'io.kubernetes.container.terminationMessagePath': container.terminationMessagePath ?? '/dev/termination-log',
+    },
+    logPath: `${container.name}/${attempt}.log`,
+    stdin: Boolean(container.stdin),
+    stdinOnce: Boolean(container.stdinOnce),
+    tty: Boolean(container.tty),
+    linux: {
+      resources: containerLimits(container, podSize),
+      securityContext: {
+        // The pod's network and IPC; its own PID namespace unless the pod shares one (shareProcessNamespace).
+        namespaceOptions: {
+          network: 'POD',
+          ipc: 'POD',
+          pid: pod.pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
+        },
+      },
+    },
+  };
+}

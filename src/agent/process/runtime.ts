@@ -1,0 +1,213 @@
+// The process sandbox runtime: each pod a CRI pod sandbox in Skiff's containerd (runc containers, the pod's own
+// network namespace on the VPC bridge with the IP the agent chose), images pulled per policy with the kubelet's
+// events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
+// SIGTERM then SIGKILL, usage from ContainerStats.
+import type { ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import type { PodSandboxConfig } from '../engine/cri/types.js';
+import type { ContainerEngine } from '../engine/engine.js';
+import type { PullSecret } from '../engine/images/auth.js';
+import { PullBackOff } from '../engine/images/backoff.js';
+import { imageEvents } from '../engine/images/events.js';
+import { ImagePuller } from '../engine/images/puller.js';
+import {
+  type Container,
+  type ContainerExit,
+  type ImageRef,
+  LaunchError,
+  type RunningContainer,
+  type SandboxRuntime,
+} from '../lifecycle/runtime.js';
+import { normalizeImage } from '../simulated/images.js';
+import { containerConfig } from './container-config.js';
+import { ExitWatcher } from './exits.js';
+import { type PodSize, parseCapacityProvisioned } from './resources.js';
+import { applyRlimits } from './rlimits.js';
+import { UsageRates } from './usage.js';
+
+export const capacityProvisionedAnnotation = 'CapacityProvisioned';
+export const containerIdPrefix = 'containerd://';
+
+export interface ProcessRuntimeOptions {
+  /** How often exits are looked for (250 ms). */
+  exitPollMs?: number;
+  /** The pod's imagePullSecrets, read from the API (kubernetes.io/dockerconfigjson Secrets); none when absent. */
+  pullSecrets?: (namespace: string, names: string[]) => Promise<PullSecret[]>;
+  onError?: (error: unknown) => void;
+}
+
+interface PodSandboxState {
+  id: string;
+  config: PodSandboxConfig;
+  size?: PodSize;
+}
+
+const bareId = (id: string) => (id.startsWith(containerIdPrefix) ? id.slice(containerIdPrefix.length) : id);
+
+export class ProcessRuntime implements SandboxRuntime {
+  private sandboxes = new Map<string, PodSandboxState>();
+  private puller: ImagePuller;
+  private exits: ExitWatcher;
+  private rates = new UsageRates();
+
+  constructor(
+    private engine: ContainerEngine,
+    private options: ProcessRuntimeOptions = {},
+  ) {
+    // The pod lifecycle keeps the kubelet's pull back-off; the puller's own would only double it.
+    this.puller = new ImagePuller(engine.cri, new PullBackOff(0, 0));
+    const onError = options.onError ?? ((error) => console.error('process runtime:', error));
+    this.exits = new ExitWatcher(engine.cri, options.exitPollMs ?? 250, onError);
+  }
+
+  async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
+    if (this.sandboxes.has(pod.uid)) return;
+    if (!pod.podIP) throw new Error(`pod ${pod.namespace}/${pod.name} has no IP`);
+    const { id, config } = await this.engine.runPodSandbox({
+      name: pod.name,
+      namespace: pod.namespace,
+      uid: pod.uid,
+      ip: pod.podIP,
+      hostname: pod.pod.spec?.hostname ?? pod.name,
+      labels: pod.pod.metadata.labels ?? {},
+    });
+    const size = pod.fargate
+      ? parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation])
+      : undefined;
+    this.sandboxes.set(pod.uid, { id, config, size });
+  }
+
+  async removeSandbox(pod: SandboxPod): Promise<void> {
+    const sandbox = this.sandboxes.get(pod.uid);
+    if (!sandbox) return;
+    this.sandboxes.delete(pod.uid);
+    await this.engine.removePodSandbox(sandbox.id);
+    this.exits.poke();
+  }
+
+  async ensureImage(
+    pod: SandboxPod,
+    container: Container,
+    emit: (event: SandboxEvent) => void,
+    _signal: AbortSignal,
+  ): Promise<ImageRef> {
+    const image: string = container.image;
+    const names: string[] = (pod.pod.spec?.imagePullSecrets ?? []).map((s: any) => s?.name).filter(Boolean);
+    const pullSecrets =
+      names.length && this.options.pullSecrets ? await this.options.pullSecrets(pod.namespace, names) : [];
+    const result = await this.puller.ensureImage(
+      {
+        image,
+        policy: container.imagePullPolicy,
+        pullSecrets,
+        backOffKey: `${pod.uid}/${container.name}`,
+        sandboxConfig: this.sandboxes.get(pod.uid)?.config,
+      },
+      emit,
+    );
+    if (!result.ok) {
+      if (result.reason === 'ErrImagePull') {
+        throw new LaunchError('ErrImagePull', result.message, 'ImagePullBackOff', imageEvents.backOff(image));
+      }
+      throw new LaunchError(result.reason, result.message);
+    }
+    const status = await this.engine.cri.imageStatus(result.imageRef).catch(() => null);
+    const normalized = normalizeImage(image);
+    const repository = normalized.split('@')[0]!.replace(/:[^:/]+$/, '');
+    const digest = status?.repoDigests.find((d) => d.startsWith(`${repository}@`)) ?? status?.repoDigests[0];
+    return {
+      image: status?.repoTags.includes(normalized) ? normalized : (status?.repoTags[0] ?? normalized),
+      imageID: digest ?? result.imageRef,
+    };
+  }
+
+  async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
+    const sandbox = this.sandboxOf(pod);
+    await this.removeOldAttempts(sandbox.id, container.name, attempt);
+    const config = containerConfig(pod, container, attempt, container.image, sandbox.size);
+    try {
+      return containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
+    } catch (error: any) {
+      throw new LaunchError('CreateContainerError', error?.details ?? error?.message ?? String(error));
+    }
+  }
+
+  async startContainer(_pod: SandboxPod, _container: Container, id: string, _signal: AbortSignal) {
+    const cri = this.engine.cri;
+    try {
+      await cri.startContainer(bareId(id));
+    } catch (error: any) {
+      await cri.removeContainer(bareId(id)).catch(() => {});
+      throw new LaunchError('StartError', error?.details ?? error?.message ?? String(error));
+    }
+    const status = await cri.containerStatus(bareId(id)).catch(() => undefined);
+    const startedNs = Number(status?.startedAt ?? 0);
+    await applyRlimits(this.engine.paths.state, bareId(id)).catch(() => {});
+    return {
+      id,
+      startedAt: startedNs > 0 ? new Date(startedNs / 1e6) : new Date(),
+      exited: this.exits.watch(bareId(id)),
+    } satisfies RunningContainer;
+  }
+
+  async stopContainer(
+    pod: SandboxPod,
+    _container: Container,
+    running: RunningContainer,
+    kill: AbortSignal,
+  ): Promise<ContainerExit> {
+    const id = bareId(running.id);
+    const cri = this.engine.cri;
+    const spec = Number(pod.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const requested = Number(pod.pod.metadata.deletionGracePeriodSeconds ?? 0);
+    // containerd's own SIGKILL only backs up ours: the lifecycle aborts `kill` when the grace period is over.
+    const backstop = Math.max(spec, requested, 0) + 2;
+    const sigkill = () => {
+      cri
+        .stopContainer(id, 0)
+        .catch(() => {})
+        .finally(() => this.exits.poke());
+    };
+    if (kill.aborted) sigkill();
+    else {
+      kill.addEventListener('abort', sigkill, { once: true });
+      cri
+        .stopContainer(id, backstop)
+        .catch(() => {})
+        .finally(() => this.exits.poke());
+    }
+    return running.exited.finally(() => kill.removeEventListener('abort', sigkill));
+  }
+
+  async usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]) {
+    const sandbox = this.sandboxes.get(pod.uid);
+    if (!sandbox) return [];
+    const stats = await this.engine.cri.listContainerStats({ podSandboxId: sandbox.id });
+    const byId = new Map(stats.map((s) => [s.attributes.id, s]));
+    const usage: ContainerUsage[] = [];
+    for (const { container, running: r } of running) {
+      const s = byId.get(bareId(r.id));
+      if (s) usage.push({ name: container.name, ...this.rates.usageOf(bareId(r.id), s, r.startedAt) });
+    }
+    return usage;
+  }
+
+  close(): void {
+    this.exits.close();
+  }
+
+  private sandboxOf(pod: SandboxPod): PodSandboxState {
+    const sandbox = this.sandboxes.get(pod.uid);
+    if (!sandbox) throw new LaunchError('CreateContainerError', `no sandbox for pod ${pod.namespace}/${pod.name}`);
+    return sandbox;
+  }
+
+  /** The kubelet keeps the last dead instance of a container (for `logs --previous`) and removes older ones. */
+  private async removeOldAttempts(sandboxId: string, name: string, attempt: number): Promise<void> {
+    const containers = await this.engine.cri.listContainers({ podSandboxId: sandboxId }).catch(() => []);
+    for (const c of containers) {
+      if (c.metadata.name !== name || c.state !== 'CONTAINER_EXITED' || c.metadata.attempt >= attempt - 1) continue;
+      this.rates.forget(c.id);
+      await this.engine.cri.removeContainer(c.id).catch(() => {});
+    }
+  }
+}
