@@ -4,11 +4,11 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { NodegroupInfo } from '../../cloud/facts.js';
 import { eksKubeletVersion, kubeletConditions, kubeletPort, privateDnsName } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
+import { hostAnnotation } from '../../scheduler/hosts/room.js';
 import { podIpsAnnotation } from '../../scheduler/ipam/vpc-ipam.js';
 import { type InstanceType, nodeResources } from './instance-types.js';
 
 export const nodegroupLabel = 'eks.amazonaws.com/nodegroup';
-export const hostAnnotation = 'skiff.io/host';
 export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
 
 function hex(seed: string, length: number): string {

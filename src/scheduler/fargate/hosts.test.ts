@@ -1,7 +1,9 @@
+// fargate-scheduler's HostBook: reservations and placed nodes count against a host until they go away (the room
+// rules themselves are tested in src/scheduler/hosts/).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
-import { HostBook, hostCapacity, leaseIsLive, nodeReservation } from './hosts.js';
+import { HostBook } from './hosts.js';
 import { hostLease } from './testing.js';
 
 const node = (name: string, host: string, reserved?: object, capacity?: object): KubeObject => ({
@@ -12,31 +14,6 @@ const node = (name: string, host: string, reserved?: object, capacity?: object):
     annotations: { 'skiff.io/host': host, ...(reserved ? { 'skiff.io/reserved': JSON.stringify(reserved) } : {}) },
   },
   status: capacity ? { capacity } : {},
-});
-
-test('a lease is live within its duration of the last renewal', () => {
-  const now = Date.parse('2026-01-01T00:01:00Z');
-  assert.equal(leaseIsLive(hostLease('h', undefined, new Date('2026-01-01T00:00:30Z')), now), true);
-  assert.equal(leaseIsLive(hostLease('h', undefined, new Date('2026-01-01T00:00:10Z')), now), false);
-});
-
-test('capacity fields that are missing or invalid do not limit the host', () => {
-  assert.deepEqual(hostCapacity(hostLease('h', { cpuMillis: 2000, memoryMiB: 'x' })), {
-    cpuMillis: 2000,
-    memoryMiB: Number.POSITIVE_INFINITY,
-    sandboxes: Number.POSITIVE_INFINITY,
-  });
-});
-
-test('a node takes its skiff.io/reserved size, else its reported capacity', () => {
-  assert.deepEqual(nodeReservation(node('a', 'h', { cpuMillis: 250, memoryMiB: 512 })), {
-    cpuMillis: 250,
-    memoryMiB: 512,
-  });
-  assert.deepEqual(nodeReservation(node('b', 'h', undefined, { cpu: '2', memory: '4Gi' })), {
-    cpuMillis: 2000,
-    memoryMiB: 4096,
-  });
 });
 
 test('reservations and nodes count against a host; the least loaded host that fits is picked', () => {

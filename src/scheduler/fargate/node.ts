@@ -4,7 +4,7 @@
 import { fargateNode } from '../../fargate/naming.js';
 import type { PodSizing } from '../../fargate/sizing.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import { hostAnnotation, reservedAnnotation } from './hosts.js';
+import { hostAnnotation, reservedAnnotation } from '../hosts/room.js';
 
 export interface NodeInput {
   ip: string;

@@ -6,10 +6,11 @@ import { WorkQueue } from '../../controllers/runtime/queue.js';
 import { computeTypeLabel, eksKubeletVersion, ipFromNodeName } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { hostCapacityAnnotation, hostLeaseNamespace, leaseIsLive } from '../hosts/lease.js';
 import type { VpcIpam } from '../ipam/vpc-ipam.js';
 import { Bindings } from './bindings.js';
 import { PodEvents } from './events.js';
-import { HostBook, hostCapacityAnnotation, hostLeaseNamespace, leaseIsLive } from './hosts.js';
+import { HostBook } from './hosts.js';
 import { deleteNode, isFargatePod, reconcilePod, type SchedulerState } from './reconcile.js';
 
 export interface FargateSchedulerOptions {
