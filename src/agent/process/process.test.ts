@@ -82,12 +82,14 @@ test('a busybox pod runs in a runc container with its IP, env, memory limit and 
         busybox('web', 'trap "exit 0" TERM; echo "ip=$POD_IP in $(pwd)"; while true; do sleep 0.1; done', {
           env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
           workingDir: '/www',
+          readinessProbe: { exec: { command: ['/bin/cat', '/www/index.html'] }, periodSeconds: 1 },
           resources: { requests: { cpu: '100m', memory: '32Mi' }, limits: { cpu: '500m', memory: '64Mi' } },
         }),
       ],
     }),
   );
-  const pod = await podWhere(client, 'web', (p) => p.status?.phase === 'Running', 'Running', 30_000);
+  const ready = (p: any) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+  const pod = await podWhere(client, 'web', ready, 'Ready by its exec probe', 30_000);
   const status = pod.status.containerStatuses[0];
   assert.match(status.containerID, /^containerd:\/\/[0-9a-f]{64}$/);
   assert.equal(pod.status.podIP, ip(10));
@@ -105,6 +107,13 @@ test('a busybox pod runs in a runc container with its IP, env, memory limit and 
   assert.match(limits, new RegExp(`Max open files\\s+${nofileSoft}\\s+${Math.min(nofileHard, ownHard)}\\s`));
   const log = readFileSync(join(root, 'logs', 'pods', `default_web_${pod.metadata.uid}`, 'web', '0.log'), 'utf8');
   assert.match(log, new RegExp(`stdout F ip=${ip(10).replaceAll('.', '\\.')} in /www\n`));
+  const metrics = await until(
+    () =>
+      client.get({ ...podRef, apiVersion: 'metrics.k8s.io/v1beta1', kind: 'PodMetrics' }, 'web').catch(() => undefined),
+    'PodMetrics of web',
+  );
+  assert.match(metrics.containers[0].usage.cpu, /^\d+n$/);
+  assert.ok(Number.parseInt(metrics.containers[0].usage.memory, 10) > 0, metrics.containers[0].usage.memory);
   assert.deepEqual(
     messagesOf(await eventsOf(client, 'web')).filter((m) => !m.startsWith('Scheduled')),
     [
@@ -115,7 +124,10 @@ test('a busybox pod runs in a runc container with its IP, env, memory limit and 
   );
 });
 
-test('a container that exits 3 leaves its pod Failed with exit code 3', { skip }, async () => {
+test('a container that exits 3 leaves its pod Failed with exit code 3; OnFailure restarts it', { skip }, async () => {
+  await client.create(
+    podObject('again', 'ng-node', { restartPolicy: 'OnFailure', containers: [busybox('main', 'exit 1')] }),
+  );
   await client.create(
     podObject('three', 'ng-node', { restartPolicy: 'Never', containers: [busybox('main', 'exit 3')] }),
   );
@@ -124,6 +136,9 @@ test('a container that exits 3 leaves its pod Failed with exit code 3', { skip }
   assert.equal(terminated.exitCode, 3);
   assert.equal(terminated.reason, 'Error');
   assert.match(terminated.containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+  const again = await podWhere(client, 'again', (p) => p.status?.containerStatuses?.[0]?.restartCount >= 2, 'restarts');
+  assert.equal(again.status.containerStatuses[0].lastState.terminated?.exitCode, 1);
+  await client.delete(podRef, 'again', { gracePeriodSeconds: 0 });
   await until(
     async () =>
       !(await engine.cri.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': pod.metadata.uid! } })).length,

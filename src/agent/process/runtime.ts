@@ -20,6 +20,7 @@ import {
 import { normalizeImage } from '../simulated/images.js';
 import { containerConfig } from './container-config.js';
 import { ExitWatcher } from './exits.js';
+import { runProbe } from './probes.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
 import { applyRlimits } from './rlimits.js';
 import { UsageRates } from './usage.js';
@@ -176,6 +177,11 @@ export class ProcessRuntime implements SandboxRuntime {
         .finally(() => this.exits.poke());
     }
     return running.exited.finally(() => kill.removeEventListener('abort', sigkill));
+  }
+
+  probe(pod: SandboxPod, container: Container, running: RunningContainer, kind: 'readiness' | 'startup') {
+    const spec = kind === 'readiness' ? container.readinessProbe : container.startupProbe;
+    return spec ? runProbe(this.engine.cri, pod, container, bareId(running.id), spec) : Promise.resolve(true);
   }
 
   async usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]) {
