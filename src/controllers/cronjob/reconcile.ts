@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { getIfExists } from '../runtime/objects.js';
 import { controllerRefOf } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { cleanupFinishedJobs } from './history.js';
@@ -33,13 +34,8 @@ export async function reconcileCronJob(
   name: string,
   now: () => number,
 ): Promise<ReconcileResult> {
-  let stored: KubeObject;
-  try {
-    stored = await client.get(cronJobRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const stored = await getIfExists(client, cronJobRef(namespace), name);
+  if (!stored) return {};
   const all = await client.list(jobRef(namespace));
   const jobs = all.items.filter((job) => controllerRefOf(job)?.uid === stored.metadata.uid);
   const cronJob: KubeObject = structuredClone(stored);

@@ -1,10 +1,10 @@
 // Reconciles one DaemonSet (`syncDaemonSet`): claims its pods, builds its revision history, makes sure each
 // eligible node has one daemon pod (and no other node has one), rolls out template changes by its update
 // strategy, trims history, and writes status through the status subresource.
-import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
 import { claimObjects } from '../runtime/claim.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { FailedPodBackoff } from './backoff.js';
 import { cleanupHistory, constructHistory } from './history.js';
@@ -22,13 +22,8 @@ export async function reconcileDaemonSet(
   backoff: FailedPodBackoff = new FailedPodBackoff(),
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  let ds: KubeObject;
-  try {
-    ds = await client.get(dsRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const ds = await getIfExists(client, dsRef(namespace), name);
+  if (!ds) return {};
   if (requirementsOf(ds.spec?.selector).length === 0) {
     const message = 'This daemon set is selecting all pods. A non-empty selector is required.';
     await event(client, ds, 'Warning', 'SelectingAll', message);

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
 import { recordEvent } from '../runtime/events.js';
+import { getIfExists } from '../runtime/objects.js';
 import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { statusOf, sum } from './replicasets.js';
@@ -37,13 +38,8 @@ export async function reconcileDeployment(
   name: string,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  let d: KubeObject;
-  try {
-    d = await client.get(deployRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const d = await getIfExists(client, deployRef(namespace), name);
+  if (!d) return {};
   const selector = requirementsOf(d.spec?.selector);
   if (selector.length === 0) {
     const message = 'This deployment will select all pods; a non-empty selector is required.';

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
 import { type EventType, recordEvent } from '../runtime/events.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { expectedPodCount } from './scale.js';
 import { countHealthy, failSafeStatus, nextStatus, pendingDisruptions } from './status.js';
@@ -33,13 +34,8 @@ export async function reconcileDisruptionBudget(
   name: string,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  let pdb: KubeObject;
-  try {
-    pdb = await client.get(pdbRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const pdb = await getIfExists(client, pdbRef(namespace), name);
+  if (!pdb) return {};
   const events: PendingEvent[] = [];
   const event = (object: KubeObject, type: EventType, reason: string, message: string) =>
     events.push({ object, type, reason, message });

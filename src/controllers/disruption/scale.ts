@@ -3,6 +3,8 @@
 // ReplicaSet, a ReplicaSet, a StatefulSet, a ReplicationController, or anything with a scale subresource.
 import type { KubeObject, OwnerReference } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { getIfExists } from '../runtime/objects.js';
+import { controllerRefOf } from '../runtime/owners.js';
 import { scaledValue } from './status.js';
 
 export interface Expected {
@@ -12,19 +14,7 @@ export interface Expected {
   unmanaged: string[];
 }
 
-const controllerOf = (object: KubeObject): OwnerReference | undefined =>
-  object.metadata.ownerReferences?.find((ref) => ref.controller);
-
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-
-async function getIfExists(client: KubeClient, apiVersion: string, kind: string, namespace: string, name: string) {
-  try {
-    return await client.get({ apiVersion, kind, namespace }, name);
-  } catch (error: any) {
-    if (error?.code === 404) return undefined;
-    throw error;
-  }
-}
 
 interface ControllerScale {
   uid: string;
@@ -36,7 +26,7 @@ async function controllerScale(client: KubeClient, ref: OwnerReference, namespac
   const group = groupOf(ref.apiVersion);
   const apps = group === 'apps' || group === 'extensions';
   const named = async (apiVersion: string, kind: string, name: string, uid: string) => {
-    const object = await getIfExists(client, apiVersion, kind, namespace, name);
+    const object = await getIfExists(client, { apiVersion, kind, namespace }, name);
     return object?.metadata.uid === uid ? object : undefined;
   };
   const scaleOf = (object: KubeObject): ControllerScale => ({
@@ -46,7 +36,7 @@ async function controllerScale(client: KubeClient, ref: OwnerReference, namespac
   if (ref.kind === 'ReplicaSet' && apps) {
     const rs = await named('apps/v1', 'ReplicaSet', ref.name, ref.uid);
     if (!rs) return undefined;
-    const owner = controllerOf(rs);
+    const owner = controllerRefOf(rs);
     if (owner?.kind !== 'Deployment') return scaleOf(rs);
     if (!['apps', 'extensions'].includes(groupOf(owner.apiVersion))) return undefined;
     const deployment = await named('apps/v1', 'Deployment', owner.name, owner.uid);
@@ -72,7 +62,7 @@ async function expectedScale(client: KubeClient, pods: KubeObject[]): Promise<{ 
   const seen = new Set<string>();
   const unmanaged: string[] = [];
   for (const pod of pods) {
-    const ref = controllerOf(pod);
+    const ref = controllerRefOf(pod);
     if (!ref) {
       unmanaged.push(pod.metadata.name!);
       continue;

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from './pods.js';
+import { getIfExists } from '../runtime/objects.js';
 import { endpointsRef } from './reconcile.js';
 
 export interface ApiServerEndpoints {

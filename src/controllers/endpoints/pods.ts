@@ -1,24 +1,11 @@
 // What the Endpoints and EndpointSlice controllers read from pods and services (Kubernetes' endpointsliceutil):
-// which pods a service selects, which belong in endpoints, a service port's target on a pod, hostnames, reads.
+// which pods a service selects, which belong in endpoints, a service port's target on a pod, hostnames.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
 export const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 export const serviceRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Service', namespace });
 export const headlessLabel = 'service.kubernetes.io/headless';
-
-export async function getIfExists(
-  client: KubeClient,
-  ref: { apiVersion: string; kind: string; namespace?: string },
-  name: string,
-) {
-  try {
-    return await client.get(ref, name);
-  } catch (error: any) {
-    if (error?.code === 404) return undefined;
-    throw error;
-  }
-}
 
 export function isPodReady(pod: KubeObject): boolean {
   return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');

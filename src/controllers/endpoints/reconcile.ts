@@ -5,10 +5,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { recordEvent } from '../runtime/events.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import {
   findPort,
-  getIfExists,
   hasSelector,
   headlessLabel,
   isPodReady,

@@ -5,7 +5,6 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import {
   findPort,
-  getIfExists,
   hasSelector,
   headlessLabel,
   isPodReady,
@@ -19,6 +18,7 @@ import {
 } from '../endpoints/pods.js';
 import { type TriggerTimeTracker, withTriggerTime } from '../endpoints/trigger-time.js';
 import { recordEvent } from '../runtime/events.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { controllerName, type DesiredGroup, managedByLabel, planSlices, portsKey, serviceNameLabel } from './slices.js';
 

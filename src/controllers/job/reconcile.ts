@@ -2,8 +2,8 @@
 // limit, deadline) or succeeded, deletes or creates pods (parallelism, completions, back-off, suspend), then
 // writes status and conditions through the tracking-finalizer flush. Finished pods are left where they are.
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { type BackoffStore, nextBackoffRecord, remainingBackoffMs } from './backoff.js';
 import { claimPods } from './claim.js';
@@ -50,13 +50,8 @@ export async function reconcileJob(
   name: string,
   options: JobSyncOptions,
 ): Promise<ReconcileResult> {
-  let job: KubeObject;
-  try {
-    job = await client.get(jobRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const job = await getIfExists(client, jobRef(namespace), name);
+  if (!job) return {};
   const uid = job.metadata.uid!;
   const pods = await claimPods(client, job);
   if (isJobFinished(job)) {

@@ -1,7 +1,7 @@
 // Reconciles one terminating namespace: deletes everything in it, and once nothing is left removes the
 // `kubernetes` finalizer (through /finalize), which lets the API server remove the namespace itself.
-import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
+import { getIfExists } from '../runtime/objects.js';
 
 export type Result = { requeueAfterMs?: number };
 
@@ -13,13 +13,8 @@ export async function reconcileNamespace(
   resources: ContentResources,
   name: string,
 ): Promise<Result> {
-  let namespace: KubeObject;
-  try {
-    namespace = await client.get({ apiVersion: 'v1', kind: 'Namespace' }, name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const namespace = await getIfExists(client, { apiVersion: 'v1', kind: 'Namespace' }, name);
+  if (!namespace) return {};
   if (!namespace.metadata.deletionTimestamp) return {};
   let remaining = 0;
   for (const ref of resources()) {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
 import { recordEvent } from '../runtime/events.js';
+import { getIfExists } from '../runtime/objects.js';
 import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
@@ -22,13 +23,8 @@ export async function reconcileReplicaSet(
   name: string,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  let rs: KubeObject;
-  try {
-    rs = await client.get(rsRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const rs = await getIfExists(client, rsRef(namespace), name);
+  if (!rs) return {};
   const all = await client.list(podRef(namespace));
   const pods = await claimPods(client, rs, all.items.filter(isPodActive));
   let manageError: unknown;

@@ -1,10 +1,10 @@
 // Reconciles one StatefulSet (`sync`): adopts orphan revisions, claims the pods named after it, settles the
 // current and update revisions, runs one pass over its pods, writes status, and trims revision history.
-import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
 import { claimRevisions, sortRevisions } from '../history/revisions.js';
 import { claimObjects } from '../runtime/claim.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 import { isMemberOf, replicasOf } from './identity.js';
 import { statefulSetRevisions, truncateHistory } from './revisions.js';
@@ -19,13 +19,8 @@ export async function reconcileStatefulSet(
   name: string,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  let set: KubeObject;
-  try {
-    set = await client.get(setRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const set = await getIfExists(client, setRef(namespace), name);
+  if (!set) return {};
   // An empty selector would claim everything; the API refuses it, so there is nothing to retry.
   if (requirementsOf(set.spec?.selector).length === 0) return {};
   const revisions = sortRevisions(await claimRevisions(client, set));

@@ -2,6 +2,7 @@
 // Foreground propagation and a uid precondition as Kubernetes does; until then it asks to be looked at again.
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { getIfExists } from '../runtime/objects.js';
 import type { ReconcileResult } from '../runtime/queue.js';
 
 /** Timers are re-armed at least hourly: long TTLs would overflow setTimeout (about 24.8 days at most). */
@@ -25,13 +26,8 @@ export async function reconcileFinishedJob(
   name: string,
   now: () => number,
 ): Promise<ReconcileResult> {
-  let job: KubeObject;
-  try {
-    job = await client.get(jobRef(namespace), name);
-  } catch (error: any) {
-    if (error?.code === 404) return {};
-    throw error;
-  }
+  const job = await getIfExists(client, jobRef(namespace), name);
+  if (!job) return {};
   const expiry = expiresAt(job);
   if (expiry === undefined) return {};
   const remaining = expiry - now();

@@ -1,0 +1,12 @@
+// Reads that tolerate absence: an object that is gone (404) reads as undefined, any other failure is thrown.
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
+
+export async function getIfExists(client: KubeClient, ref: ResourceRef, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await client.get(ref, name);
+  } catch (error: any) {
+    if (error?.code === 404) return undefined;
+    throw error;
+  }
+}
