@@ -1,9 +1,14 @@
 // This machine as a Skiff host: the agent (Skiff's kubelet) with the sandbox driver the runtime names, registered
-// under the machine's host name. The simulated driver's timings come from D/simulated.yaml when it exists.
-import { hostname } from 'node:os';
+// under the machine's host name — simulated (timings from D/simulated.yaml when it exists), or process (runc
+// containers in Skiff's containerd, sized to this machine).
+import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { ContainerEngine } from '../../agent/engine/engine.js';
+import type { PullSecret } from '../../agent/engine/index.js';
 import { hostNameOf } from '../../agent/host-lease.js';
 import { type Agent, createSimulatedDriver, loadSimulatedTimings, startAgent } from '../../agent/index.js';
+import { createProcessDriver } from '../../agent/process/index.js';
+import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
 /**
@@ -16,14 +21,40 @@ export function simulatedTimingsPath(dataDir: string): string {
   return join(dataDir, 'simulated.yaml');
 }
 
+const onError = (error: unknown) => {
+  if (process.env.SKIFF_DEBUG) console.error('agent:', error);
+};
+
 export function startSimulatedHost(client: KubeClient, dataDir: string): Promise<Agent> {
   return startAgent({
     client,
     hostName: hostNameOf(hostname()),
     capacity: simulatedHostCapacity,
     driver: createSimulatedDriver(loadSimulatedTimings(simulatedTimingsPath(dataDir))),
-    onError: (error) => {
-      if (process.env.SKIFF_DEBUG) console.error('agent:', error);
-    },
+    onError,
+  });
+}
+
+/** The imagePullSecrets a pod names, as the API holds them; missing ones are skipped as the kubelet does. */
+function pullSecretReader(client: KubeClient) {
+  return async (namespace: string, names: string[]): Promise<PullSecret[]> => {
+    const ref = { apiVersion: 'v1', kind: 'Secret', namespace };
+    const found = await Promise.all(names.map((name) => client.get<KubeObject>(ref, name).catch(() => undefined)));
+    return found.filter((secret): secret is KubeObject => secret !== undefined) as PullSecret[];
+  };
+}
+
+/** This machine's CPUs and memory; the kubelet's 110 pods as the sandbox count. */
+export function machineCapacity() {
+  return { cpuMillis: cpus().length * 1000, memoryMiB: Math.floor(totalmem() / 2 ** 20), sandboxes: 110 };
+}
+
+export function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
+  return startAgent({
+    client,
+    hostName: hostNameOf(hostname()),
+    capacity: machineCapacity(),
+    driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),
+    onError,
   });
 }

@@ -13,7 +13,7 @@ import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
-import { startSimulatedHost } from './host.js';
+import { startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -33,9 +33,9 @@ function adminToken(pkiDir: string): string {
 }
 
 /**
- * The sandbox runtime `auto` stands for: `simulated` until a real sandbox driver lands. `simulated` runs the agent
- * with the simulated driver; `process` starts the container engine (containerd over CRI, CNI) so that images can be
- * pulled and imported.
+ * The sandbox runtime `auto` stands for: `simulated` until the micro-VM driver lands. `simulated` runs the agent
+ * with the simulated driver; `process` starts the container engine (containerd over CRI, CNI) and runs pods as
+ * runc containers in it (it needs root).
  */
 export function resolveRuntime(runtime: SkiffConfig['runtime']): Exclude<SkiffConfig['runtime'], 'auto'> {
   return runtime === 'auto' ? 'simulated' : runtime;
@@ -96,6 +96,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     if (runtime === 'process') {
       const engine = await startContainerEngine({ dataDir: paths.root });
       stops.push(() => engine.stop());
+      const agent = await startProcessHost(client, engine);
+      stops.push(() => agent.stop());
     }
     if (runtime === 'simulated') {
       const agent = await startSimulatedHost(client, paths.root);
