@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodegroupInfo } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
+import { hostLease } from '../../scheduler/hosts/testing.js';
 import { liveHosts, pickHost } from './hosts.js';
 import { instanceType } from './instance-types.js';
 import { amiId, launchTemplateId, type NodegroupNodeInput, nodegroupNode, patchOf } from './node.js';
@@ -105,23 +106,9 @@ describe('nodegroupNode', () => {
 
 const renewed = (ago: number, now: number) => new Date(now - ago).toISOString();
 
-function lease(
-  name: string,
-  renewTime: string,
-  capacity: unknown = { cpuMillis: 8000, memoryMiB: 32768, sandboxes: 10 },
-) {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
-      name: `skiff-host-${name}`,
-      namespace: 'kube-system',
-      labels: { 'skiff.io/component': 'host-agent' },
-      annotations: { 'skiff.io/capacity': JSON.stringify(capacity) },
-    },
-    spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime },
-  } as KubeObject;
-}
+const capacity = { cpuMillis: 8000, memoryMiB: 32768, sandboxes: 10 };
+const lease = (name: string, renewTime: string, declared: unknown = capacity) =>
+  hostLease(name, declared, new Date(renewTime));
 
 const onHost = (host: string, type: string): KubeObject => ({
   apiVersion: 'v1',

@@ -2,19 +2,8 @@
 // rules themselves are tested in src/scheduler/hosts/).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../kube/api/types.js';
+import { hostLease, placedNode as node } from '../hosts/testing.js';
 import { HostBook } from './hosts.js';
-import { hostLease } from './testing.js';
-
-const node = (name: string, host: string, reserved?: object, capacity?: object): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: {
-    name,
-    annotations: { 'skiff.io/host': host, ...(reserved ? { 'skiff.io/reserved': JSON.stringify(reserved) } : {}) },
-  },
-  status: capacity ? { capacity } : {},
-});
 
 test('reservations and nodes count against a host; the least loaded host that fits is picked', () => {
   const book = new HostBook();

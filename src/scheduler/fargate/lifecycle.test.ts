@@ -3,17 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
 import { until } from '../../testing/until.js';
-import {
-  boundPod,
-  eventWith,
-  fargatePod,
-  type Harness,
-  hostLease,
-  nodeRef,
-  podRef,
-  profile,
-  startHarness,
-} from './testing.js';
+import { hostLease } from '../hosts/testing.js';
+import { boundPod, eventWith, fargatePod, type Harness, nodeRef, podRef, profile, startHarness } from './testing.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -9,6 +9,7 @@ import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
 import { until } from '../../testing/until.js';
+import { hostLease } from '../hosts/testing.js';
 import { VpcIpam } from '../ipam/vpc-ipam.js';
 import { FargateScheduler } from './scheduler.js';
 
@@ -34,20 +35,6 @@ export function profile(name = 'fp-default', subnets = privateSubnets, status: '
     selectors: [{ namespace: 'default' }],
     subnets,
     podExecutionRoleArn: 'arn:aws:iam::111122223333:role/pod-execution',
-  };
-}
-
-export function hostLease(host: string, capacity?: object, renewTime = new Date()): KubeObject {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
-      name: `skiff-host-${host}`,
-      namespace: 'kube-system',
-      labels: { 'skiff.io/component': 'host-agent' },
-      annotations: capacity ? { 'skiff.io/capacity': JSON.stringify(capacity) } : {},
-    },
-    spec: { holderIdentity: host, leaseDurationSeconds: 40, renewTime: renewTime.toISOString() },
   };
 }
 

@@ -5,38 +5,9 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
 import { hostCapacity, leaseIsLive, liveHosts } from './lease.js';
 import { nodeReservation, noRoomMessage, pickHost, usageByHost } from './room.js';
+import { hostLease as lease, placedNode as node } from './testing.js';
 
 const now = Date.parse('2026-01-01T00:01:00Z');
-
-function lease(
-  host: string,
-  capacity?: unknown,
-  renewTime = new Date(now),
-  extra: Partial<KubeObject['metadata']> = {},
-) {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
-      name: `skiff-host-${host}`,
-      namespace: 'kube-system',
-      labels: { 'skiff.io/component': 'host-agent' },
-      annotations: capacity === undefined ? {} : { 'skiff.io/capacity': JSON.stringify(capacity) },
-      ...extra,
-    },
-    spec: { holderIdentity: host, leaseDurationSeconds: 40, renewTime: renewTime.toISOString() },
-  } as KubeObject;
-}
-
-const node = (name: string, host: string, reserved?: object, capacity?: object): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: {
-    name,
-    annotations: { 'skiff.io/host': host, ...(reserved ? { 'skiff.io/reserved': JSON.stringify(reserved) } : {}) },
-  },
-  status: capacity ? { capacity } : {},
-});
 
 describe('host leases', () => {
   it('a lease is live within its duration of the last renewal', () => {
