@@ -10,69 +10,73 @@ export interface InstanceType {
   arch: 'amd64' | 'arm64';
 }
 
-type Size = [suffix: string, vcpu: number, memoryGiB: number, enis: number, ipv4PerEni: number];
+// Burstable sizes: [vCPUs, memory GiB, ENIs, IPv4 addresses per ENI] (EC2's published ENI table).
+const burstable: Record<string, [vcpu: number, memoryGiB: number, enis: number, ipv4PerEni: number]> = {
+  nano: [2, 0.5, 2, 2],
+  micro: [2, 1, 2, 2],
+  small: [2, 2, 3, 4],
+  medium: [2, 4, 3, 6],
+  large: [2, 8, 3, 12],
+  xlarge: [4, 16, 4, 15],
+  '2xlarge': [8, 32, 4, 15],
+};
 
-// Per-size limits shared by a generation of families (EC2's published ENI table).
-const burstable: Size[] = [
-  ['nano', 2, 0.5, 2, 2],
-  ['micro', 2, 1, 2, 2],
-  ['small', 2, 2, 3, 4],
-  ['medium', 2, 4, 3, 6],
-  ['large', 2, 8, 3, 12],
-  ['xlarge', 4, 16, 4, 15],
-  ['2xlarge', 8, 32, 4, 15],
-];
-const general: Size[] = [
-  ['large', 2, 8, 3, 10],
-  ['xlarge', 4, 16, 4, 15],
-  ['2xlarge', 8, 32, 4, 15],
-  ['4xlarge', 16, 64, 8, 30],
-  ['8xlarge', 32, 128, 8, 30],
-  ['12xlarge', 48, 192, 8, 30],
-  ['16xlarge', 64, 256, 15, 50],
-  ['24xlarge', 96, 384, 15, 50],
-];
-const graviton: Size[] = [['medium', 1, 4, 2, 4], ...general.slice(0, 6), general[6]];
-const halfMemory = (sizes: Size[]): Size[] => sizes.map(([s, c, m, e, i]) => [s, c, m / 2, e, i]);
-const doubleMemory = (sizes: Size[]): Size[] => sizes.map(([s, c, m, e, i]) => [s, c, m * 2, e, i]);
-const c5: Size[] = [
-  ['large', 2, 4, 3, 10],
-  ['xlarge', 4, 8, 4, 15],
-  ['2xlarge', 8, 16, 4, 15],
-  ['4xlarge', 16, 32, 8, 30],
-  ['9xlarge', 36, 72, 8, 30],
-  ['12xlarge', 48, 96, 8, 30],
-  ['18xlarge', 72, 144, 15, 50],
-  ['24xlarge', 96, 192, 15, 50],
+// Fixed-performance sizes: [vCPUs, ENIs, IPv4 addresses per ENI]; memory is vCPUs × the family's GiB per vCPU.
+const fixed: Record<string, [vcpu: number, enis: number, ipv4PerEni: number]> = {
+  medium: [1, 2, 4],
+  large: [2, 3, 10],
+  xlarge: [4, 4, 15],
+  '2xlarge': [8, 4, 15],
+  '4xlarge': [16, 8, 30],
+  '8xlarge': [32, 8, 30],
+  '9xlarge': [36, 8, 30],
+  '12xlarge': [48, 8, 30],
+  '16xlarge': [64, 15, 50],
+  '18xlarge': [72, 15, 50],
+  '24xlarge': [96, 15, 50],
+};
+
+const intel = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'];
+const graviton = ['medium', 'large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
+const c5 = ['large', 'xlarge', '2xlarge', '4xlarge', '9xlarge', '12xlarge', '18xlarge', '24xlarge'];
+
+// [family, arch, GiB per vCPU (burstable: its own table), sizes]
+const families: [family: string, arch: InstanceType['arch'], gibPerVcpu: number | 'burstable', sizes: string[]][] = [
+  ['t3', 'amd64', 'burstable', Object.keys(burstable)],
+  ['t3a', 'amd64', 'burstable', Object.keys(burstable)],
+  ['t4g', 'arm64', 'burstable', Object.keys(burstable)],
+  ['m5', 'amd64', 4, intel],
+  ['m5a', 'amd64', 4, intel],
+  ['m6i', 'amd64', 4, intel],
+  ['m6a', 'amd64', 4, intel],
+  ['m7i', 'amd64', 4, intel],
+  ['m6g', 'arm64', 4, graviton],
+  ['m7g', 'arm64', 4, graviton],
+  ['c5', 'amd64', 2, c5],
+  ['c6i', 'amd64', 2, intel],
+  ['c7i', 'amd64', 2, intel],
+  ['c6g', 'arm64', 2, graviton],
+  ['c7g', 'arm64', 2, graviton],
+  ['r5', 'amd64', 8, intel],
+  ['r6i', 'amd64', 8, intel],
+  ['r7i', 'amd64', 8, intel],
+  ['r6g', 'arm64', 8, graviton],
 ];
 
-const families: [family: string, arch: InstanceType['arch'], sizes: Size[]][] = [
-  ['t3', 'amd64', burstable],
-  ['t3a', 'amd64', burstable],
-  ['t4g', 'arm64', burstable],
-  ['m5', 'amd64', general],
-  ['m5a', 'amd64', general],
-  ['m6i', 'amd64', general],
-  ['m6a', 'amd64', general],
-  ['m7i', 'amd64', general],
-  ['m6g', 'arm64', graviton],
-  ['m7g', 'arm64', graviton],
-  ['c5', 'amd64', c5],
-  ['c6i', 'amd64', halfMemory(general)],
-  ['c7i', 'amd64', halfMemory(general)],
-  ['c6g', 'arm64', halfMemory(graviton)],
-  ['c7g', 'arm64', halfMemory(graviton)],
-  ['r5', 'amd64', doubleMemory(general)],
-  ['r6i', 'amd64', doubleMemory(general)],
-  ['r7i', 'amd64', doubleMemory(general)],
-  ['r6g', 'arm64', doubleMemory(graviton)],
-];
+function sizeOf(gibPerVcpu: number | 'burstable', size: string) {
+  if (gibPerVcpu === 'burstable') {
+    const [vcpu, memoryGiB, enis, ipv4PerEni] = burstable[size];
+    return { vcpu, memoryGiB, enis, ipv4PerEni };
+  }
+  const [vcpu, enis, ipv4PerEni] = fixed[size];
+  return { vcpu, memoryGiB: vcpu * gibPerVcpu, enis, ipv4PerEni };
+}
 
 export const instanceTypes: ReadonlyMap<string, InstanceType> = new Map(
-  families.flatMap(([family, arch, sizes]) =>
-    sizes.map(([size, vcpu, memoryGiB, enis, ipv4PerEni]): [string, InstanceType] => {
+  families.flatMap(([family, arch, gibPerVcpu, sizes]) =>
+    sizes.map((size): [string, InstanceType] => {
       const name = `${family}.${size}`;
-      return [name, { name, vcpu, memoryGiB, enis, ipv4PerEni, arch }];
+      return [name, { name, ...sizeOf(gibPerVcpu, size), arch }];
     }),
   ),
 );
