@@ -65,32 +65,20 @@ const rulesOf = (rules: Rules | undefined, defaults: Rules): Required<Rules> => 
   policies: rules?.policies ?? defaults.policies!,
 });
 
-const readyForNewScale = { reason: 'ReadyForNewScale', message: 'recommended size matches current size' };
-const withinRange = { reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
-const tooFew = {
-  reason: 'TooFewReplicas',
-  message: 'the desired replica count is less than the minimum replica count',
-};
-const tooMany = {
-  reason: 'TooManyReplicas',
-  message: 'the desired replica count is more than the maximum replica count',
-};
-const upLimit = {
-  reason: 'ScaleUpLimit',
-  message: 'the desired replica count is increasing faster than the maximum scale rate',
-};
-const downLimit = {
-  reason: 'ScaleDownLimit',
-  message: 'the desired replica count is decreasing faster than the maximum scale rate',
-};
-const downStabilized = {
-  reason: 'ScaleDownStabilized',
-  message: 'recent recommendations were higher than current one, applying the highest recent recommendation',
-};
-const upStabilized = {
-  reason: 'ScaleUpStabilized',
-  message: 'recent recommendations were lower than current one, applying the lowest recent recommendation',
-};
+/** The AbleToScale and ScalingLimited conditions' reasons and their messages. */
+const messages = {
+  ReadyForNewScale: 'recommended size matches current size',
+  DesiredWithinRange: 'the desired count is within the acceptable range',
+  TooFewReplicas: 'the desired replica count is less than the minimum replica count',
+  TooManyReplicas: 'the desired replica count is more than the maximum replica count',
+  ScaleUpLimit: 'the desired replica count is increasing faster than the maximum scale rate',
+  ScaleDownLimit: 'the desired replica count is decreasing faster than the maximum scale rate',
+  ScaleDownStabilized:
+    'recent recommendations were higher than current one, applying the highest recent recommendation',
+  ScaleUpStabilized: 'recent recommendations were lower than current one, applying the lowest recent recommendation',
+} as const;
+type Reason = keyof typeof messages;
+const because = (reason: Reason) => ({ reason, message: messages[reason] });
 
 /** The first recommendation of an HPA is the target's current size. */
 export function recordInitialRecommendation(history: ScalingHistory, current: number, now: number): void {
@@ -104,8 +92,9 @@ function remember(history: ScalingHistory, replicas: number, now: number, oldest
   else history.recommendations.push({ replicas, at: now });
 }
 
-function limited(replicas: number, stabilized: number, why: { reason: string; message: string }) {
-  return { replicas, limited: { status: replicas === stabilized ? 'False' : 'True', ...why } as Normalized['limited'] };
+function limited(replicas: number, stabilized: number, reason: Reason) {
+  const status = replicas === stabilized ? 'False' : 'True';
+  return { replicas, limited: { status, ...because(reason) } as Normalized['limited'] };
 }
 
 /** Without spec.behavior: the highest recommendation of the last 5 minutes, then min, max and max(2×, 4). */
@@ -114,13 +103,14 @@ export function normalize(h: ScalingHistory, current: number, desired: number, m
   let stabilized = desired;
   for (const r of h.recommendations) if (r.at >= cutoff && r.replicas > stabilized) stabilized = r.replicas;
   remember(h, desired, now, cutoff);
-  const ableToScale = stabilized !== desired ? downStabilized : readyForNewScale;
+  const ableToScale = because(stabilized !== desired ? 'ScaleDownStabilized' : 'ReadyForNewScale');
   const scaleUpLimit = Math.max(2 * current, 4);
-  const [ceiling, why] = max > scaleUpLimit ? [scaleUpLimit, upLimit] : [max, tooMany];
+  const [ceiling, why]: [number, Reason] =
+    max > scaleUpLimit ? [scaleUpLimit, 'ScaleUpLimit'] : [max, 'TooManyReplicas'];
   let result: ReturnType<typeof limited>;
-  if (stabilized < min) result = limited(min, stabilized, tooFew);
+  if (stabilized < min) result = limited(min, stabilized, 'TooFewReplicas');
   else if (stabilized > ceiling) result = limited(ceiling, stabilized, why);
-  else result = limited(stabilized, stabilized, withinRange);
+  else result = limited(stabilized, stabilized, 'DesiredWithinRange');
   return { ...result, ableToScale } as Normalized;
 }
 
@@ -167,18 +157,20 @@ export function normalizeWithBehaviors(
   }
   const stabilized = Math.min(Math.max(current, upRecommendation), downRecommendation);
   remember(h, desired, now, Math.min(upCutoff, downCutoff));
-  const ableToScale = stabilized === desired ? readyForNewScale : desired >= current ? upStabilized : downStabilized;
+  const ableToScale = because(
+    stabilized === desired ? 'ReadyForNewScale' : desired >= current ? 'ScaleUpStabilized' : 'ScaleDownStabilized',
+  );
 
   if (stabilized > current) {
     const limit = Math.max(rateLimit(h, current, upRules, true, now), current);
-    const [ceiling, why] = max > limit ? [limit, upLimit] : [max, tooMany];
+    const [ceiling, why]: [number, Reason] = max > limit ? [limit, 'ScaleUpLimit'] : [max, 'TooManyReplicas'];
     if (stabilized > ceiling) return { ...limited(ceiling, stabilized, why), ableToScale };
   } else if (stabilized < current) {
     const limit = Math.min(rateLimit(h, current, downRules, false, now), current);
-    const [floor, why] = min < limit ? [limit, downLimit] : [min, tooFew];
+    const [floor, why]: [number, Reason] = min < limit ? [limit, 'ScaleDownLimit'] : [min, 'TooFewReplicas'];
     if (stabilized < floor) return { ...limited(floor, stabilized, why), ableToScale };
   }
-  return { ...limited(stabilized, stabilized, withinRange), ableToScale };
+  return { ...limited(stabilized, stabilized, 'DesiredWithinRange'), ableToScale };
 }
 
 /** Records a rescale for the policies' periods; events older than the longest period are dropped. */
