@@ -63,23 +63,43 @@ describe('with spec.behavior', () => {
     assert.equal(normalizeWithBehaviors(h, defaults, 5, 1, 1, 10, s(400)).replicas, 1);
   });
 
-  it('honours a short scale-down window', () => {
-    const h = new ScalingHistory();
-    const behavior = { ...defaults, scaleDown: { ...defaults.scaleDown, stabilizationWindowSeconds: 10 } };
-    recordInitialRecommendation(h, 5, s(0));
-    const held = normalizeWithBehaviors(h, behavior, 5, 2, 1, 10, s(5));
-    assert.deepEqual([held.replicas, held.ableToScale.reason], [5, 'ScaleDownStabilized']);
-    assert.equal(normalizeWithBehaviors(h, behavior, 5, 2, 1, 10, s(16)).replicas, 2);
-  });
-
-  it('stabilizes a scale-up over its window, choosing the lowest recent recommendation', () => {
-    const h = new ScalingHistory();
-    const behavior = { ...defaults, scaleUp: { ...defaults.scaleUp, stabilizationWindowSeconds: 60 } };
-    recordInitialRecommendation(h, 2, s(0));
-    const held = normalizeWithBehaviors(h, behavior, 2, 6, 1, 10, s(30));
-    assert.deepEqual([held.replicas, held.ableToScale.reason], [2, 'ScaleUpStabilized']);
-    assert.equal(normalizeWithBehaviors(h, behavior, 2, 6, 1, 10, s(61)).replicas, 6);
-  });
+  const windows: [
+    what: string,
+    behavior: Behavior,
+    from: number,
+    to: number,
+    heldAt: number,
+    reason: string,
+    at: number,
+  ][] = [
+    [
+      'honours a short scale-down window',
+      { ...defaults, scaleDown: { ...defaults.scaleDown, stabilizationWindowSeconds: 10 } },
+      5,
+      2,
+      5,
+      'ScaleDownStabilized',
+      16,
+    ],
+    [
+      'stabilizes a scale-up over its window, choosing the lowest recent recommendation',
+      { ...defaults, scaleUp: { ...defaults.scaleUp, stabilizationWindowSeconds: 60 } },
+      2,
+      6,
+      30,
+      'ScaleUpStabilized',
+      61,
+    ],
+  ];
+  for (const [what, behavior, from, to, heldAt, reason, releasedAt] of windows) {
+    it(what, () => {
+      const h = new ScalingHistory();
+      recordInitialRecommendation(h, from, s(0));
+      const held = normalizeWithBehaviors(h, behavior, from, to, 1, 10, s(heldAt));
+      assert.deepEqual([held.replicas, held.ableToScale.reason], [from, reason]);
+      assert.equal(normalizeWithBehaviors(h, behavior, from, to, 1, 10, s(releasedAt)).replicas, to);
+    });
+  }
 
   it('limits a scale-up by the larger of 4 pods and 100% per 15 s, counting earlier scale-ups', () => {
     const h = new ScalingHistory();
