@@ -44,9 +44,14 @@ function pullSecretReader(client: KubeClient) {
   };
 }
 
-/** This machine's CPUs and memory; the kubelet's 110 pods as the sandbox count. */
+/**
+ * What a process host offers. Nodes are placed by their nominal size (a node group's instance type, a Fargate
+ * pod's provisioned size), but containers only take what they use within their limits, so the host advertises its
+ * CPUs 8 times and its memory 4 times over, as a node's allocatable is overcommitted by limits; 110 sandboxes, the
+ * kubelet's default pod count.
+ */
 export function machineCapacity() {
-  return { cpuMillis: cpus().length * 1000, memoryMiB: Math.floor(totalmem() / 2 ** 20), sandboxes: 110 };
+  return { cpuMillis: cpus().length * 8000, memoryMiB: Math.floor((4 * totalmem()) / 2 ** 20), sandboxes: 110 };
 }
 
 export function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
