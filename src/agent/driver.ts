@@ -73,6 +73,28 @@ export interface ContainerUsage {
   memory: string;
 }
 
+/** One container instance whose log is asked for: the pod, the container's name and the instance's ID. */
+export interface ContainerLogRef {
+  podUid: string;
+  namespace: string;
+  podName: string;
+  container: string;
+  /** The instance, as the container status shows it ("containerd://…"). */
+  containerId: string;
+}
+
+/** What `kubectl logs` asks of one container instance (limitBytes is applied by whoever serves the bytes). */
+export interface ContainerLogOptions {
+  tailLines?: number;
+  /** Only lines written at or after this time (ms since the epoch). */
+  sinceMs?: number;
+  /** Each line prefixed with its RFC 3339 time (nanoseconds) and a space. */
+  timestamps?: boolean;
+  /** Keep streaming new lines until the instance has exited (or `signal` aborts). */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
 export interface SandboxDriver {
   readonly name: string;
   /** Starts the pod (sandbox, images, init containers, containers, restarts, probes); returns at once. */
@@ -87,6 +109,11 @@ export interface SandboxDriver {
   deletePod(uid: string, gracePeriodSeconds: number): Promise<void>;
   /** Usage of each running container of the pod. */
   usage(pod: SandboxPod): Promise<ContainerUsage[]>;
+  /**
+   * The log of one container instance of a pod this driver ran, as `kubectl logs` shows it: chunks of whole lines,
+   * each ending in a newline. With follow it ends once that instance has exited. Absent: no logs are kept.
+   */
+  logs?(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string>;
   /** Stops everything at once (the agent is stopping). */
   close(): Promise<void>;
 }

@@ -1,6 +1,13 @@
 // A SandboxDriver made of a pod lifecycle per pod over one SandboxRuntime: the simulated driver is this over
 // simulated primitives, and a CRI or micro-VM driver can be this over theirs.
-import type { ContainerUsage, SandboxDriver, SandboxListener, SandboxPod } from '../driver.js';
+import type {
+  ContainerLogOptions,
+  ContainerLogRef,
+  ContainerUsage,
+  SandboxDriver,
+  SandboxListener,
+  SandboxPod,
+} from '../driver.js';
 import { kubeletBackOff } from './backoff.js';
 import { type LifecycleOptions, PodLifecycle } from './pod.js';
 import type { SandboxRuntime } from './runtime.js';
@@ -36,6 +43,26 @@ export class LifecycleDriver implements SandboxDriver {
 
   async usage(pod: SandboxPod): Promise<ContainerUsage[]> {
     return (await this.pods.get(pod.uid)?.usage()) ?? [];
+  }
+
+  async *logs(ref: ContainerLogRef, options: ContainerLogOptions): AsyncGenerator<string> {
+    if (!this.runtime.logs) return;
+    const running = options.follow ? this.pods.get(ref.podUid)?.runningInstance(ref.containerId) : undefined;
+    if (!running) {
+      yield* this.runtime.logs(ref, { ...options, follow: false });
+      return;
+    }
+    const following = new AbortController();
+    const stop = () => following.abort();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.signal?.aborted) stop();
+    running.exited.then(stop, stop);
+    try {
+      yield* this.runtime.logs(ref, { ...options, signal: following.signal });
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      stop();
+    }
   }
 
   async close(): Promise<void> {

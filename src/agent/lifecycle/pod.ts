@@ -15,7 +15,7 @@ import {
   unlessAborted,
 } from './container.js';
 import { startProbes, stopProbes } from './probes.js';
-import { type ContainerExit, LaunchError, type SandboxRuntime } from './runtime.js';
+import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
 
 export interface LifecycleOptions {
   backOff: BackOffOptions;
@@ -77,6 +77,11 @@ export class PodLifecycle {
   async usage(): Promise<ContainerUsage[]> {
     const running = this.slots().flatMap((s) => (s.running ? [{ container: s.spec, running: s.running }] : []));
     return running.length ? this.runtime.usage(this.pod, running) : [];
+  }
+
+  /** The running container instance with this ID, if any (a followed log ends when it exits). */
+  runningInstance(id: string): RunningContainer | undefined {
+    return this.slots().find((s) => s.running?.id === id)?.running;
   }
 
   private slots(): Slot[] {

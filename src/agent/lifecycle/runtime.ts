@@ -1,7 +1,7 @@
 // The container primitives a pod lifecycle runs on — a CRI runtime, a micro-VM's agent, or the simulated one: boot
 // and remove a sandbox, make sure of an image, create/start/stop a container, probe it. Every wait takes an
 // AbortSignal; stopping takes a `kill` signal that turns SIGTERM into SIGKILL when the grace period is over.
-import type { ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 
 /** How a container's main process ended. */
 export interface ContainerExit {
@@ -70,4 +70,11 @@ export interface SandboxRuntime {
     kind: 'readiness' | 'startup',
   ): Promise<boolean>;
   usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]): Promise<ContainerUsage[]>;
+  /**
+   * One container instance's log (ref.containerId is what createContainer returned), lines ending in "\n", prefixed
+   * with their RFC 3339 time when asked — src/agent/engine/logs/reader.ts reads CRI files this way. It may outlive
+   * the sandbox (logs of a finished Job's pod). With follow, it streams until options.signal aborts: the lifecycle
+   * aborts it once that instance has exited (when the runtime's own follow would run on).
+   */
+  logs?(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string>;
 }

@@ -1,13 +1,17 @@
 // The simulated container primitives, KWOK-style: no process runs; timers stand for booting, pulling, creating and
 // starting, a container "exits" when its known-finite command would, and stopping honours whether PID 1 handles
-// SIGTERM. Usage comes from the pod's skiff.io/simulated-cpu / -memory annotations.
+// SIGTERM. What it prints (known commands' output, well-known images' banners) is written to an in-memory log at the
+// moment it would be. Usage comes from the pod's skiff.io/simulated-cpu / -memory annotations.
 import { randomBytes } from 'node:crypto';
 import { parseQuantity } from '../../fargate/quantity.js';
-import type { ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 import { sleep } from '../lifecycle/container.js';
 import type { Container, ContainerExit, ImageRef, RunningContainer, SandboxRuntime } from '../lifecycle/runtime.js';
+import { bannerOf, nginxTime, nginxTimeMark } from './banners.js';
 import { type Program, programOf } from './commands.js';
 import { SimulatedImages } from './images.js';
+import { LogStore } from './log-store.js';
+import { type OutputLine, renderLine } from './printed.js';
 import type { SimulatedTimings } from './timings.js';
 
 export const cpuAnnotation = 'skiff.io/simulated-cpu';
@@ -16,7 +20,7 @@ export const memoryAnnotation = 'skiff.io/simulated-memory';
 interface Process {
   program: Program;
   podUid: string;
-  timers: NodeJS.Timeout[];
+  timers: Set<NodeJS.Timeout>;
   finish(exit: ContainerExit): void;
 }
 
@@ -33,9 +37,16 @@ function quantityOr(value: unknown, fallback: string): string {
 export class SimulatedRuntime implements SandboxRuntime {
   private processes = new Map<string, Process>();
   private images: SimulatedImages;
+  private logStore = new LogStore();
+  /** The instances of each container (pod uid/name), newest last: only the current and previous keep logs. */
+  private instances = new Map<string, string[]>();
 
   constructor(private timings: SimulatedTimings) {
     this.images = new SimulatedImages(timings);
+  }
+
+  logs(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string> {
+    return this.logStore.read(ref.containerId, options);
   }
 
   async runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void> {
@@ -58,14 +69,20 @@ export class SimulatedRuntime implements SandboxRuntime {
     return this.images.ensure(pod, container, emit, signal);
   }
 
-  async createContainer(_pod: SandboxPod, _container: Container, _attempt: number, signal: AbortSignal) {
+  async createContainer(pod: SandboxPod, container: Container, _attempt: number, signal: AbortSignal) {
     await sleep(this.timings.containerCreateMs, signal);
-    return `containerd://${randomBytes(32).toString('hex')}`;
+    const id = `containerd://${randomBytes(32).toString('hex')}`;
+    const key = `${pod.uid}/${container.name}`;
+    const ids = [...(this.instances.get(key) ?? []), id];
+    while (ids.length > 2) this.logStore.forget(ids.shift()!);
+    this.instances.set(key, ids);
+    this.logStore.open(id);
+    return id;
   }
 
   async startContainer(pod: SandboxPod, container: Container, id: string, signal: AbortSignal) {
     await sleep(this.timings.containerStartMs, signal);
-    const program = programOf(container, this.timings);
+    const program = programOf(container, this.timings, pod.name);
     let finish: (exit: ContainerExit) => void = () => {};
     const exited = new Promise<ContainerExit>((resolve) => {
       finish = resolve;
@@ -74,17 +91,20 @@ export class SimulatedRuntime implements SandboxRuntime {
     const process: Process = {
       program,
       podUid: pod.uid,
-      timers: [],
+      timers: new Set(),
       finish: (exit) => {
         if (done) return;
         done = true;
         this.processes.delete(id);
         for (const timer of process.timers) clearTimeout(timer);
-        process.timers = [];
+        process.timers.clear();
+        this.logStore.end(id);
         finish(exit);
       },
     };
     this.processes.set(id, process);
+    this.print(process, id, [...bannerOf(container, pod.fargate), ...program.output]);
+    if (program.repeat) this.repeat(process, id, program.repeat);
     if (program.runsForMs !== undefined) {
       const ms = program.runsForMs * this.timings.commandTimeScale;
       this.after(process, ms, () => process.finish({ exitCode: program.exitCode }));
@@ -128,9 +148,32 @@ export class SimulatedRuntime implements SandboxRuntime {
     for (const process of [...this.processes.values()]) process.finish({ exitCode: 137, signal: 9, reason: 'Error' });
   }
 
+  /** Writes each line at its time (scaled like the command's run time); lines due at once are written now. */
+  private print(process: Process, id: string, lines: OutputLine[], offsetMs = 0): void {
+    const write = (line: OutputLine) =>
+      this.logStore.append(id, renderLine(line.text, new Date(), { [nginxTimeMark]: nginxTime }));
+    for (const line of lines) {
+      const ms = (offsetMs + line.ms) * this.timings.commandTimeScale;
+      if (ms <= 0) write(line);
+      else this.after(process, ms, () => write(line));
+    }
+  }
+
+  /** A never-ending loop's lines, round after round while the process runs. */
+  private repeat(process: Process, id: string, repeat: NonNullable<Program['repeat']>): void {
+    const round = () => {
+      this.print(process, id, repeat.lines);
+      this.after(process, Math.max(repeat.periodMs, 10) * this.timings.commandTimeScale, round);
+    };
+    this.after(process, repeat.startMs * this.timings.commandTimeScale, round);
+  }
+
   private after(process: Process, ms: number, action: () => void): void {
-    const timer = setTimeout(action, ms);
+    const timer = setTimeout(() => {
+      process.timers.delete(timer);
+      action();
+    }, ms);
     timer.unref?.();
-    process.timers.push(timer);
+    process.timers.add(timer);
   }
 }

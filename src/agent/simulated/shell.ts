@@ -2,7 +2,7 @@
 // ; && || | & and newlines, and the compound commands for/while/until/if/{ }/( ) as a small syntax tree.
 export type Node =
   | { kind: 'simple'; words: string[] }
-  | { kind: 'for'; items: string[]; body: List }
+  | { kind: 'for'; name: string; items: string[]; body: List }
   | { kind: 'loop'; until: boolean; condition: List; body: List }
   | { kind: 'if'; branches: { condition: List; body: List }[]; otherwise?: List }
   | { kind: 'group'; body: List };
@@ -102,6 +102,7 @@ export function parse(script: string): List {
   function command(): Node {
     const first = peek();
     if (first === 'for') {
+      const name = tokens[i + 1] ?? '';
       i += 2;
       const items: string[] = [];
       if (peek() === 'in') for (i++; peek() !== ';' && peek() !== '\n' && peek() !== 'do'; i++) items.push(peek());
@@ -109,7 +110,7 @@ export function parse(script: string): List {
       expect('do');
       const body = list(['done']);
       expect('done');
-      return { kind: 'for', items, body };
+      return { kind: 'for', name, items, body };
     }
     if (first === 'while' || first === 'until') {
       i++;
