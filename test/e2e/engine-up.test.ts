@@ -1,10 +1,13 @@
 // `skiff up --runtime process` supervises its own containerd (socket under D/containerd) so that `skiff image`
-// works against it; stopping Skiff leaves no containerd process or network namespace of it behind.
+// works against it, and runs pods as runc containers: an imported busybox on a node-group node, then on a Fargate
+// node capped at its provisioned size. Stopping Skiff leaves no containerd process or network namespace behind.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
+import { running, walkthrough } from './harness/cluster.js';
 import { run, skiffBin, startSkiff } from './harness/skiff.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
@@ -30,6 +33,50 @@ it('runs containerd for the process runtime and removes it on stop', {
     const images = await run(skiffBin, ['image', 'ls', '--data-dir', dataDir]);
     assert.equal(images.code, 0, images.stderr);
     assert.match(images.stdout, /pause/);
+
+    const image = 'import.skiff.local/e2e/busybox:1';
+    writeBusyboxImage(join(dataDir, 'busybox-layout'), image, 'hello from a runc container');
+    const imported = await run(skiffBin, ['image', 'import', join(dataDir, 'busybox-layout'), '--data-dir', dataDir]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const w = await walkthrough(skiff);
+    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
+    assert.equal(ng.code, 0, ng.stderr);
+    const runPod = (name: string, namespace: string) =>
+      skiff.kubectl([
+        'run',
+        name,
+        `--image=${image}`,
+        '--image-pull-policy=Never',
+        '-n',
+        namespace,
+        '--command',
+        '--',
+        'sh',
+        '-c',
+        'cat /etc/hello.txt; sleep 3600',
+      ]);
+    assert.equal((await runPod('bb', 'default')).code, 0);
+    const pod = await w.waitFor(async () => running(await w.pods('default', 'run=bb'))[0], 'the busybox pod to run');
+    assert.match(pod.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+    assert.match(pod.spec.nodeName, /^ip-10-0-/);
+
+    const profile = await w.skiff(
+      'create',
+      'fargateprofile',
+      '--cluster',
+      'skiff',
+      '--name',
+      'fp',
+      '--namespace',
+      'fg',
+    );
+    assert.equal(profile.code, 0, profile.stderr);
+    await skiff.kubectl(['create', 'namespace', 'fg']);
+    assert.equal((await runPod('bb', 'fg')).code, 0);
+    const fargate = await w.waitFor(async () => running(await w.pods('fg', 'run=bb'))[0], 'the Fargate busybox pod');
+    assert.match(fargate.spec.nodeName, /^fargate-ip-10-0-/);
+    assert.equal(fargate.metadata.annotations.CapacityProvisioned, '0.25vCPU 0.5GB');
+    assert.equal((await skiff.kubectl(['delete', 'pod', 'bb', '-n', 'fg', '--grace-period=1'])).code, 0);
   } finally {
     await skiff.stop();
   }
