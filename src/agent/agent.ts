@@ -1,6 +1,6 @@
 // The agent, Skiff's kubelet, one per host: registers the host (Lease with its capacity), watches the Nodes that
 // name it (annotation skiff.io/host) and keeps their heartbeats, watches the Pods bound to them and runs each
-// through a PodWorker over the sandbox driver; writes metrics.k8s.io usage.
+// through a PodWorker over the sandbox driver; writes metrics.k8s.io usage; serves container logs to the kube API.
 import { Informer } from '../controllers/runtime/informer.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
@@ -12,6 +12,7 @@ import { NodeHeartbeats } from './node-heartbeat.js';
 import { type NodeView, nodeViewOf } from './nodes.js';
 import { PodIps } from './pod-ips.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
+import { type AgentServer, startAgentServer } from './server/server.js';
 import { StatusWriter } from './status-writer.js';
 
 export interface AgentIntervals {
@@ -45,10 +46,14 @@ export interface AgentOptions {
   /** Pod status writes in flight at once (default 8). */
   statusConcurrency?: number;
   onError?: (error: unknown) => void;
+  /** Where the agent's endpoint (container logs) listens: default 127.0.0.1 on any free port. */
+  server?: { host?: string; port?: number };
 }
 
 export interface Agent {
   readonly hostName: string;
+  /** The agent's endpoint, as published on the host Lease. */
+  readonly endpoint: string;
   stop(): Promise<void>;
 }
 
@@ -132,8 +137,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     for (const [uid, worker] of workers) if (worker.nodeName === name) dropWorker(uid);
   };
 
-  const hostLease = new HostLease(client, hostName, options.capacity, intervals.hostLeaseRenewMs, onError);
-  await hostLease.start();
+  const podByName = (namespace: string, name: string) => {
+    const pod = podInformer?.cache.get(`${namespace}/${name}`);
+    return pod && nodes.has(pod.spec?.nodeName) ? pod : undefined;
+  };
+  const server: AgentServer = await startAgentServer({ driver, podByName, ...options.server, onError });
+  const hostLease = new HostLease(client, hostName, options.capacity, intervals.hostLeaseRenewMs, onError, server);
+  try {
+    await hostLease.start();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   podInformer = new Informer(client, { apiVersion: 'v1', kind: 'Pod' }, podChanged, onError);
   nodeInformer = new Informer(client, { apiVersion: 'v1', kind: 'Node' }, nodeChanged, onError);
   try {
@@ -143,13 +158,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     podInformer.stop();
     nodeInformer.stop();
     hostLease.stop();
+    await server.close();
     throw error;
   }
   metrics.start();
 
   return {
     hostName,
+    endpoint: server.url,
     async stop() {
+      await server.close();
       nodeInformer?.stop();
       podInformer?.stop();
       hostLease.stop();

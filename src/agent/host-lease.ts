@@ -1,5 +1,7 @@
 // The host's registration: Lease kube-system/skiff-host-<host>, label skiff.io/component=host-agent, annotation
 // skiff.io/capacity with what the host can carry; renewed every 10 s so schedulers see it alive (40 s lease).
+// It also publishes the agent's endpoint (skiff.io/agent-endpoint) and its bearer token (skiff.io/agent-token) for
+// the kube API's pods/log: a token readable by whoever may read Leases in kube-system (only admins today).
 import type { KubeClient } from '../kube/client/types.js';
 import { LeaseKeeper } from './lease.js';
 
@@ -12,6 +14,8 @@ export interface HostCapacity {
 export const hostLeasePrefix = 'skiff-host-';
 export const hostAnnotation = 'skiff.io/host';
 export const capacityAnnotation = 'skiff.io/capacity';
+export const agentEndpointAnnotation = 'skiff.io/agent-endpoint';
+export const agentTokenAnnotation = 'skiff.io/agent-token';
 
 /** A machine's host name as a valid agent host name: lowercase DNS characters, at most 63 ("My_Box.local" → "my-box.local"). */
 export function hostNameOf(raw: string): string {
@@ -38,8 +42,10 @@ export class HostLease {
     capacity: HostCapacity,
     private renewMs: number,
     private onError: (error: unknown) => void,
+    endpoint?: { url: string; token: string },
   ) {
     const annotations = {
+      ...(endpoint ? { [agentEndpointAnnotation]: endpoint.url, [agentTokenAnnotation]: endpoint.token } : {}),
       [capacityAnnotation]: JSON.stringify({
         cpuMillis: capacity.cpuMillis,
         memoryMiB: capacity.memoryMiB,

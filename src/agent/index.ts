@@ -2,7 +2,15 @@
 // lifecycle driver that real drivers can build on, and the simulated driver with its timings.
 export { type Agent, type AgentIntervals, type AgentOptions, defaultAgentIntervals, startAgent } from './agent.js';
 export type * from './driver.js';
-export { capacityAnnotation, type HostCapacity, hostAnnotation, hostLeasePrefix, hostNameOf } from './host-lease.js';
+export {
+  agentEndpointAnnotation,
+  agentTokenAnnotation,
+  capacityAnnotation,
+  type HostCapacity,
+  hostAnnotation,
+  hostLeasePrefix,
+  hostNameOf,
+} from './host-lease.js';
 export { defaultLifecycleOptions, LifecycleDriver } from './lifecycle/driver.js';
 export type { LifecycleOptions } from './lifecycle/pod.js';
 export { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './lifecycle/runtime.js';

@@ -47,6 +47,7 @@ const specs: Spec[] = [
     extra: [
       ['binding', 'Binding', ['create']],
       ['eviction', 'Eviction', ['create'], 'policy/v1'],
+      ['log', 'Pod', ['get']],
     ],
   },
   { gv: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', short: ['quota'], status: true },

@@ -12,6 +12,7 @@ import { deleteCollection, deleteObject } from '../rest/delete.js';
 import { getOne } from '../rest/get.js';
 import { listObjects } from '../rest/list.js';
 import { patchContentTypes, patchObject, schemaOf } from '../rest/patch.js';
+import { streamPodLogs } from '../rest/pod-logs.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
@@ -110,6 +111,13 @@ export async function serveResource(
   if (method === 'GET' && !name) {
     if (watching) return streamWatch(ctx, req, res, url, info, namespace, minRequestTimeoutSeconds);
     return writeObjects(req, res, url, info, await listObjects(ctx, info, namespace, listQuery(url)));
+  }
+  if (subresource === 'log') {
+    if (method !== 'GET' || !name) {
+      req.resume();
+      throw methodNotAllowed();
+    }
+    return streamPodLogs(ctx, req, res, url, namespace!, name);
   }
   if (method === 'GET' && name) {
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
