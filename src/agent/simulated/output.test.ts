@@ -35,6 +35,7 @@ describe('simulated output', () => {
   it('env values, $(VAR) in args, $HOSTNAME and printf', () => {
     const env = [{ name: 'GREETING', value: 'hi' }];
     assert.deepEqual(printed({ command: ['echo', '$(GREETING)', '$$x'], env }), [[0, 'hi $x']]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script, not a template
     assert.deepEqual(printed({ command: ['sh', '-c', 'echo $GREETING from ${HOSTNAME}'], env }), [
       [0, 'hi from pod-1'],
     ]);
