@@ -59,6 +59,11 @@ it('runs containerd for the process runtime and removes it on stop', {
     const pod = await w.waitFor(async () => running(await w.pods('default', 'run=bb'))[0], 'the busybox pod to run');
     assert.match(pod.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
     assert.match(pod.spec.nodeName, /^ip-10-0-/);
+    const logs = await w.waitFor(async () => {
+      const out = await skiff.kubectl(['logs', 'bb']);
+      return out.stdout.includes('hello') && out.stdout;
+    }, 'the container log');
+    assert.equal(logs, 'hello from a runc container\n');
 
     const profile = await w.skiff(
       'create',

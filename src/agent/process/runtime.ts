@@ -2,7 +2,8 @@
 // network namespace on the VPC bridge with the IP the agent chose), images pulled per policy with the kubelet's
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
-import type { ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import { join } from 'node:path';
+import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 import type { PodSandboxConfig } from '../engine/cri/types.js';
 import type { ContainerEngine } from '../engine/engine.js';
 import type { PullSecret } from '../engine/images/auth.js';
@@ -20,6 +21,7 @@ import {
 import { normalizeImage } from '../simulated/images.js';
 import { containerConfig } from './container-config.js';
 import { ExitWatcher } from './exits.js';
+import { LogFiles } from './logs.js';
 import { runProbe } from './probes.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
 import { applyRlimits } from './rlimits.js';
@@ -46,6 +48,7 @@ const bareId = (id: string) => (id.startsWith(containerIdPrefix) ? id.slice(cont
 
 export class ProcessRuntime implements SandboxRuntime {
   private sandboxes = new Map<string, PodSandboxState>();
+  private logFiles = new LogFiles();
   private puller: ImagePuller;
   private exits: ExitWatcher;
   private rates = new UsageRates();
@@ -126,7 +129,9 @@ export class ProcessRuntime implements SandboxRuntime {
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     const config = containerConfig(pod, container, attempt, container.image, sandbox.size);
     try {
-      return containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
+      const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
+      this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));
+      return id;
     } catch (error: any) {
       throw new LaunchError('CreateContainerError', error?.details ?? error?.message ?? String(error));
     }
@@ -215,5 +220,10 @@ export class ProcessRuntime implements SandboxRuntime {
       this.rates.forget(c.id);
       await this.engine.cri.removeContainer(c.id).catch(() => {});
     }
+  }
+
+  /** The instance's CRI log file, read as `kubectl logs` asks (it outlives the sandbox, as the kubelet's does). */
+  logs(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string> {
+    return this.logFiles.read(ref.containerId, options);
   }
 }
