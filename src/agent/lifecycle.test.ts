@@ -143,7 +143,12 @@ describe('restarts', () => {
 describe('activeDeadlineSeconds', () => {
   it('stops a pod active longer than its deadline and fails it with DeadlineExceeded', async () => {
     await h.client.create(podObject('deadline', node, { activeDeadlineSeconds: 1 }));
-    const pod = await podWhere(h.client, 'deadline', (p) => p.status?.phase === 'Failed', 'Failed');
+    const pod = await podWhere(
+      h.client,
+      'deadline',
+      (p) => p.status?.phase === 'Failed' && p.status.containerStatuses?.[0]?.state?.terminated,
+      'Failed with its container terminated',
+    );
     assert.equal(pod.status.reason, 'DeadlineExceeded');
     assert.equal(pod.status.message, 'Pod was active on the node longer than the specified deadline');
     assert.ok(pod.status.containerStatuses[0].state.terminated);
