@@ -97,6 +97,8 @@ test('seed 004: the fargate-game-2048 profile by flags, five 2048 pods on five n
   for (const p of pods) assert.equal(p.metadata.labels['eks.amazonaws.com/fargate-profile'], 'fargate-game-2048');
   assert.equal((await fargateNodes()).length, 3 + 5);
 
+  const ingress = await cluster.kubectl(['get', 'ingress', '-n', 'fargate-game-2048']);
+  assert.match(ingress.stdout, /^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE\ningress-2048\s+alb\s+\*\s+80\s+\d+s$/m);
   const wide = await cluster.kubectl(['get', 'nodes', '-o', 'wide']);
   assert.match(wide.stdout, /fargate-ip-\S+\s+Ready\s+<none>\s+\S+\s+v1\.32\.\d+-eks-\w+\s+10\.0\./);
 

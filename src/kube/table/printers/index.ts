@@ -11,6 +11,7 @@ import {
   servicePrinter,
 } from './core.js';
 import { endpointSlicePrinter } from './discovery.js';
+import { ingressClassPrinter, ingressPrinter } from './networking.js';
 import { podPrinter } from './pod.js';
 import {
   horizontalPodAutoscalerPrinter,
@@ -47,6 +48,8 @@ const builtins: Record<string, () => Printer> = {
   'batch/CronJob': () => cronJobPrinter,
   'coordination.k8s.io/Lease': () => leasePrinter,
   'discovery.k8s.io/EndpointSlice': () => endpointSlicePrinter,
+  'networking.k8s.io/Ingress': () => ingressPrinter,
+  'networking.k8s.io/IngressClass': () => ingressClassPrinter,
   'scheduling.k8s.io/PriorityClass': () => priorityClassPrinter,
   'policy/PodDisruptionBudget': () => podDisruptionBudgetPrinter,
   'autoscaling/HorizontalPodAutoscaler': () => horizontalPodAutoscalerPrinter,
