@@ -166,19 +166,6 @@ export function podConditions(pod: KubeObject, sandbox: SandboxStatus, phase: st
   return [...computed, scheduled, ...foreign];
 }
 
-export function qosClassOf(pod: KubeObject): string {
-  const containers: any[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  let guaranteed = containers.length > 0;
-  let any = false;
-  for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
-    for (const r of ['cpu', 'memory']) if (!limits[r] || (requests[r] && requests[r] !== limits[r])) guaranteed = false;
-  }
-  return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
-}
-
 export function podStatusOf(
   pod: KubeObject,
   sandbox: SandboxStatus,
@@ -192,6 +179,7 @@ export function podStatusOf(
   status.startTime = facts.startTime;
   if (pod.spec?.initContainers?.length) status.initContainerStatuses = sandbox.initContainerStatuses;
   status.containerStatuses = sandbox.containerStatuses;
-  status.qosClass = pod.status?.qosClass ?? qosClassOf(pod);
+  // The API server sets the QoS class at create; the kubelet only carries it.
+  status.qosClass = pod.status?.qosClass;
   return status;
 }

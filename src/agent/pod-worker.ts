@@ -8,7 +8,7 @@ import type { SandboxDriver, SandboxEvent, SandboxPod, SandboxStatus } from './d
 import type { KubeletEvents } from './events.js';
 import type { NodeView } from './nodes.js';
 import type { PodIps } from './pod-ips.js';
-import { podConditions, podPhase, podStatusOf, qosClassOf, waitingSandbox } from './pod-status.js';
+import { podConditions, podPhase, podStatusOf, waitingSandbox } from './pod-status.js';
 import type { StatusWriter } from './status-writer.js';
 
 export interface WorkerContext {
@@ -179,7 +179,7 @@ export class PodWorker {
     const target = { namespace: namespace!, name: name!, uid: this.uid };
     if (this.rejection) {
       this.phase = 'Failed';
-      const qosClass = this.pod.status?.qosClass ?? qosClassOf(this.pod);
+      const qosClass = this.pod.status?.qosClass;
       this.ctx.statuses.set(target, { phase: 'Failed', ...this.rejection, qosClass });
       return;
     }

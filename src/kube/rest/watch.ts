@@ -23,6 +23,9 @@ export interface ActiveWatch {
   revision(): number;
 }
 
+const unfilteredTypes = { create: 'ADDED', update: 'MODIFIED', delete: 'DELETED' } as const;
+
+/** The kube watch event a store change is for a watcher whose selectors `matches` applies (none: every change). */
 function toKubeEvent(
   info: ResourceInfo,
   event: WatchEvent,
@@ -31,8 +34,7 @@ function toKubeEvent(
   const object = decode(event.kv, info);
   object.apiVersion = apiVersionOf(info);
   object.kind = info.kind;
-  if (!matches)
-    return { type: event.type === 'create' ? 'ADDED' : event.type === 'delete' ? 'DELETED' : 'MODIFIED', object };
+  if (!matches) return { type: unfilteredTypes[event.type], object };
   const previous = event.prevKv ? decode(event.prevKv, info) : undefined;
   const now = matches(object);
   if (event.type === 'create') return now ? { type: 'ADDED', object } : undefined;
