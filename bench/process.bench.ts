@@ -1,0 +1,194 @@
+// The process runtime as a user meets it: a real `skiff up --runtime process` (runc containers in Skiff's containerd),
+// a Fargate profile, an imported busybox. Create → Running p50/p99 for one Fargate pod at a time and for 50 created
+// at once (seen over an HTTPS watch), and the `pods/exec` round trip of `true` over the kube API's WebSocket
+// (v5.channel.k8s.io, as kubectl 1.30+ speaks it) p50/p99. Needs root and containerd; says so otherwise.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { writeBusyboxImage } from '../src/agent/engine/testing/busybox-image.js';
+import type { KubeObject } from '../src/kube/api/types.js';
+import { HttpKubeClient } from '../src/kube/client/http.js';
+import { until } from '../src/testing/until.js';
+import { walkthrough } from '../test/e2e/harness/cluster.js';
+import { run, type SkiffProcess, skiffBin, startSkiff } from '../test/e2e/harness/skiff.js';
+import type { BenchResult } from './run.js';
+
+const image = 'bench.skiff.local/busybox:1';
+const namespace = 'bench';
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+const step = (what: string) => console.error(`  process: ${what}`);
+
+const pod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace },
+  spec: {
+    terminationGracePeriodSeconds: 0,
+    containers: [
+      {
+        name: 'app',
+        image,
+        imagePullPolicy: 'Never',
+        command: ['sleep', '3600'],
+        resources: { requests: { cpu: '250m', memory: '256Mi' } },
+      },
+    ],
+  },
+});
+
+/** Watches the namespace and resolves each pod's wait when it is first seen Running. */
+async function runningWatch(client: HttpKubeClient) {
+  const runningAt = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (event) => {
+    const p = event.object as KubeObject;
+    const name = p.metadata.name as string;
+    if (p.status?.phase !== 'Running' || runningAt.has(name)) return;
+    runningAt.set(name, performance.now());
+    waiters.get(name)?.();
+  });
+  return {
+    runningAt,
+    running: (name: string) =>
+      runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
+    close: () => watcher.close(),
+  };
+}
+
+/** One `exec … -- true` over WebSocket v5: resolves with the ms until the Status on the error channel arrived. */
+function execOnce(skiff: SkiffProcess, podName: string): Promise<number> {
+  const url = new URL(`/api/v1/namespaces/${namespace}/pods/${podName}/exec`, skiff.kubeEndpoint);
+  url.protocol = 'wss:';
+  for (const [k, v] of [
+    ['command', 'true'],
+    ['container', 'app'],
+    ['stdout', 'true'],
+    ['stderr', 'true'],
+  ]) {
+    url.searchParams.append(k!, v!);
+  }
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+      headers: { Authorization: `Bearer ${skiff.token}` },
+      ca: skiff.caCert,
+    });
+    let status = '';
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 3) status += data.subarray(1).toString();
+    });
+    ws.on('close', () => {
+      if (/"status":"Success"/.test(status)) resolve(performance.now() - start);
+      else reject(new Error(`exec did not succeed: ${status || 'no status'}`));
+    });
+    ws.on('error', reject);
+  });
+}
+
+async function execRoundTrips(skiff: SkiffProcess, podName: string, count: number): Promise<BenchResult[]> {
+  try {
+    await execOnce(skiff, podName);
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) times.push(await execOnce(skiff, podName));
+    const note = `${count} execs of \`true\` over WebSocket v5 through the kube API and the agent`;
+    return [
+      { name: 'process: exec round trip p50', value: round(quantile(times, 0.5)), unit: 'ms', note },
+      { name: 'process: exec round trip p99', value: round(quantile(times, 0.99)), unit: 'ms' },
+    ];
+  } catch (error) {
+    return [{ name: 'process: exec round trip', value: -1, unit: 'ms', note: `failed: ${(error as Error).message}` }];
+  }
+}
+
+export default async function bench(): Promise<BenchResult[]> {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/containerd')) {
+    return [{ name: 'process runtime', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
+  }
+  step('starting skiff up --runtime process');
+  const skiff = await startSkiff(['--runtime', 'process']);
+  try {
+    const layout = join(skiff.dataDir, 'busybox-layout');
+    writeBusyboxImage(layout, image, 'bench');
+    const imported = await run(skiffBin, ['image', 'import', layout, '--data-dir', skiff.dataDir]);
+    if (imported.code !== 0) throw new Error(`skiff image import: ${imported.stderr}`);
+    step('importing busybox, creating the Fargate profile');
+    const w = await walkthrough(skiff);
+    const profile = await w.skiff(
+      'create',
+      'fargateprofile',
+      '--cluster',
+      'skiff',
+      '--name',
+      'bench',
+      '--namespace',
+      namespace,
+    );
+    if (profile.code !== 0) throw new Error(`skiff create fargateprofile: ${profile.stderr}`);
+    const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    const watch = await runningWatch(client);
+
+    step('one pod at a time');
+    const one: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      const name = `one-${i}`;
+      const start = performance.now();
+      await client.create(pod(name));
+      await watch.running(name);
+      if (i > 0) one.push(performance.now() - start); // the first also warms the image's snapshot
+    }
+    step('exec round trips');
+    const exec = await execRoundTrips(skiff, 'one-0', 30);
+
+    step('making room: the host offers 8× its CPUs, 16 vCPU here, and each pod is 0.25 vCPU');
+    await Promise.all(one.map((_, i) => client.delete({ apiVersion: 'v1', kind: 'Pod', namespace }, `one-${i + 1}`)));
+    await until(
+      async () => (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace })).items.length === 1,
+      'the single pods to go',
+      60_000,
+    );
+    step('50 pods at once');
+    const names = Array.from({ length: 50 }, (_, i) => `many-${i}`);
+    const createdAt = new Map<string, number>();
+    const start = performance.now();
+    await Promise.all(
+      names.map(async (name) => {
+        createdAt.set(name, performance.now());
+        await client.create(pod(name));
+      }),
+    );
+    await Promise.all(names.map((name) => watch.running(name)));
+    const wall = performance.now() - start;
+    const many = names.map((name) => watch.runningAt.get(name)! - createdAt.get(name)!);
+    watch.close();
+    return [
+      {
+        name: 'process: one Fargate pod at a time, create → Running p50',
+        value: round(quantile(one, 0.5)),
+        unit: 'ms',
+        note: `${one.length} pods, runc on Skiff's containerd, seen over an HTTPS watch`,
+      },
+      {
+        name: 'process: one Fargate pod at a time, create → Running p99',
+        value: round(quantile(one, 0.99)),
+        unit: 'ms',
+      },
+      { name: 'process: 50 Fargate pods at once, create → Running p50', value: round(quantile(many, 0.5)), unit: 'ms' },
+      {
+        name: 'process: 50 Fargate pods at once, create → Running p99',
+        value: round(quantile(many, 0.99)),
+        unit: 'ms',
+      },
+      { name: 'process: 50 Fargate pods at once, all Running', value: round(wall), unit: 'ms' },
+      ...exec,
+    ];
+  } finally {
+    await skiff.stop();
+  }
+}
