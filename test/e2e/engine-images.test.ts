@@ -120,7 +120,7 @@ test('skiff image import of an OCI layout makes an image runnable with imagePull
   const layout = join(root, 'offline');
   writeBusyboxImage(layout, name, 'imported offline');
   const imported = await cli('image', 'import', layout);
-  assert.equal(imported.stdout, `imported ${name}\n`);
+  assert.equal(imported.stdout, `imported ${name}; pods use image: ${name}\n`);
 
   const puller = new ImagePuller(engine.cri);
   const events: ImageEvent[] = [];

@@ -15,7 +15,13 @@ import {
   unlessAborted,
 } from './container.js';
 import { startProbes, stopProbes } from './probes.js';
-import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
+import {
+  type ContainerExit,
+  imageFailureReasons,
+  LaunchError,
+  type RunningContainer,
+  type SandboxRuntime,
+} from './runtime.js';
 
 export interface LifecycleOptions {
   backOff: BackOffOptions;
@@ -215,7 +221,7 @@ export class PodLifecycle {
       error instanceof LaunchError
         ? error
         : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
-    if (!(error instanceof LaunchError)) {
+    if (!imageFailureReasons.has(failure.reason)) {
       this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
     }
     retire(slot);

@@ -1,32 +1,18 @@
-// Simulated images: references normalised as containerd reports them, a cache per host (or per node), pulls that
+// Simulated images: references normalised as containerd reports them (engine/images/reference.ts), a cache per host (or per node), pulls that
 // take their configured time and emit the kubelet's Pulling/Pulled events, "already present", Never, not found.
 import { createHash } from 'node:crypto';
 import type { SandboxEvent, SandboxPod } from '../driver.js';
 import { imageEvents } from '../engine/images/events.js';
 import { defaultPullPolicy, type PullPolicy, shouldPull } from '../engine/images/policy.js';
+import { InvalidImageReference, normalizeImageReference, repositoryOf } from '../engine/images/reference.js';
 import { sleep, unlessAborted } from '../lifecycle/container.js';
 import { type Container, type ImageRef, LaunchError } from '../lifecycle/runtime.js';
 import { imageRepository } from './commands.js';
 import { perImage, type SimulatedTimings } from './timings.js';
 
-/** nginx → docker.io/library/nginx:latest; quay.io/x/y:1 unchanged. */
-export function normalizeImage(image: string): string {
-  const [path, digest] = image.split('@');
-  const slash = path.indexOf('/');
-  const first = slash < 0 ? '' : path.slice(0, slash);
-  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const domain = hasDomain ? first : 'docker.io';
-  let rest = hasDomain ? path.slice(slash + 1) : path;
-  if (domain === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`;
-  if (!rest.slice(rest.lastIndexOf('/') + 1).includes(':') && !digest) rest += ':latest';
-  return `${domain}/${rest}${digest ? `@${digest}` : ''}`;
-}
-
 export function imageRefOf(image: string): ImageRef {
-  const normalized = normalizeImage(image);
-  const name = normalized.split('@')[0];
-  const colon = name.indexOf(':', name.lastIndexOf('/'));
-  const repository = colon < 0 ? name : name.slice(0, colon);
+  const normalized = normalizeImageReference(image);
+  const repository = repositoryOf(normalized);
   const digest = normalized.includes('@')
     ? normalized.split('@')[1]
     : `sha256:${createHash('sha256').update(normalized).digest('hex')}`;
@@ -66,7 +52,15 @@ export class SimulatedImages {
     signal: AbortSignal,
   ): Promise<ImageRef> {
     const image: string = container.image;
-    const ref = imageRefOf(image);
+    let ref: ImageRef;
+    try {
+      ref = imageRefOf(image);
+    } catch (error) {
+      if (!(error instanceof InvalidImageReference)) throw error;
+      const event = imageEvents.invalidName(image, error.message);
+      emit(event);
+      throw new LaunchError('InvalidImageName', event.message);
+    }
     const repository = imageRepository(image);
     const cache = this.cacheOf(pod);
     let entry = cache.get(ref.image);
