@@ -1,22 +1,31 @@
-// Simulated images: references normalised as containerd reports them (engine/images/reference.ts), a cache per host (or per node), pulls that
-// take their configured time and emit the kubelet's Pulling/Pulled events, "already present", Never, not found.
-import { createHash } from 'node:crypto';
+// Simulated images: references normalised as containerd reports them (engine/images/reference.ts), a cache per host
+// (or per node), pulls that take their configured time and emit the kubelet's Pulling/Pulled events, "already
+// present", Never, not found. Nothing is downloaded, and every event and image ID says so: no size, no digest.
 import type { SandboxEvent, SandboxPod } from '../driver.js';
-import { imageEvents } from '../engine/images/events.js';
+import { goDuration, type ImageEvent, imageEvents } from '../engine/images/events.js';
 import { defaultPullPolicy, type PullPolicy, shouldPull } from '../engine/images/policy.js';
-import { InvalidImageReference, normalizeImageReference, repositoryOf } from '../engine/images/reference.js';
+import { InvalidImageReference, normalizeImageReference } from '../engine/images/reference.js';
 import { sleep, unlessAborted } from '../lifecycle/container.js';
 import { type Container, type ImageRef, LaunchError } from '../lifecycle/runtime.js';
 import { imageRepository } from './commands.js';
 import { perImage, type SimulatedTimings } from './timings.js';
 
+/** The image as container statuses show it; its ID names the simulated runtime rather than inventing a digest. */
 export function imageRefOf(image: string): ImageRef {
   const normalized = normalizeImageReference(image);
-  const repository = repositoryOf(normalized);
-  const digest = normalized.includes('@')
-    ? normalized.split('@')[1]
-    : `sha256:${createHash('sha256').update(normalized).digest('hex')}`;
-  return { image: normalized, imageID: `${repository}@${digest}` };
+  return { image: normalized, imageID: `simulated://${normalized}` };
+}
+
+/** A kubelet image event marked as simulated. */
+const simulated = (event: ImageEvent): ImageEvent => ({ ...event, message: `${event.message} (simulated)` });
+
+/** The kubelet's Pulled event without the size of an image that was never downloaded. */
+function pulledEvent(image: string, pullMs: number, totalMs: number): ImageEvent {
+  return {
+    type: 'Normal',
+    reason: 'Pulled',
+    message: `Successfully pulled image "${image}" in ${goDuration(pullMs)} (${goDuration(totalMs)} including waiting) (simulated: nothing was downloaded)`,
+  };
 }
 
 interface CachedImage {
@@ -71,21 +80,21 @@ export class SimulatedImages {
     const policy: PullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
     if (!shouldPull(policy, image, entry.present)) {
       if (entry.present) {
-        emit(imageEvents.present(image));
+        emit(simulated(imageEvents.present(image)));
         return ref;
       }
       const event = imageEvents.neverPull(image);
       emit(event);
       throw new LaunchError('ErrImageNeverPull', event.message);
     }
-    emit(imageEvents.pulling(image));
+    emit(simulated(imageEvents.pulling(image)));
     const requested = Date.now();
     const missing = this.timings.missingImages.some((m) => m === image || m === repository || m === ref.image);
     if (missing) {
       await sleep(this.timings.imageRecheckMs, signal);
       const detail =
         `rpc error: code = NotFound desc = failed to pull and unpack image "${ref.image}": failed to resolve ` +
-        `reference "${ref.image}": ${ref.image}: not found`;
+        `reference "${ref.image}": ${ref.image}: not found (simulated: listed in missingImages)`;
       emit(imageEvents.failed(image, detail));
       emit(imageEvents.errorReason('ErrImagePull'));
       throw new LaunchError('ErrImagePull', detail, 'ImagePullBackOff', imageEvents.backOff(image));
@@ -103,8 +112,7 @@ export class SimulatedImages {
     const pullStarted = entry.pullStarted ?? requested;
     await unlessAborted(entry.pulling!, signal);
     if (signal.aborted) return ref;
-    const size = perImage(this.timings.imageSizeBytes, image, repository);
-    emit(imageEvents.pulled(image, Date.now() - pullStarted, Date.now() - requested, size));
+    emit(pulledEvent(image, Date.now() - pullStarted, Date.now() - requested));
     return ref;
   }
 }
