@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importImages } from '../../agent/engine/containerd/import.js';
+import { removeImage } from '../../agent/engine/containerd/remove.js';
 import { CriClient } from '../../agent/engine/cri/client.js';
 import { CriError } from '../../agent/engine/cri/errors.js';
 import type { Image } from '../../agent/engine/cri/types.js';
@@ -177,11 +178,13 @@ export function register(program: Command): void {
     .description('Remove images')
     .option(...dataDirFlag)
     .action(async (refs: string[], options: DataDirOption) => {
-      await withCri(options, async (cri) => {
+      await withCri(options, async (cri, socket) => {
         for (const ref of refs) {
           const found = await findImage(cri, ref);
           if (!found) throw new CliError(`no image ${ref}: see \`skiff image ls\``);
-          await cri.removeImage(found.id);
+          await removeImage(socket, cri, found).catch((error: Error) => {
+            throw new CliError(`could not remove ${ref}: ${error.message}`);
+          });
           process.stdout.write(`Deleted: ${ref}\n`);
         }
       });
