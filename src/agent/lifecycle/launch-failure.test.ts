@@ -74,7 +74,7 @@ test('CreateContainerError records a Warning Failed event and the container is c
       'Normal Started: Started container c',
     ],
   );
-  assert.ok(statuses.some((s) => (s.containerStatuses[0]?.state as any).waiting?.reason === 'CreateContainerError'));
+  assert.ok(statuses.some((s) => (s.containerStatuses[0]?.state as any)?.waiting?.reason === 'CreateContainerError'));
 });
 
 test('an image failure adds no event of its own (the image step recorded them)', async () => {
