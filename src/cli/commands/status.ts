@@ -19,7 +19,8 @@ export function register(program: Command): void {
         console.log(`Skiff is running (pid ${info.pid}) since ${info.startedAt}`);
         console.log(`  cluster:    ${info.name} (${info.region})`);
         if (info.runtime) console.log(`  runtime:    ${info.runtime.summary}`);
-        if (info.runtime?.fallback) console.log(`              ${info.runtime.fallback.replace(/^skiff: /, '')}`);
+        const why = info.runtime?.fallback?.replace(/^skiff: pods will be simulated \(no container runs\): /, '');
+        if (why) console.log(`  why:        ${why}`);
         console.log(`  kube API:   ${info.kubeEndpoint}`);
         console.log(`  EKS API:    ${info.eksEndpoint}`);
         console.log(`  kubeconfig: ${info.kubeconfig}`);

@@ -54,7 +54,10 @@ function parsePort(value: string, flag: string): number {
   return port;
 }
 
-async function runDetached(config: SkiffConfig): Promise<void> {
+/** How a detached `up` tells its background process why `auto` fell back (for D/skiff.json and `skiff status`). */
+const fallbackEnv = 'SKIFF_INTERNAL_RUNTIME_FALLBACK';
+
+async function runDetached(config: SkiffConfig, runtimeFallback?: string): Promise<void> {
   const paths = dataPaths(config.dataDir);
   mkdirSync(paths.logs, { recursive: true });
   const logStart = statSync(paths.serverLog, { throwIfNoEntry: false })?.size ?? 0;
@@ -62,6 +65,7 @@ async function runDetached(config: SkiffConfig): Promise<void> {
   const child = spawn(process.execPath, [...process.execArgv, ...childArgs(config.runtime)], {
     detached: true,
     stdio: ['ignore', log, log],
+    env: { ...process.env, [fallbackEnv]: runtimeFallback ?? '' },
   });
   child.unref();
   const deadline = Date.now() + 120_000;
@@ -134,7 +138,8 @@ export function register(program: Command): void {
       await checkPortFree({ host: config.host, port: config.eksPort, flag: '--eks-port' });
       const choice = await chooseRuntime(config.runtime);
       config.runtime = choice.runtime;
-      if (opts.detach) await runDetached(config);
-      else await runForeground(config, choice.fallback);
+      const fallback = choice.fallback ?? (process.env[fallbackEnv] || undefined);
+      if (opts.detach) await runDetached(config, fallback);
+      else await runForeground(config, fallback);
     });
 }
