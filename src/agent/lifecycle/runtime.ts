@@ -40,14 +40,6 @@ export class LaunchError extends Error {
   }
 }
 
-/** Waiting reasons whose events the image step has recorded already (as the kubelet's image manager does). */
-export const imageFailureReasons = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'ErrImageNeverPull',
-  'InvalidImageName',
-]);
-
 export type Container = { name: string; image: string; [field: string]: any };
 
 export interface SandboxRuntime {
