@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { packOciArchive } from '../../src/agent/engine/oci/layout.js';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { running, walkthrough } from './harness/cluster.js';
 import { run, skiffBin, startSkiff } from './harness/skiff.js';
@@ -46,6 +47,9 @@ it('pods find an imported image by its short name, its full name and its digest'
     assert.match((await image('ls')).stdout, /^docker\.io\/library\/busybox\s+bars\s+[0-9a-f]{13}\s/m);
     const again = await image('import', '--base-name', 'docker.io/library/busybox', layout);
     assert.equal(again.stdout, imported.stdout);
+    const archive = join(skiff.dataDir, 'bars.tar');
+    writeFileSync(archive, packOciArchive(layout));
+    assert.equal((await image('import', '--base-name', 'busybox', archive)).stdout, imported.stdout);
 
     const w = await walkthrough(skiff);
     const profile = await w.skiff(
