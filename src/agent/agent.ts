@@ -9,6 +9,7 @@ import { KubeletEvents } from './events.js';
 import { type HostCapacity, HostLease, hostAnnotation } from './host-lease.js';
 import { MetricsWriter } from './metrics.js';
 import { NodeHeartbeats } from './node-heartbeat.js';
+import type { NodeRuntimeInfo } from './node-info.js';
 import { type NodeView, nodeViewOf } from './nodes.js';
 import { PodIps } from './pod-ips.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
@@ -46,6 +47,8 @@ export interface AgentOptions {
   /** Pod status writes in flight at once (default 8). */
   statusConcurrency?: number;
   onError?: (error: unknown) => void;
+  /** What really runs the pods (runtime, kernel, OS), put in each node's nodeInfo; untouched when absent. */
+  nodeInfo?: NodeRuntimeInfo;
   /** Where the agent's endpoint (container logs) listens: default 127.0.0.1 on any free port. */
   server?: { host?: string; port?: number };
 }
@@ -100,7 +103,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     intervals.metricsMs,
     onError,
   );
-  const heartbeats = new NodeHeartbeats(client, intervals, (name) => nodeInformer?.cache.get(name), onError);
+  const heartbeats = new NodeHeartbeats(
+    client,
+    intervals,
+    (name) => nodeInformer?.cache.get(name),
+    onError,
+    options.nodeInfo,
+  );
 
   const dropWorker = (uid: string) => {
     const worker = workers.get(uid);

@@ -14,6 +14,7 @@ export {
 export { defaultLifecycleOptions, LifecycleDriver } from './lifecycle/driver.js';
 export type { LifecycleOptions } from './lifecycle/pod.js';
 export { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './lifecycle/runtime.js';
+export { hostNodeInfo, type NodeRuntimeInfo } from './node-info.js';
 export { podIpsAnnotation } from './nodes.js';
 export {
   cpuAnnotation,
@@ -22,5 +23,6 @@ export {
   loadSimulatedTimings,
   type SimulatedTimings,
   type SimulatedTimingsOverride,
+  simulatedNodeInfo,
   simulatedTimings,
 } from './simulated/index.js';

@@ -41,7 +41,7 @@ describe('commands that finish', () => {
     const terminated = pod.status.containerStatuses[0].state.terminated;
     assert.equal(terminated.exitCode, 0);
     assert.equal(terminated.reason, 'Completed');
-    assert.match(terminated.containerID, /^containerd:\/\//);
+    assert.match(terminated.containerID, /^simulated:\/\//);
     assert.ok(Date.parse(terminated.finishedAt) >= Date.parse(terminated.startedAt));
     const released = await podWhere(
       h.client,
@@ -170,7 +170,7 @@ describe('images', () => {
     assert.equal(pod.status.phase, 'Pending');
     assert.equal(pod.status.containerStatuses[0].state.waiting.message, 'Back-off pulling image "nginxx"');
     const events = messagesOf(await eventsOf(h.client, 'typo'));
-    assert.equal(events[0], 'Pulling: Pulling image "nginxx"');
+    assert.equal(events[0], 'Pulling: Pulling image "nginxx" (simulated)');
     assert.match(
       events[1],
       /^Failed: Failed to pull image "nginxx": rpc error: code = NotFound desc = failed to pull and unpack image "docker\.io\/library\/nginxx:latest"/,

@@ -1,11 +1,13 @@
 // Heartbeats of the nodes this host carries: a Lease in kube-node-lease named like the node (owned by it), renewed
 // every 10 s, and the node's kubelet conditions with a fresh lastHeartbeatTime (every nodeStatusMs; Ready made True
-// again if something else marked it otherwise). Renewals are spread over the interval and bounded in number.
+// again if something else marked it otherwise), and the nodeInfo of what really runs its pods (node-info.ts).
+// Renewals are spread over the interval and bounded in number.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import { apiTime } from './clock.js';
 import { LeaseKeeper } from './lease.js';
 import { Limiter } from './limiter.js';
+import { type NodeRuntimeInfo, nodeInfoChanges } from './node-info.js';
 
 export interface HeartbeatIntervals {
   nodeLeaseRenewMs: number;
@@ -47,6 +49,7 @@ export class NodeHeartbeats {
     private intervals: HeartbeatIntervals,
     private current: (name: string) => KubeObject | undefined,
     private onError: (error: unknown) => void,
+    private nodeInfo?: NodeRuntimeInfo,
   ) {}
 
   add(node: KubeObject): void {
@@ -114,6 +117,8 @@ export class NodeHeartbeats {
     if (!node || !this.beating.has(name)) return;
     const status: Record<string, unknown> = { conditions: heartbeatConditions(node.status?.conditions) };
     if (!node.status?.daemonEndpoints) status.daemonEndpoints = { kubeletEndpoint: { Port: 10250 } };
+    const nodeInfo = nodeInfoChanges(node.status?.nodeInfo, this.nodeInfo);
+    if (nodeInfo) status.nodeInfo = nodeInfo;
     await this.client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { status }, 'merge', { subresource: 'status' });
   }
 }

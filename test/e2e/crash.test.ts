@@ -7,7 +7,7 @@ import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 let skiff: SkiffProcess;
 before(async () => {
-  skiff = await startSkiff();
+  skiff = await startSkiff(['--runtime', 'simulated']);
 });
 after(async () => {
   await skiff?.stop();

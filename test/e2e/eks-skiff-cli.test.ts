@@ -217,5 +217,28 @@ test('nodegroup create, get, delete', async () => {
   assert.match(table, /my-cluster\t+ng-1\t+ACTIVE/);
   const d = await skiff(mine, 'delete', 'nodegroup', '--cluster', 'my-cluster', 'ng-1', '--wait');
   assert.equal(d.code, 0, d.stderr);
+
+  const typed = await skiff(
+    mine,
+    'create',
+    'nodegroup',
+    '--cluster',
+    'my-cluster',
+    '--name',
+    'ng-2',
+    '--nodes',
+    '1',
+    '--instance-types',
+    'm5.xlarge,m5.large',
+  );
+  assert.equal(typed.code, 0, typed.stderr);
+  const ng2 = (
+    await mine.awsJson<any>('eks', 'describe-nodegroup', '--cluster-name', 'my-cluster', '--nodegroup-name', 'ng-2')
+  ).nodegroup;
+  assert.deepEqual(ng2.instanceTypes, ['m5.xlarge', 'm5.large']);
+  const unknown = await skiff(mine, 'create', 'nodegroup', '--cluster', 'my-cluster', '--instance-types', 'm5.huge');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /--instance-types: "m5\.huge" is not an instance type Skiff knows/);
+  assert.equal((await skiff(mine, 'delete', 'nodegroup', '--cluster', 'my-cluster', 'ng-2', '--wait')).code, 0);
   assert.deepEqual((await mine.awsJson<any>('eks', 'list-nodegroups', '--cluster-name', 'my-cluster')).nodegroups, []);
 });

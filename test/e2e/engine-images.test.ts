@@ -3,7 +3,7 @@
 // import` of an OCI layout makes an image runnable with imagePullPolicy Never; `skiff image ls|rm` see and remove it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { type ContainerEngine, startContainerEngine } from '../../src/agent/engi
 import type { ImageEvent } from '../../src/agent/engine/images/events.js';
 import { ImagePuller } from '../../src/agent/engine/images/puller.js';
 import { readContainerLogText } from '../../src/agent/engine/logs/reader.js';
+import { packOciArchive } from '../../src/agent/engine/oci/layout.js';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../src/agent/engine/testing/registry.js';
 
@@ -120,7 +121,7 @@ test('skiff image import of an OCI layout makes an image runnable with imagePull
   const layout = join(root, 'offline');
   writeBusyboxImage(layout, name, 'imported offline');
   const imported = await cli('image', 'import', layout);
-  assert.equal(imported.stdout, `imported ${name}\n`);
+  assert.equal(imported.stdout, `imported ${name}; pods use image: ${name}\n`);
 
   const puller = new ImagePuller(engine.cri);
   const events: ImageEvent[] = [];
@@ -162,6 +163,23 @@ test('skiff image import of an OCI layout makes an image runnable with imagePull
   assert.equal((await cli('image', 'rm', name)).stdout, `Deleted: ${name}\n`);
   assert.equal(await engine.cri.imageStatus(name), null);
   await assert.rejects(cli('image', 'rm', name), /no image import\.skiff\.local\/tools\/busybox:offline/);
+});
+
+test('skiff image rm removes any image skiff image ls lists, even one plain ctr named import-<date>:<tag>', async () => {
+  const layout = join(root, 'legacy');
+  writeBusyboxImage(layout, 'docker.io/library/busybox:legacy');
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
+  delete index.manifests[0].annotations['io.containerd.image.name'];
+  writeFileSync(join(layout, 'index.json'), JSON.stringify(index));
+  const archive = join(root, 'legacy.tar');
+  writeFileSync(archive, packOciArchive(layout));
+  await promisify(execFile)('ctr', ['-a', engine.socketPath, '-n', 'k8s.io', 'images', 'import', archive]);
+  const row = (await cli('image', 'ls')).stdout.split('\n').find((l) => /\slegacy\s/.test(l));
+  assert.ok(row, 'ls lists the image');
+  const [repo, tag, id] = row.split(/\s+/);
+  assert.match(repo!, /^docker\.io\/library\/import-\d{4}-\d{2}-\d{2}$/);
+  assert.equal((await cli('image', 'rm', `${repo}:${tag}`)).stdout, `Deleted: ${repo}:${tag}\n`);
+  assert.doesNotMatch((await cli('image', 'ls')).stdout, new RegExp(id!));
 });
 
 test('image GC above the high threshold removes unused images, least recently used first, never the pause image', async () => {

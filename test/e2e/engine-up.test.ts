@@ -1,9 +1,11 @@
-// `skiff up --runtime process` supervises its own containerd (socket under D/containerd) so that `skiff image`
-// works against it, and runs pods as runc containers: an imported busybox on a node-group node, then on a Fargate
-// node capped at its provisioned size. Stopping Skiff leaves no containerd process or network namespace behind.
+// `skiff up` as root (runtime auto, so process) supervises its own containerd (socket under D/containerd) so that
+// `skiff image` works against it, names the runtime in `skiff status` and in each node's nodeInfo, and runs pods as
+// runc containers: an imported busybox on a node-group node, then on a Fargate node capped at its provisioned size.
+// Stopping Skiff leaves no containerd process or network namespace behind.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
@@ -26,9 +28,15 @@ function containerdPidsFor(dataDir: string): string[] {
 it('runs containerd for the process runtime and removes it on stop', {
   skip: !canRun && 'needs root and containerd',
 }, async () => {
-  const skiff = await startSkiff(['--runtime', 'process']);
+  const skiff = await startSkiff();
   const dataDir = skiff.dataDir;
   try {
+    const status = await run(skiffBin, ['status', '--data-dir', dataDir]);
+    const versions = /^ {2}runtime: {4}process \(runc (\d+\.\d+\.\d+), containerd (\d+\.\d+\.\d+)\)$/m.exec(
+      status.stdout,
+    );
+    assert.ok(versions, status.stdout);
+    assert.equal(versions[2], /\b(\d+\.\d+\.\d+)/.exec(execFileSync('containerd', ['--version']).toString())![1]);
     assert.ok(containerdPidsFor(dataDir).length >= 1, 'containerd is running under the data dir');
     const images = await run(skiffBin, ['image', 'ls', '--data-dir', dataDir]);
     assert.equal(images.code, 0, images.stderr);
@@ -59,6 +67,11 @@ it('runs containerd for the process runtime and removes it on stop', {
     const pod = await w.waitFor(async () => running(await w.pods('default', 'run=bb'))[0], 'the busybox pod to run');
     assert.match(pod.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
     assert.match(pod.spec.nodeName, /^ip-10-0-/);
+    const info = (await w.kubectlJson('get', 'node', pod.spec.nodeName)).status.nodeInfo;
+    assert.equal(info.containerRuntimeVersion, `containerd://${versions[2]}`);
+    assert.equal(info.kernelVersion, release());
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))![1];
+    assert.equal(info.osImage, pretty);
     const logs = await w.waitFor(async () => {
       const out = await skiff.kubectl(['logs', 'bb']);
       return out.stdout.includes('hello') && out.stdout;
@@ -81,6 +94,9 @@ it('runs containerd for the process runtime and removes it on stop', {
     const fargate = await w.waitFor(async () => running(await w.pods('fg', 'run=bb'))[0], 'the Fargate busybox pod');
     assert.match(fargate.spec.nodeName, /^fargate-ip-10-0-/);
     assert.equal(fargate.metadata.annotations.CapacityProvisioned, '0.25vCPU 0.5GB');
+    const fargateInfo = (await w.kubectlJson('get', 'node', fargate.spec.nodeName)).status.nodeInfo;
+    assert.equal(fargateInfo.containerRuntimeVersion, `containerd://${versions[2]}`);
+    assert.equal(fargateInfo.kernelVersion, release());
     assert.equal((await skiff.kubectl(['delete', 'pod', 'bb', '-n', 'fg', '--grace-period=1'])).code, 0);
   } finally {
     await skiff.stop();

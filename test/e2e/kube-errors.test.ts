@@ -13,7 +13,7 @@ interface Reply {
 describe('kube API errors', () => {
   let skiff: SkiffProcess;
   before(async () => {
-    skiff = await startSkiff();
+    skiff = await startSkiff(['--runtime', 'simulated']);
   });
   after(async () => {
     await skiff?.stop();

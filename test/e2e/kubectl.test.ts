@@ -64,7 +64,7 @@ spec: {size: ${size}, color: red}
 describe('kubectl against skiff up', () => {
   let skiff: SkiffProcess;
   before(async () => {
-    skiff = await startSkiff();
+    skiff = await startSkiff(['--runtime', 'simulated']);
   });
   after(async () => {
     await skiff?.stop();
@@ -176,7 +176,7 @@ describe('kubectl against skiff up', () => {
 describe('kubectl create <kind> (protobuf bodies)', () => {
   let skiff: SkiffProcess;
   before(async () => {
-    skiff = await startSkiff();
+    skiff = await startSkiff(['--runtime', 'simulated']);
   });
   after(async () => {
     await skiff?.stop();
@@ -216,7 +216,7 @@ describe('kubectl create <kind> (protobuf bodies)', () => {
 describe('controllers in skiff up', () => {
   let skiff: SkiffProcess;
   before(async () => {
-    skiff = await startSkiff();
+    skiff = await startSkiff(['--runtime', 'simulated']);
   });
   after(async () => {
     await skiff?.stop();

@@ -42,7 +42,7 @@ const nodeMetrics = JSON.stringify({
 describe('kubectl top against skiff up', () => {
   let skiff: SkiffProcess;
   before(async () => {
-    skiff = await startSkiff();
+    skiff = await startSkiff(['--runtime', 'simulated']);
   });
   after(async () => {
     await skiff?.stop();

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderContainerdConfig } from './containerd/config.js';
-import { importImages } from './containerd/import.js';
+import { type ImportedImage, importImages } from './containerd/import.js';
 import { ContainerdSupervisor } from './containerd/supervisor.js';
 import { CriClient } from './cri/client.js';
 import type { PodSandboxConfig } from './cri/types.js';
@@ -58,8 +58,8 @@ export interface ContainerEngine {
   runPodSandbox(request: PodSandboxRequest): Promise<{ id: string; config: PodSandboxConfig }>;
   /** Stops and removes the sandbox (and its containers) and releases its IP. Idempotent. */
   removePodSandbox(id: string): Promise<void>;
-  /** Imports an OCI layout dir, OCI archive or docker archive; resolves to the image names created. */
-  importImages(source: string, baseName?: string): Promise<string[]>;
+  /** Imports an OCI layout dir, OCI archive or docker archive; resolves to the images created. */
+  importImages(source: string, baseName?: string): Promise<ImportedImage[]>;
   /** Removes every pod, stops containerd and removes the VPC namespace, host link, mounts and cgroups. */
   stop(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import {
   timestamp,
   unlessAborted,
 } from './container.js';
+import { needsFailedEvent } from './launch-events.js';
 import { startProbes, stopProbes } from './probes.js';
 import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
 
@@ -215,7 +216,7 @@ export class PodLifecycle {
       error instanceof LaunchError
         ? error
         : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
-    if (!(error instanceof LaunchError)) {
+    if (needsFailedEvent(error)) {
       this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
     }
     retire(slot);

@@ -94,8 +94,8 @@ test('a busybox pod runs in a runc container with its IP, env, memory limit and 
   assert.match(status.containerID, /^containerd:\/\/[0-9a-f]{64}$/);
   assert.equal(pod.status.podIP, ip(10));
   assert.equal(status.image, image);
-  // An imported image has no registry digest: containerd (and so the kubelet) shows its config digest.
-  assert.equal(status.imageID, written.configDigest);
+  // An imported image is also named by its digest, as a pulled one: the kubelet shows that repository digest.
+  assert.equal(status.imageID, `skiff.test/busybox@${written.manifestDigest}`);
   assert.ok(status.state.running?.startedAt);
   const id = bareId(status.containerID);
   const exec = async (cmd: string) => (await engine.cri.execSync(id, ['/bin/sh', '-c', cmd])).stdout.toString();

@@ -10,6 +10,8 @@ import type { PullSecret } from '../engine/images/auth.js';
 import { PullBackOff } from '../engine/images/backoff.js';
 import { imageEvents } from '../engine/images/events.js';
 import { ImagePuller } from '../engine/images/puller.js';
+import { normalizeImageReference } from '../engine/images/reference.js';
+import { statusImageOf } from '../engine/images/status.js';
 import {
   type Container,
   type ContainerExit,
@@ -18,7 +20,6 @@ import {
   type RunningContainer,
   type SandboxRuntime,
 } from '../lifecycle/runtime.js';
-import { normalizeImage } from '../simulated/images.js';
 import { containerConfig } from './container-config.js';
 import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
@@ -52,6 +53,8 @@ export class ProcessRuntime implements SandboxRuntime {
   private puller: ImagePuller;
   private exits: ExitWatcher;
   private rates = new UsageRates();
+  /** The image ID each container's presence check found (`<pod uid>/<container>`): what the container is made of. */
+  private imageIds = new Map<string, string>();
 
   constructor(
     private engine: ContainerEngine,
@@ -82,6 +85,7 @@ export class ProcessRuntime implements SandboxRuntime {
 
   async removeSandbox(pod: SandboxPod): Promise<void> {
     const sandbox = this.sandboxes.get(pod.uid);
+    for (const key of this.imageIds.keys()) if (key.startsWith(`${pod.uid}/`)) this.imageIds.delete(key);
     if (!sandbox) return;
     this.sandboxes.delete(pod.uid);
     await this.engine.removePodSandbox(sandbox.id);
@@ -114,20 +118,17 @@ export class ProcessRuntime implements SandboxRuntime {
       }
       throw new LaunchError(result.reason, result.message);
     }
+    this.imageIds.set(`${pod.uid}/${container.name}`, result.imageRef);
     const status = await this.engine.cri.imageStatus(result.imageRef).catch(() => null);
-    const normalized = normalizeImage(image);
-    const repository = normalized.split('@')[0]!.replace(/:[^:/]+$/, '');
-    const digest = status?.repoDigests.find((d) => d.startsWith(`${repository}@`)) ?? status?.repoDigests[0];
-    return {
-      image: status?.repoTags.includes(normalized) ? normalized : (status?.repoTags[0] ?? normalized),
-      imageID: digest ?? result.imageRef,
-    };
+    return statusImageOf(normalizeImageReference(image), result.imageRef, status);
   }
 
   async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
     const sandbox = this.sandboxOf(pod);
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
-    const config = containerConfig(pod, container, attempt, container.image, sandbox.size);
+    // As the kubelet: the container is made of the image ID found, so an image removed since fails here, and retries.
+    const image = this.imageIds.get(`${pod.uid}/${container.name}`) ?? container.image;
+    const config = containerConfig(pod, container, attempt, image, sandbox.size);
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));

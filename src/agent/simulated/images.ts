@@ -1,36 +1,31 @@
-// Simulated images: references normalised as containerd reports them, a cache per host (or per node), pulls that
-// take their configured time and emit the kubelet's Pulling/Pulled events, "already present", Never, not found.
-import { createHash } from 'node:crypto';
+// Simulated images: references normalised as containerd reports them (engine/images/reference.ts), a cache per host
+// (or per node), pulls that take their configured time and emit the kubelet's Pulling/Pulled events, "already
+// present", Never, not found. Nothing is downloaded, and every event and image ID says so: no size, no digest.
 import type { SandboxEvent, SandboxPod } from '../driver.js';
-import { imageEvents } from '../engine/images/events.js';
+import { goDuration, type ImageEvent, imageEvents } from '../engine/images/events.js';
 import { defaultPullPolicy, type PullPolicy, shouldPull } from '../engine/images/policy.js';
+import { InvalidImageReference, normalizeImageReference } from '../engine/images/reference.js';
 import { sleep, unlessAborted } from '../lifecycle/container.js';
 import { type Container, type ImageRef, LaunchError } from '../lifecycle/runtime.js';
 import { imageRepository } from './commands.js';
 import { perImage, type SimulatedTimings } from './timings.js';
 
-/** nginx → docker.io/library/nginx:latest; quay.io/x/y:1 unchanged. */
-export function normalizeImage(image: string): string {
-  const [path, digest] = image.split('@');
-  const slash = path.indexOf('/');
-  const first = slash < 0 ? '' : path.slice(0, slash);
-  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const domain = hasDomain ? first : 'docker.io';
-  let rest = hasDomain ? path.slice(slash + 1) : path;
-  if (domain === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`;
-  if (!rest.slice(rest.lastIndexOf('/') + 1).includes(':') && !digest) rest += ':latest';
-  return `${domain}/${rest}${digest ? `@${digest}` : ''}`;
+/** The image as container statuses show it; its ID names the simulated runtime rather than inventing a digest. */
+export function imageRefOf(image: string): ImageRef {
+  const normalized = normalizeImageReference(image);
+  return { image: normalized, imageID: `simulated://${normalized}` };
 }
 
-export function imageRefOf(image: string): ImageRef {
-  const normalized = normalizeImage(image);
-  const name = normalized.split('@')[0];
-  const colon = name.indexOf(':', name.lastIndexOf('/'));
-  const repository = colon < 0 ? name : name.slice(0, colon);
-  const digest = normalized.includes('@')
-    ? normalized.split('@')[1]
-    : `sha256:${createHash('sha256').update(normalized).digest('hex')}`;
-  return { image: normalized, imageID: `${repository}@${digest}` };
+/** A kubelet image event marked as simulated. */
+const simulated = (event: ImageEvent): ImageEvent => ({ ...event, message: `${event.message} (simulated)` });
+
+/** The kubelet's Pulled event without the size of an image that was never downloaded. */
+function pulledEvent(image: string, pullMs: number, totalMs: number): ImageEvent {
+  return {
+    type: 'Normal',
+    reason: 'Pulled',
+    message: `Successfully pulled image "${image}" in ${goDuration(pullMs)} (${goDuration(totalMs)} including waiting) (simulated: nothing was downloaded)`,
+  };
 }
 
 interface CachedImage {
@@ -66,7 +61,15 @@ export class SimulatedImages {
     signal: AbortSignal,
   ): Promise<ImageRef> {
     const image: string = container.image;
-    const ref = imageRefOf(image);
+    let ref: ImageRef;
+    try {
+      ref = imageRefOf(image);
+    } catch (error) {
+      if (!(error instanceof InvalidImageReference)) throw error;
+      const event = imageEvents.invalidName(image, error.message);
+      emit(event);
+      throw new LaunchError('InvalidImageName', event.message);
+    }
     const repository = imageRepository(image);
     const cache = this.cacheOf(pod);
     let entry = cache.get(ref.image);
@@ -77,21 +80,21 @@ export class SimulatedImages {
     const policy: PullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
     if (!shouldPull(policy, image, entry.present)) {
       if (entry.present) {
-        emit(imageEvents.present(image));
+        emit(simulated(imageEvents.present(image)));
         return ref;
       }
       const event = imageEvents.neverPull(image);
       emit(event);
       throw new LaunchError('ErrImageNeverPull', event.message);
     }
-    emit(imageEvents.pulling(image));
+    emit(simulated(imageEvents.pulling(image)));
     const requested = Date.now();
     const missing = this.timings.missingImages.some((m) => m === image || m === repository || m === ref.image);
     if (missing) {
       await sleep(this.timings.imageRecheckMs, signal);
       const detail =
         `rpc error: code = NotFound desc = failed to pull and unpack image "${ref.image}": failed to resolve ` +
-        `reference "${ref.image}": ${ref.image}: not found`;
+        `reference "${ref.image}": ${ref.image}: not found (simulated: listed in missingImages)`;
       emit(imageEvents.failed(image, detail));
       emit(imageEvents.errorReason('ErrImagePull'));
       throw new LaunchError('ErrImagePull', detail, 'ImagePullBackOff', imageEvents.backOff(image));
@@ -109,8 +112,7 @@ export class SimulatedImages {
     const pullStarted = entry.pullStarted ?? requested;
     await unlessAborted(entry.pulling!, signal);
     if (signal.aborted) return ref;
-    const size = perImage(this.timings.imageSizeBytes, image, repository);
-    emit(imageEvents.pulled(image, Date.now() - pullStarted, Date.now() - requested, size));
+    emit(pulledEvent(image, Date.now() - pullStarted, Date.now() - requested));
     return ref;
   }
 }

@@ -1,7 +1,8 @@
-// What simulated commands print: echo, printf, date, hostname, printenv and friends, the Job example's perl bpi(N),
-// one-line print statements; and the shell's expansion of $VAR, ${VAR}, $? and $(cmd) in their words. A `date`
-// is printed when its line is written, so its text carries a mark that renderLine replaces with the time then.
-import { piDigits } from './pi.js';
+// What simulated commands print: echo, printf, date, hostname, printenv and friends worked out from the command line
+// and the environment; the Job example's perl bpi(N) and fixed answers (whoami, uname) from the data of
+// behaviour.ts; one-line print statements; and the shell's expansion of $VAR, ${VAR}, $? and $(cmd) in their words.
+// A `date` is printed when its line is written, so its text carries a mark that renderLine replaces then.
+import { simulatedBehaviour } from './behaviour.js';
 
 /** A line a container writes, `ms` after its start (scaled by the runtime's commandTimeScale). */
 export interface OutputLine {
@@ -88,7 +89,8 @@ function echo(args: string[]): string {
 /** What a one-line perl/ruby/node/python program prints: bpi(N), or one string literal. */
 export function scriptPrints(program: string): string | undefined {
   const pi = /\bbpi\(\s*(\d+)\s*\)/.exec(program);
-  if (pi && /\bprint\b/.test(program)) return `${piDigits(Number(pi[1]))}\n`;
+  const digits = pi && /\bprint\b/.test(program) ? simulatedBehaviour().pi(Number(pi[1])) : undefined;
+  if (digits) return `${digits}\n`;
   const literal = /\b(?:print|puts|say|console\.log)\s*\(?\s*(["'])((?:\\.|(?!\1).)*)\1/.exec(program);
   if (!literal) return undefined;
   const text = backslashEscapes(literal[2]);
@@ -97,6 +99,8 @@ export function scriptPrints(program: string): string | undefined {
 
 /** The text a simple command prints on stdout (with its newlines), or undefined if it prints nothing known. */
 export function printedBy(name: string, args: string[], env: Map<string, string>): string | undefined {
+  const fixed = simulatedBehaviour().commands[[name, ...args].join(' ')];
+  if (fixed !== undefined) return `${fixed.split('{hostname}').join(env.get('HOSTNAME') ?? 'localhost')}\n`;
   switch (name) {
     case 'echo':
       return echo(args);
@@ -106,14 +110,8 @@ export function printedBy(name: string, args: string[], env: Map<string, string>
       return `${dateMark}\n`;
     case 'hostname':
       return `${env.get('HOSTNAME') ?? 'localhost'}\n`;
-    case 'whoami':
-      return 'root\n';
     case 'pwd':
       return `${env.get('PWD') ?? '/'}\n`;
-    case 'uname':
-      return args.includes('-a')
-        ? `Linux ${env.get('HOSTNAME') ?? 'localhost'} 6.1.0 #1 SMP x86_64 Linux\n`
-        : 'Linux\n';
     case 'printenv':
       if (args.length)
         return args

@@ -16,6 +16,8 @@ import type { SimulatedTimings } from './timings.js';
 
 export const cpuAnnotation = 'skiff.io/simulated-cpu';
 export const memoryAnnotation = 'skiff.io/simulated-memory';
+/** Container IDs name the runtime, as `containerd://` does for a real one. */
+export const simulatedIdPrefix = 'simulated://';
 
 interface Process {
   program: Program;
@@ -71,7 +73,7 @@ export class SimulatedRuntime implements SandboxRuntime {
 
   async createContainer(pod: SandboxPod, container: Container, _attempt: number, signal: AbortSignal) {
     await sleep(this.timings.containerCreateMs, signal);
-    const id = `containerd://${randomBytes(32).toString('hex')}`;
+    const id = `${simulatedIdPrefix}${randomBytes(32).toString('hex')}`;
     const key = `${pod.uid}/${container.name}`;
     const ids = [...(this.instances.get(key) ?? []), id];
     while (ids.length > 2) this.logStore.forget(ids.shift()!);

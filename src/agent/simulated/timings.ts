@@ -10,8 +10,6 @@ export interface SimulatedTimings {
   imagePullMs: Record<string, number>;
   /** An imagePullPolicy Always pull of an image already cached: only the registry round-trip. */
   imageRecheckMs: number;
-  /** Image size by reference or repository, else "default" (the Pulled event prints it). */
-  imageSizeBytes: Record<string, number>;
   /** Images that do not exist in any registry (their pulls fail with ErrImagePull), by reference or repository. */
   missingImages: string[];
   /** One image cache per host (a second pull says "already present"), or per node — Fargate always pulls. */
@@ -43,7 +41,6 @@ export const defaultSimulatedTimings: SimulatedTimings = {
   sandboxBootMs: { nodegroup: 300, fargate: 2000 },
   imagePullMs: { default: 1500 },
   imageRecheckMs: 400,
-  imageSizeBytes: { default: 52_428_800, nginx: 72_099_410, busybox: 2_166_802, perl: 357_104_521 },
   missingImages: [],
   imageCache: 'host',
   containerCreateMs: 100,
@@ -76,7 +73,7 @@ export type SimulatedTimingsOverride = {
     : SimulatedTimings[K];
 };
 
-const mergedKeys = ['sandboxBootMs', 'imagePullMs', 'imageSizeBytes', 'imageCommands', 'defaultUsage'] as const;
+const mergedKeys = ['sandboxBootMs', 'imagePullMs', 'imageCommands', 'defaultUsage'] as const;
 
 /** Defaults with `override` on top; records merge key by key. Throws on unknown keys and wrong types. */
 export function simulatedTimings(override: unknown = {}, source = 'simulated timings'): SimulatedTimings {

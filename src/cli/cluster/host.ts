@@ -5,8 +5,16 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../../agent/engine/engine.js';
 import type { PullSecret } from '../../agent/engine/index.js';
+import type { EngineVersions } from '../../agent/engine/versions.js';
 import { hostNameOf } from '../../agent/host-lease.js';
-import { type Agent, createSimulatedDriver, loadSimulatedTimings, startAgent } from '../../agent/index.js';
+import {
+  type Agent,
+  createSimulatedDriver,
+  hostNodeInfo,
+  loadSimulatedTimings,
+  simulatedNodeInfo,
+  startAgent,
+} from '../../agent/index.js';
 import { createProcessDriver } from '../../agent/process/index.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -31,6 +39,7 @@ export function startSimulatedHost(client: KubeClient, dataDir: string): Promise
     hostName: hostNameOf(hostname()),
     capacity: simulatedHostCapacity,
     driver: createSimulatedDriver(loadSimulatedTimings(simulatedTimingsPath(dataDir))),
+    nodeInfo: simulatedNodeInfo(),
     onError,
   });
 }
@@ -54,11 +63,16 @@ export function machineCapacity() {
   return { cpuMillis: cpus().length * 8000, memoryMiB: Math.floor((4 * totalmem()) / 2 ** 20), sandboxes: 110 };
 }
 
-export function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
+export function startProcessHost(
+  client: KubeClient,
+  engine: ContainerEngine,
+  versions: EngineVersions,
+): Promise<Agent> {
   return startAgent({
     client,
     hostName: hostNameOf(hostname()),
     capacity: machineCapacity(),
+    nodeInfo: hostNodeInfo(`containerd://${versions.containerd}`),
     driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),
     onError,
   });

@@ -1,4 +1,5 @@
-// D/skiff.json: what a running `skiff up` publishes for the other commands (pid, endpoints, cluster name).
+// D/skiff.json: what a running `skiff up` publishes for the other commands (pid, endpoints, cluster name, the
+// sandbox runtime it runs).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface RuntimeInfo {
@@ -8,6 +9,8 @@ export interface RuntimeInfo {
   kubeEndpoint: string;
   eksEndpoint: string;
   kubeconfig: string;
+  /** The sandbox runtime: its name, what the ready line and `skiff status` say of it, why `auto` fell back. */
+  runtime?: { name: string; summary: string; fallback?: string };
   startedAt: string;
 }
 

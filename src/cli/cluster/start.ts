@@ -1,9 +1,11 @@
 // Starts the embedded cluster in this process: the SQLite store, the PKI and admin token, the kube API, the EKS
-// API with its credentials, then the kubeconfig and D/skiff.json. `stop` undoes it in reverse order.
+// API with its credentials, the sandbox runtime (runtime-choice.ts) and its agent, then the kubeconfig and
+// D/skiff.json. `stop` undoes it in reverse order.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainerEngine } from '../../agent/engine/index.js';
+import { engineVersions } from '../../agent/engine/versions.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
@@ -15,6 +17,8 @@ import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
 import { startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { explainListenError } from './ports.js';
+import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
 export const kubernetesVersion = '1.32';
@@ -32,16 +36,12 @@ function adminToken(pkiDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/**
- * The sandbox runtime `auto` stands for: `simulated` until the micro-VM driver lands. `simulated` runs the agent
- * with the simulated driver; `process` starts the container engine (containerd over CRI, CNI) and runs pods as
- * runc containers in it (it needs root).
- */
-export function resolveRuntime(runtime: SkiffConfig['runtime']): Exclude<SkiffConfig['runtime'], 'auto'> {
-  return runtime === 'auto' ? 'simulated' : runtime;
+export interface StartOptions {
+  /** Why `auto` chose the simulated runtime, when `skiff up` chose it before calling (D/skiff.json keeps it). */
+  runtimeFallback?: string;
 }
 
-export async function startCluster(config: SkiffConfig): Promise<RunningCluster> {
+export async function startCluster(config: SkiffConfig, options: StartOptions = {}): Promise<RunningCluster> {
   const paths = dataPaths(config.dataDir);
   mkdirSync(join(paths.root, 'logs'), { recursive: true });
   const store = await openStore({ kind: 'sqlite', path: paths.state });
@@ -58,6 +58,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store, { garbageCollector: true });
     const client = inProcessClient(ctx);
+    const kubePort = { host: config.host, port: config.port, flag: '--port' };
+    const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
     const kube = await startKubeApi({
       ctx,
       pki,
@@ -71,6 +73,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
         }),
         eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
       ],
+    }).catch((error) => {
+      throw explainListenError(error, kubePort);
     });
     stops.push(() => kube.close());
     const eks = await startEksApi({
@@ -84,6 +88,8 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
       caCertPem: pki.caCert,
       credentials,
       serviceIpv4Cidr: '10.100.0.0/16',
+    }).catch((error) => {
+      throw explainListenError(error, eksPort);
     });
     stops.push(() => eks.close());
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
@@ -92,11 +98,17 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const apiServer = { addresses: [listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
-    const runtime = resolveRuntime(config.runtime);
+    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `simulated` runs nothing.
+    const chosen = await chooseRuntime(config.runtime);
+    const { runtime } = chosen;
+    const fallback = chosen.fallback ?? options.runtimeFallback;
+    let runtimeSummary = 'simulated (no container runs)';
     if (runtime === 'process') {
+      const versions = await engineVersions();
+      runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
       const engine = await startContainerEngine({ dataDir: paths.root });
       stops.push(() => engine.stop());
-      const agent = await startProcessHost(client, engine);
+      const agent = await startProcessHost(client, engine, versions);
       stops.push(() => agent.stop());
     }
     if (runtime === 'simulated') {
@@ -113,6 +125,7 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
       kubeEndpoint: kube.url,
       eksEndpoint: eks.url,
       kubeconfig: paths.kubeconfig,
+      runtime: { name: runtime, summary: runtimeSummary, ...(fallback ? { fallback } : {}) },
       startedAt: new Date().toISOString(),
     };
     writeRuntimeInfo(paths.runtimeInfo, info);

@@ -1,12 +1,21 @@
 // `skiff image pull|ls|rm|import`: manages the images of a running Skiff's containerd (D/containerd) through its CRI,
 // with per-layer progress while pulling (from containerd's active transfers) and offline import of OCI layouts,
-// OCI archives and docker archives.
+// OCI archives and docker archives. Every reference given or shown is normalised by docker's rules
+// (agent/engine/images/reference.ts), so `busybox:bars` and `docker.io/library/busybox:bars` name the same image.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importImages } from '../../agent/engine/containerd/import.js';
+import { removeImage } from '../../agent/engine/containerd/remove.js';
 import { CriClient } from '../../agent/engine/cri/client.js';
 import { CriError } from '../../agent/engine/cri/errors.js';
+import type { Image } from '../../agent/engine/cri/types.js';
+import { ImportNameError } from '../../agent/engine/images/import-names.js';
+import {
+  familiarImageReference,
+  InvalidImageReference,
+  normalizeImageReference,
+} from '../../agent/engine/images/reference.js';
 import { run } from '../../agent/engine/network/run.js';
 import { enginePaths } from '../../agent/engine/paths.js';
 import { dataPaths, defaultDataDir } from '../config.js';
@@ -64,6 +73,56 @@ function watchTransfers(socket: string, write: (line: string) => void): () => vo
   return () => clearInterval(timer);
 }
 
+/** A reference as typed, normalised; an invalid one is refused with docker's words. */
+function normalizedOrRefused(ref: string): string {
+  try {
+    return normalizeImageReference(ref);
+  } catch (error) {
+    if (error instanceof InvalidImageReference) throw new CliError(`${ref}: ${error.message}`);
+    throw error;
+  }
+}
+
+const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 13);
+
+/** The image `ref` names, as `skiff image ls` shows it: a reference (normalised), or an image ID or its prefix. */
+export async function findImage(cri: CriClient, ref: string): Promise<Image | null> {
+  const bareId = ref.replace(/^sha256:/, '');
+  const images = await cri.listImages();
+  if (/^[0-9a-f]{12,64}$/.test(bareId)) {
+    const byId = images.filter((i) => i.id.replace(/^sha256:/, '').startsWith(bareId));
+    if (byId.length === 1) return byId[0]!;
+  }
+  const normalized = normalizedOrRefused(ref);
+  const named = (name: string) => {
+    try {
+      return normalizeImageReference(name) === normalized;
+    } catch {
+      return name === ref;
+    }
+  };
+  return images.find((i) => [...i.repoTags, ...i.repoDigests].some(named)) ?? (await cri.imageStatus(normalized));
+}
+
+/** The rows of `skiff image ls`: one per tag (normalised), or per digest name for an image without tags. */
+export function imageRows(images: Image[]): string[][] {
+  const rows: string[][] = [];
+  for (const img of images) {
+    const names = img.repoTags.length ? img.repoTags : img.repoDigests;
+    for (const raw of names) {
+      let name = raw;
+      try {
+        name = normalizeImageReference(raw);
+      } catch {}
+      const at = name.indexOf('@');
+      const colon = name.lastIndexOf(':');
+      const [repo, tag] = at >= 0 ? [name.slice(0, at), '<none>'] : [name.slice(0, colon), name.slice(colon + 1)];
+      rows.push([repo, tag, shortId(img.id), humanSize(Number(img.size))]);
+    }
+  }
+  return rows;
+}
+
 export function register(program: Command): void {
   const image = program.command('image').description("Manage the images of Skiff's container engine");
   const dataDirFlag = ['--data-dir <dir>', "Skiff's data dir (default ~/.skiff or $SKIFF_DATA_DIR)"] as const;
@@ -84,7 +143,7 @@ export function register(program: Command): void {
         const started = Date.now();
         const stop = watchTransfers(socket, (line) => process.stdout.write(`${line}\n`));
         try {
-          const id = await cri.pullImage(ref, auth);
+          const id = await cri.pullImage(normalizedOrRefused(ref), auth);
           const status = await cri.imageStatus(id);
           const seconds = ((Date.now() - started) / 1000).toFixed(3);
           process.stdout.write(`pulled ${ref} ${id} (${humanSize(Number(status?.size ?? 0))}) in ${seconds}s\n`);
@@ -101,17 +160,7 @@ export function register(program: Command): void {
     .option(...dataDirFlag)
     .action(async (options: DataDirOption) => {
       await withCri(options, async (cri) => {
-        const rows = [['IMAGE', 'TAG', 'IMAGE ID', 'SIZE']];
-        for (const img of await cri.listImages()) {
-          const id = img.id.replace(/^sha256:/, '').slice(0, 13);
-          const tags = img.repoTags.length ? img.repoTags : img.repoDigests.map((d) => d.replace(/@.*/, '@<none>'));
-          for (const tag of tags) {
-            const colon = tag.lastIndexOf(':');
-            const at = tag.indexOf('@');
-            const [repo, t] = at >= 0 ? [tag.slice(0, at), '<none>'] : [tag.slice(0, colon), tag.slice(colon + 1)];
-            rows.push([repo, t, id, humanSize(Number(img.size))]);
-          }
-        }
+        const rows = [['IMAGE', 'TAG', 'IMAGE ID', 'SIZE'], ...imageRows(await cri.listImages())];
         const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
         for (const row of rows)
           process.stdout.write(
@@ -129,11 +178,13 @@ export function register(program: Command): void {
     .description('Remove images')
     .option(...dataDirFlag)
     .action(async (refs: string[], options: DataDirOption) => {
-      await withCri(options, async (cri) => {
+      await withCri(options, async (cri, socket) => {
         for (const ref of refs) {
-          const found = await cri.imageStatus(ref);
+          const found = await findImage(cri, ref);
           if (!found) throw new CliError(`no image ${ref}: see \`skiff image ls\``);
-          await cri.removeImage(found.id);
+          await removeImage(socket, cri, found).catch((error: Error) => {
+            throw new CliError(`could not remove ${ref}: ${error.message}`);
+          });
           process.stdout.write(`Deleted: ${ref}\n`);
         }
       });
@@ -143,7 +194,7 @@ export function register(program: Command): void {
     .command('import <path>')
     .description('Import an OCI layout directory, an OCI archive or a docker archive (no registry needed)')
     .option(...dataDirFlag)
-    .option('--base-name <repo>', 'Repository for OCI refs that are bare tags (e.g. docker.io/library/app)')
+    .option('--base-name <repo>', 'Repository for OCI refs that are bare tags (busybox or docker.io/library/busybox)')
     .action(async (path: string, options: DataDirOption & { baseName?: string }) => {
       const source = resolve(path);
       if (!existsSync(source)) throw new CliError(`${path} does not exist: give an OCI layout dir or an image tar`);
@@ -151,12 +202,15 @@ export function register(program: Command): void {
         throw new CliError(`${path} is a directory without index.json: not an OCI image layout`);
       }
       const socket = socketOf(options);
-      const names = await importImages(socket, source, { baseName: options.baseName }).catch((error: Error) => {
+      const images = await importImages(socket, source, { baseName: options.baseName }).catch((error: Error) => {
+        if (error instanceof ImportNameError) throw new CliError(`cannot name the image in ${path}: ${error.message}`);
         throw new CliError(`import of ${path} failed: ${error.message.split('\n')[0]}`);
       });
-      if (names.length === 0) {
-        throw new CliError(`${path} holds no named image: give --base-name <repo> for OCI refs that are bare tags`);
+      if (images.length === 0) {
+        throw new CliError(`${path} holds no named image: pass --base-name <repository> (e.g. --base-name busybox)`);
       }
-      for (const name of names) process.stdout.write(`imported ${name}\n`);
+      for (const { name } of images) {
+        process.stdout.write(`imported ${name}; pods use image: ${familiarImageReference(name)}\n`);
+      }
     });
 }

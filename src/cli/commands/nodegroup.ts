@@ -11,6 +11,7 @@ import {
   type TaintEffect,
 } from '@aws-sdk/client-eks';
 import type { Command } from 'commander';
+import { instanceType } from '../../controllers/nodegroup/instance-types.js';
 import { callerAccount } from '../eks/client.js';
 import type { ConfigNodeGroup } from '../eks/cluster-config.js';
 import { awsMessage, connect, type EksctlFlags, eksctlFlags } from '../eks/flags.js';
@@ -44,6 +45,24 @@ function taintFlag(text: string | undefined) {
   });
 }
 
+/**
+ * --node-type or eksctl's --instance-types (comma list; nodes take the first), each checked against the instance
+ * types Skiff can size; eksctl refuses both at once.
+ */
+export function instanceTypesFlag(nodeType: string | undefined, list: string | undefined): string[] {
+  if (nodeType && list) throw new CliError('only one of --node-type or --instance-types can be specified');
+  const types = list !== undefined ? list.split(',').map((t) => t.trim()) : [nodeType ?? 'm5.large'];
+  const flag = list !== undefined ? '--instance-types' : '--node-type';
+  if (types.length === 0 || types.some((t) => t === ''))
+    throw new CliError(`${flag} must list instance types, e.g. m5.large,m5.xlarge`);
+  for (const t of types) {
+    if (!instanceType(t)) {
+      throw new CliError(`${flag}: "${t}" is not an instance type Skiff knows (e.g. t3.medium, m5.large, c5.xlarge)`);
+    }
+  }
+  return types;
+}
+
 async function createNodegroups(flags: EksctlFlags & Record<string, string | boolean | undefined>, arg?: string) {
   const { config, cluster, target, client } = connect(flags);
   const timeoutMs = parseDuration(flags.timeout);
@@ -52,7 +71,10 @@ async function createNodegroups(flags: EksctlFlags & Record<string, string | boo
     : [
         {
           name: nameFromFlagOrArg(flags.name, arg) ?? `ng-${Math.random().toString(16).slice(2, 10)}`,
-          instanceType: flags.nodeType as string,
+          instanceTypes: instanceTypesFlag(
+            flags.nodeType as string | undefined,
+            flags.instanceTypes as string | undefined,
+          ),
           desiredCapacity: Number(flags.nodes),
           minSize: flags.nodesMin === undefined ? undefined : Number(flags.nodesMin),
           maxSize: flags.nodesMax === undefined ? undefined : Number(flags.nodesMax),
@@ -206,7 +228,11 @@ export function register(program: Command): void {
     '-n, --name <name>',
     'name of the nodegroup',
   )
-    .option('-t, --node-type <type>', 'node instance type', 'm5.large')
+    .option('-t, --node-type <type>', 'node instance type (default "m5.large")')
+    .option(
+      '--instance-types <types>',
+      'comma-separated list of instance types (e.g., --instance-types=c3.large,c4.large,c5.large); nodes are the first',
+    )
     .option('-N, --nodes <n>', 'total number of nodes (for a static ASG)', '2')
     .option('-m, --nodes-min <n>', 'minimum nodes in ASG')
     .option('-M, --nodes-max <n>', 'maximum nodes in ASG')

@@ -1,4 +1,5 @@
-// `skiff status`: whether a cluster runs from this data dir, and where its APIs are; exit code 1 when stopped.
+// `skiff status`: whether a cluster runs from this data dir, its sandbox runtime (and why, when `auto` fell back to
+// the simulated one), and where its APIs are; exit code 1 when stopped.
 import type { Command } from 'commander';
 import { runningInstance } from '../cluster/runtime-info.js';
 import { dataPaths, defaultDataDir } from '../config.js';
@@ -17,6 +18,9 @@ export function register(program: Command): void {
       } else if (info) {
         console.log(`Skiff is running (pid ${info.pid}) since ${info.startedAt}`);
         console.log(`  cluster:    ${info.name} (${info.region})`);
+        if (info.runtime) console.log(`  runtime:    ${info.runtime.summary}`);
+        const why = info.runtime?.fallback?.replace(/^skiff: pods will be simulated \(no container runs\): /, '');
+        if (why) console.log(`  why:        ${why}`);
         console.log(`  kube API:   ${info.kubeEndpoint}`);
         console.log(`  EKS API:    ${info.eksEndpoint}`);
         console.log(`  kubeconfig: ${info.kubeconfig}`);

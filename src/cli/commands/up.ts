@@ -1,16 +1,50 @@
 // `skiff up`: starts the embedded cluster in the foreground (until SIGINT/SIGTERM), or with --detach in a
-// background process, returning once it is ready. Prints one ready line either way.
+// background process, returning once it is ready. Prints one ready line either way, naming the sandbox runtime;
+// the runtime is chosen (and what it lacks installed) and the ports checked before anything starts, so that what
+// stops it is said here rather than in the log.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { checkPortFree } from '../cluster/ports.js';
+import { chooseRuntime } from '../cluster/runtime-choice.js';
 import { isAlive, type RuntimeInfo, runningInstance } from '../cluster/runtime-info.js';
 import { startCluster } from '../cluster/start.js';
 import { dataPaths, defaultDataDir, defaults, type RuntimeName, type SkiffConfig } from '../config.js';
 import { CliError } from '../errors.js';
 
-function readyLine(info: RuntimeInfo): string {
-  return `Skiff is ready: cluster "${info.name}" (${info.region}) — kube API ${info.kubeEndpoint}, EKS API ${info.eksEndpoint}, kubeconfig ${info.kubeconfig}`;
+export function readyLine(info: RuntimeInfo): string {
+  const runtime = info.runtime ? `runtime ${info.runtime.summary}, ` : '';
+  return `Skiff is ready: cluster "${info.name}" (${info.region}) — ${runtime}kube API ${info.kubeEndpoint}, EKS API ${info.eksEndpoint}, kubeconfig ${info.kubeconfig}`;
+}
+
+/** The `Error: …` lines the background process wrote to its log after `from` (its reason for stopping). */
+function errorsInLog(log: string, from: number): string[] {
+  try {
+    return readFileSync(log)
+      .subarray(from)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Error: '));
+  } catch {
+    return [];
+  }
+}
+
+/** argv without --runtime (either form) and --detach, with the runtime already chosen. */
+function childArgs(runtime: string): string[] {
+  const args: string[] = [];
+  const given = process.argv.slice(1);
+  for (let i = 0; i < given.length; i++) {
+    const arg = given[i]!;
+    if (arg === '--detach' || arg === '-d' || arg.startsWith('--runtime=')) continue;
+    if (arg === '--runtime') {
+      i++;
+      continue;
+    }
+    args.push(arg);
+  }
+  return [...args, '--runtime', runtime];
 }
 
 function parsePort(value: string, flag: string): number {
@@ -20,14 +54,18 @@ function parsePort(value: string, flag: string): number {
   return port;
 }
 
-async function runDetached(config: SkiffConfig): Promise<void> {
+/** How a detached `up` tells its background process why `auto` fell back (for D/skiff.json and `skiff status`). */
+const fallbackEnv = 'SKIFF_INTERNAL_RUNTIME_FALLBACK';
+
+async function runDetached(config: SkiffConfig, runtimeFallback?: string): Promise<void> {
   const paths = dataPaths(config.dataDir);
   mkdirSync(paths.logs, { recursive: true });
+  const logStart = statSync(paths.serverLog, { throwIfNoEntry: false })?.size ?? 0;
   const log = openSync(paths.serverLog, 'a');
-  const args = process.argv.slice(1).filter((a) => a !== '--detach' && a !== '-d');
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+  const child = spawn(process.execPath, [...process.execArgv, ...childArgs(config.runtime)], {
     detached: true,
     stdio: ['ignore', log, log],
+    env: { ...process.env, [fallbackEnv]: runtimeFallback ?? '' },
   });
   child.unref();
   const deadline = Date.now() + 120_000;
@@ -38,15 +76,18 @@ async function runDetached(config: SkiffConfig): Promise<void> {
       return;
     }
     if (child.pid === undefined || !isAlive(child.pid) || child.exitCode !== null) {
-      throw new CliError(`skiff up failed to start; see ${paths.serverLog}`);
+      const reason = errorsInLog(paths.serverLog, logStart).at(-1)?.slice('Error: '.length);
+      throw new CliError(
+        reason ? `${reason} (log: ${paths.serverLog})` : `skiff up failed to start; see ${paths.serverLog}`,
+      );
     }
     await sleep(100);
   }
   throw new CliError(`skiff up did not become ready within 120 s; see ${paths.serverLog}`);
 }
 
-async function runForeground(config: SkiffConfig): Promise<void> {
-  const cluster = await startCluster(config);
+async function runForeground(config: SkiffConfig, runtimeFallback?: string): Promise<void> {
+  const cluster = await startCluster(config, { runtimeFallback });
   console.log(readyLine(cluster.info));
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
@@ -67,17 +108,16 @@ export function register(program: Command): void {
     .option('--host <address>', 'address both APIs bind to', defaults.host)
     .option('--port <port>', 'kube API port (HTTPS)', String(defaults.port))
     .option('--eks-port <port>', 'EKS API port', String(defaults.eksPort))
-    .option('--runtime <runtime>', 'sandbox runtime: auto, microvm, process or simulated', defaults.runtime)
+    .option(
+      '--runtime <runtime>',
+      'sandbox runtime: auto (process as root on Linux, installing what it lacks; else simulated), microvm, process or simulated',
+      defaults.runtime,
+    )
     .option('--no-merge-kubeconfig', 'do not merge the context into ~/.kube/config')
     .option('-d, --detach', 'run in the background and return once ready')
     .action(async (opts) => {
       if (!['auto', 'microvm', 'process', 'simulated'].includes(opts.runtime)) {
         throw new CliError(`--runtime must be one of auto, microvm, process, simulated; got "${opts.runtime}"`);
-      }
-      if (opts.runtime === 'microvm') {
-        throw new CliError(
-          '--runtime microvm needs the micro-VM sandbox driver, which this version does not have yet; use --runtime process or simulated',
-        );
       }
       const config: SkiffConfig = {
         dataDir: opts.dataDir,
@@ -94,7 +134,12 @@ export function register(program: Command): void {
         throw new CliError(
           `Skiff is already running from ${config.dataDir} (pid ${running.pid}); run "skiff down" first`,
         );
-      if (opts.detach) await runDetached(config);
-      else await runForeground(config);
+      await checkPortFree({ host: config.host, port: config.port, flag: '--port' });
+      await checkPortFree({ host: config.host, port: config.eksPort, flag: '--eks-port' });
+      const choice = await chooseRuntime(config.runtime);
+      config.runtime = choice.runtime;
+      const fallback = choice.fallback ?? (process.env[fallbackEnv] || undefined);
+      if (opts.detach) await runDetached(config, fallback);
+      else await runForeground(config, fallback);
     });
 }

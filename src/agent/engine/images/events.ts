@@ -1,5 +1,5 @@
 // The kubelet's image events, word for word: Pulling, Pulled (with its timing and size), "already present",
-// Failed / ErrImagePull, BackOff / ImagePullBackOff, ErrImageNeverPull. Durations print like Go's time.Duration
+// Failed / ErrImagePull, BackOff / ImagePullBackOff, ErrImageNeverPull, InspectFailed for a name that does not parse. Durations print like Go's time.Duration
 // truncated to milliseconds ("313ms", "1.594s", "1m2.5s").
 export interface ImageEvent {
   type: 'Normal' | 'Warning';
@@ -47,6 +47,11 @@ export const imageEvents = {
     type: 'Normal',
     reason: 'BackOff',
     message: `Back-off pulling image "${image}"`,
+  }),
+  invalidName: (image: string, detail: string): ImageEvent => ({
+    type: 'Warning',
+    reason: 'InspectFailed',
+    message: `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${detail}`,
   }),
   neverPull: (image: string): ImageEvent => ({
     type: 'Warning',

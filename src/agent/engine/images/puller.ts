@@ -1,5 +1,6 @@
 // Makes sure a container's image is there before it starts, as the kubelet does: applies the pull policy, the
-// per-image back-off, the pull secrets, and reports every step to an event sink with the kubelet's own words.
+// per-image back-off, the pull secrets, and reports every step to an event sink with the kubelet's own words. The
+// reference is normalised (reference.ts) before the presence check and the pull; events quote it as the pod wrote it.
 
 import type { CriClient } from '../cri/client.js';
 import { CriError } from '../cri/errors.js';
@@ -8,6 +9,7 @@ import { authsForImage, type PullSecret } from './auth.js';
 import { PullBackOff } from './backoff.js';
 import { type EventSink, imageEvents } from './events.js';
 import { type PullPolicy, shouldPull } from './policy.js';
+import { InvalidImageReference, normalizeImageReference } from './reference.js';
 
 export interface EnsureImageRequest {
   image: string;
@@ -20,7 +22,11 @@ export interface EnsureImageRequest {
 
 export type EnsureImageResult =
   | { ok: true; imageRef: string; pulled: boolean }
-  | { ok: false; reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull'; message: string };
+  | {
+      ok: false;
+      reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName';
+      message: string;
+    };
 
 export class ImagePuller {
   constructor(
@@ -31,8 +37,17 @@ export class ImagePuller {
   async ensureImage(request: EnsureImageRequest, sink: EventSink): Promise<EnsureImageResult> {
     const started = Date.now();
     const { image } = request;
-    const key = `${request.backOffKey ?? ''}/${image}`;
-    const present = await this.cri.imageStatus(image);
+    let normalized: string;
+    try {
+      normalized = normalizeImageReference(image);
+    } catch (error) {
+      if (!(error instanceof InvalidImageReference)) throw error;
+      const event = imageEvents.invalidName(image, error.message);
+      sink(event);
+      return { ok: false, reason: 'InvalidImageName', message: event.message };
+    }
+    const key = `${request.backOffKey ?? ''}/${normalized}`;
+    const present = await this.cri.imageStatus(normalized);
     if (!shouldPull(request.policy, image, !!present)) {
       if (present) {
         sink(imageEvents.present(image));
@@ -51,8 +66,8 @@ export class ImagePuller {
     const pullStarted = Date.now();
     try {
       const imageRef = await this.pullWithAuths(
-        image,
-        authsForImage(image, request.pullSecrets ?? []),
+        normalized,
+        authsForImage(normalized, request.pullSecrets ?? []),
         request.sandboxConfig,
       );
       this.backOff.succeeded(key);

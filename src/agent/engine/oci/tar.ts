@@ -1,5 +1,6 @@
 // A small ustar writer: regular files, directories and symlinks with fixed owner and mtime, so that the same input
-// always gives the same bytes (and so the same layer digest). Names up to 255 bytes (ustar prefix + name).
+// always gives the same bytes (and so the same layer digest). Names up to 255 bytes (ustar prefix + name). And its
+// reader, for image archives (ustar and GNU/PAX long names; other entry types are skipped).
 export interface TarEntry {
   path: string;
   type: 'file' | 'dir' | 'symlink';
@@ -58,4 +59,33 @@ export function writeTar(entries: TarEntry[]): Buffer {
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return Buffer.concat(parts);
+}
+
+const field = (block: Buffer, start: number, length: number) =>
+  block
+    .subarray(start, start + length)
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
+
+/** The files, directories and symlinks of a tar archive, in order. */
+export function readTar(archive: Buffer): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let longName: string | undefined;
+  for (let offset = 0; offset + BLOCK <= archive.length; ) {
+    const block = archive.subarray(offset, offset + BLOCK);
+    if (block.every((b) => b === 0)) break;
+    const size = Number.parseInt(field(block, 124, 12).trim() || '0', 8);
+    const type = field(block, 156, 1) || '0';
+    const content = archive.subarray(offset + BLOCK, offset + BLOCK + size);
+    offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    const prefix = field(block, 345, 155);
+    const path = longName ?? (prefix ? `${prefix}/${field(block, 0, 100)}` : field(block, 0, 100));
+    longName = undefined;
+    if (type === 'L') longName = content.toString('utf8').replace(/\0.*$/s, '');
+    else if (type === 'x') longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(content.toString('utf8'))?.[1];
+    else if (type === '0' || type === '7') entries.push({ path, type: 'file', content: Buffer.from(content) });
+    else if (type === '5') entries.push({ path: path.replace(/\/$/, ''), type: 'dir' });
+    else if (type === '2') entries.push({ path, type: 'symlink', linkname: field(block, 157, 100) });
+  }
+  return entries;
 }
