@@ -4,9 +4,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../kube/api/types.js';
+import { refuse } from '../../streams/upgrade.js';
 import type { SandboxDriver } from '../driver.js';
 import { HttpError, serveContainerLogs } from './container-logs.js';
+import { serveStream } from './streams.js';
 
 export interface AgentServerOptions {
   driver: SandboxDriver;
@@ -60,6 +63,14 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
       if (error instanceof HttpError) return writeText(res, error.code, error.message);
       options.onError?.(error);
       writeText(res, 500, String(error?.message ?? error));
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (!authorized(req, token)) return refuse(socket, 401, 'text/plain', 'Unauthorized');
+    serveStream(req, socket, head, options.driver, options.podByName).catch((error) => {
+      options.onError?.(error);
+      socket.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => {

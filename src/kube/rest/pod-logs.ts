@@ -4,13 +4,11 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, badRequest, internalError, invalid, notFound, statusFailure } from '../api/errors.js';
+import { agentOf } from './agent-client.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject } from '../storage/objects.js';
 import type { ApiContext } from './context.js';
 
-const hostAnnotation = 'skiff.io/host';
-const endpointAnnotation = 'skiff.io/agent-endpoint';
-const tokenAnnotation = 'skiff.io/agent-token';
 const passedOn = ['follow', 'previous', 'tailLines', 'sinceSeconds', 'sinceTime', 'timestamps', 'limitBytes'];
 
 function checkOptions(query: URLSearchParams, name: string): void {
@@ -56,29 +54,6 @@ export function containerOf(pod: KubeObject, asked: string | null): string {
   if (containers.length === 1) return containers[0].name;
   if (containers.length === 0) throw badRequest(`pod ${name} does not have a container`);
   throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${all.join(' ')}]`);
-}
-
-async function stored(ctx: ApiContext, resource: string, namespace: string | undefined, name: string) {
-  const info = ctx.registry.lookup(resource === 'leases' ? 'coordination.k8s.io' : '', 'v1', resource)!;
-  return getObject(ctx.store, info, namespace, name);
-}
-
-/** The agent running `nodeName`: its endpoint and token from the host Lease. */
-async function agentOf(ctx: ApiContext, nodeName: string) {
-  const node = await stored(ctx, 'nodes', undefined, nodeName);
-  if (!node) throw notFound('nodes', nodeName);
-  const host = node.metadata.annotations?.[hostAnnotation];
-  if (!host) throw internalError(`node "${nodeName}" has no ${hostAnnotation} annotation: no agent serves its logs`);
-  const lease = await stored(ctx, 'leases', 'kube-system', `skiff-host-${host}`);
-  const url = lease?.metadata.annotations?.[endpointAnnotation];
-  const token = lease?.metadata.annotations?.[tokenAnnotation];
-  if (!url || !token) {
-    throw internalError(
-      `the agent of host "${host}" (node "${nodeName}") publishes no endpoint: Lease kube-system/skiff-host-${host} ` +
-        `has no ${endpointAnnotation} annotation`,
-    );
-  }
-  return { host, url, token };
 }
 
 function readText(response: IncomingMessage, limit = 64 * 1024): Promise<string> {

@@ -169,7 +169,7 @@ export class FrameEncoder {
 /** Cuts a byte stream into frames; one per connection direction (it owns the header decompression context). */
 export class FrameDecoder {
   private inflate = zlib.createInflate({ dictionary: spdyDictionary });
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
 
   private async headerBlock(compressed: Buffer): Promise<SpdyHeaders> {
     return decodeHeaderBlock(await processFlushed(this.inflate, compressed));
