@@ -1,7 +1,7 @@
 // HTTP upgrades relayed as the kube-apiserver's and kubelet's UpgradeAwareHandler does: the request goes on to the
 // next hop with its Upgrade headers, the 101 answer comes back onto the client's socket, then bytes flow both ways
 // untouched until either side closes. A refusal comes back as a status, headers and body.
-import { type IncomingHttpHeaders, type IncomingMessage, request as httpRequest, STATUS_CODES } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 

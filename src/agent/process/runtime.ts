@@ -30,9 +30,9 @@ import { containerConfig } from './container-config.js';
 import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
 import { runProbe } from './probes.js';
-import { streamUrlOf } from './streams.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
 import { applyRlimits } from './rlimits.js';
+import { streamUrlOf } from './streams.js';
 import { UsageRates } from './usage.js';
 
 export const capacityProvisionedAnnotation = 'CapacityProvisioned';

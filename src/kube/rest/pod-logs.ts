@@ -4,9 +4,9 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, badRequest, internalError, invalid, notFound, statusFailure } from '../api/errors.js';
-import { agentOf } from './agent-client.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject } from '../storage/objects.js';
+import { agentOf } from './agent-client.js';
 import type { ApiContext } from './context.js';
 
 const passedOn = ['follow', 'previous', 'tailLines', 'sinceSeconds', 'sinceTime', 'timestamps', 'limitBytes'];

@@ -5,8 +5,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { spdyExecProtocols, translateExec, websocketExecProtocols } from '../../streams/websocket-exec.js';
-import { portForwardTunnelProtocol, tunnel } from '../../streams/websocket-tunnel.js';
 import {
   refuse,
   requestUpgrade,
@@ -16,6 +14,8 @@ import {
   upgradeHeaders,
   writeHead,
 } from '../../streams/upgrade.js';
+import { spdyExecProtocols, translateExec, websocketExecProtocols } from '../../streams/websocket-exec.js';
+import { portForwardTunnelProtocol, tunnel } from '../../streams/websocket-tunnel.js';
 import { ApiError, badRequest, internalError, notFound } from '../api/errors.js';
 import { getObject } from '../storage/objects.js';
 import { type AgentConnection, agentOf, agentTls } from './agent-client.js';

@@ -10,9 +10,9 @@ import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
+import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
-import { updateEphemeralContainers } from './ephemeral-containers.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
 
