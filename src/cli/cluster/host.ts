@@ -10,6 +10,7 @@ import { type Agent, createSimulatedDriver, loadSimulatedTimings, startAgent } f
 import { createProcessDriver } from '../../agent/process/index.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { issueAgentServingCert } from '../../kube/pki/agent-certs.js';
 
 /**
  * What a simulated host offers: room for 10,000 sandboxes and the CPU and memory to match, so that placement is
@@ -25,10 +26,17 @@ const onError = (error: unknown) => {
   if (process.env.SKIFF_DEBUG) console.error('agent:', error);
 };
 
-export function startSimulatedHost(client: KubeClient, dataDir: string): Promise<Agent> {
+/** The agent's serving certificate, from the cluster CA in `pkiDir`. */
+function agentTls(pkiDir: string, hostName: string) {
+  return issueAgentServingCert(pkiDir, hostName);
+}
+
+export async function startSimulatedHost(client: KubeClient, dataDir: string, pkiDir: string): Promise<Agent> {
+  const hostName = hostNameOf(hostname());
   return startAgent({
     client,
-    hostName: hostNameOf(hostname()),
+    hostName,
+    tls: await agentTls(pkiDir, hostName),
     capacity: simulatedHostCapacity,
     driver: createSimulatedDriver(loadSimulatedTimings(simulatedTimingsPath(dataDir))),
     onError,
@@ -54,10 +62,12 @@ export function machineCapacity() {
   return { cpuMillis: cpus().length * 8000, memoryMiB: Math.floor((4 * totalmem()) / 2 ** 20), sandboxes: 110 };
 }
 
-export function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
+export async function startProcessHost(client: KubeClient, engine: ContainerEngine, pkiDir: string): Promise<Agent> {
+  const hostName = hostNameOf(hostname());
   return startAgent({
     client,
-    hostName: hostNameOf(hostname()),
+    hostName,
+    tls: await agentTls(pkiDir, hostName),
     capacity: machineCapacity(),
     driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),
     onError,

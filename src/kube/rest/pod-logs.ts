@@ -1,6 +1,6 @@
 // GET pods/{name}/log: checks the PodLogOptions, picks the container as kube-apiserver does, then finds the agent
 // that runs the pod over the network — pod → spec.nodeName → the Node's skiff.io/host → the host Lease
-// kube-system/skiff-host-<host> with its endpoint and token — and relays the agent's /containerLogs answer, streamed.
+// kube-system/skiff-host-<host> with its HTTPS endpoint — and relays the agent's /containerLogs answer, streamed.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, badRequest, internalError, invalid, notFound, statusFailure } from '../api/errors.js';
@@ -73,7 +73,8 @@ function agentError(code: number, text: string, host: string): ApiError {
   if (code === 400) return badRequest(text || 'the server rejected our request for an unknown reason');
   if (code === 404)
     return new ApiError(statusFailure(404, 'NotFound', text || 'the server could not find the requested resource'));
-  if (code === 401 || code === 403) return internalError(`the agent of host "${host}" refused the API's token`);
+  if (code === 401 || code === 403)
+    return internalError(`the agent of host "${host}" refused the API's client certificate`);
   return internalError(`the agent of host "${host}" answered ${code}: ${text}`);
 }
 
@@ -108,8 +109,7 @@ export async function streamPodLogs(
   }
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const headers = { Authorization: `Bearer ${agent.token}` };
-    const upstream = request(target, { headers, agent: false }, resolve);
+    const upstream = request(target, { agent: false, ...agent.tls }, resolve);
     upstream.on('error', (error) =>
       reject(
         internalError(

@@ -18,7 +18,7 @@ import { spdyExecProtocols, translateExec, websocketExecProtocols } from '../../
 import { portForwardTunnelProtocol, tunnel } from '../../streams/websocket-tunnel.js';
 import { ApiError, badRequest, internalError, notFound } from '../api/errors.js';
 import { getObject } from '../storage/objects.js';
-import { type AgentConnection, agentOf, agentTls } from './agent-client.js';
+import { type AgentConnection, agentOf } from './agent-client.js';
 import type { ApiContext } from './context.js';
 import { containerOf } from './pod-logs.js';
 
@@ -69,13 +69,7 @@ async function upgradeAgent(
   headers: Record<string, string | string[]>,
 ): Promise<UpgradeResult> {
   try {
-    const auth = { Authorization: `Bearer ${agent.token}` };
-    return await requestUpgrade({
-      url: new URL(path, agent.url),
-      method,
-      headers: { ...headers, ...auth },
-      tls: agentTls(agent),
-    });
+    return await requestUpgrade({ url: new URL(path, agent.url), method, headers, tls: agent.tls });
   } catch (error: any) {
     throw internalError(
       `error trying to reach the agent of host "${agent.host}" at ${agent.url}: ${error?.message ?? error}`,
