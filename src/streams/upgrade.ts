@@ -100,22 +100,44 @@ export function refuse(socket: Duplex, status: number, contentType: string, body
 export function splice(a: Duplex, aHead: Buffer, b: Duplex, bHead: Buffer): Promise<void> {
   if (aHead.length) b.write(aHead);
   if (bHead.length) a.write(bHead);
-  a.pipe(b);
-  b.pipe(a);
+  a.pipe(b, { end: false });
+  b.pipe(a, { end: false });
   const closed = (side: Duplex) =>
     new Promise<void>((resolve) => {
       if (side.destroyed) return resolve();
       side.once('close', () => resolve());
     });
-  // One side gone: the other gets what was written, then an end; a broken side takes the other down at once.
+  // One side done (ended or gone): the other gets what was written, then an end, and both are destroyed after a
+  // grace period (a peer that ignores the half-close must not hold the relay open); a broken side takes the other
+  // down at once.
   const follow = (side: Duplex, other: Duplex) => {
     side.once('error', () => other.destroy());
-    side.once('close', () => {
-      if (!other.destroyed) other.end();
-      setTimeout(() => other.destroy(), 5000).unref();
-    });
+    const finish = () => {
+      if (!other.destroyed && !other.writableEnded) other.end();
+      setTimeout(() => {
+        side.destroy();
+        other.destroy();
+      }, 5000).unref();
+    };
+    side.once('end', finish);
+    side.once('close', finish);
   };
   follow(a, b);
   follow(b, a);
   return Promise.all([closed(a), closed(b)]).then(() => undefined);
+}
+
+/** The upgraded connections a server relays, destroyed when it closes (server.close() would wait for them). */
+export class UpgradedSockets {
+  private sockets = new Set<Duplex>();
+
+  add(socket: Duplex): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
 }

@@ -142,7 +142,7 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
       });
 
       it(`${on}: exec -t gives a terminal of the client's size`, async () => {
-        const inner = `${k.bin} --kubeconfig ${skiff.kubeconfig} --cache-dir ${join(work, `cache-${k.version}`)} -n ${pod.namespace} exec -it ${pod.name} -- sh -c 'stty size; tty'`;
+        const inner = `${k.bin} --kubeconfig ${skiff.kubeconfig} --cache-dir ${join(work, `cache-${k.version}`)} -n ${pod.namespace} exec -it ${pod.name} -- sh -c 'sleep 1; stty size; tty'`;
         const out = await run('script', ['-qc', `stty cols 91 rows 37; ${inner}`, '/dev/null'], { input: '' });
         assert.equal(out.code, 0, out.stderr);
         assert.match(out.stdout, /37 91\r?\n/);
@@ -155,14 +155,7 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
         writeFileSync(local, content);
         const into = await kc(['cp', local, `${pod.name}:/tmp/in.txt`]);
         assert.equal(into.code, 0, into.stderr);
-        const seen = await kc([
-          'exec',
-          pod.name,
-          '--',
-          'sh',
-          '-c',
-          'head -c 25 /tmp/in.txt; echo; wc -c < /tmp/in.txt',
-        ]);
+        const seen = await kc(['exec', pod.name, '--', 'sh', '-c', 'head -n 1 /tmp/in.txt; wc -c < /tmp/in.txt']);
         assert.match(
           seen.stdout,
           new RegExp(`^copied by kubectl ${k.version.replace('.', '\\.')}\\n\\s*${content.length}\\n$`),

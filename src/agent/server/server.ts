@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../kube/api/types.js';
 import { type AgentTls, agentClientName } from '../../kube/pki/agent-certs.js';
-import { refuse } from '../../streams/upgrade.js';
+import { refuse, UpgradedSockets } from '../../streams/upgrade.js';
 import type { SandboxDriver } from '../driver.js';
 import { HttpError, serveContainerLogs } from './container-logs.js';
 import { serveStream } from './streams.js';
@@ -70,8 +70,10 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
       writeText(res, 500, String(error?.message ?? error));
     });
   });
+  const upgraded = new UpgradedSockets();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
+    upgraded.add(socket);
     if (!authorized(req)) return refuse(socket, 403, 'text/plain', 'Forbidden');
     serveStream(req, socket, head, options.driver, options.podByName).catch((error) => {
       options.onError?.(error);
@@ -90,6 +92,7 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgraded.destroyAll();
       }),
   };
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { UpgradedSockets } from '../../streams/upgrade.js';
 import { serverNotFound, unauthorized } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../auth/types.js';
 import type { Pki } from '../pki/pki.js';
@@ -135,8 +136,10 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer>
   const server = createServer({ cert: opts.pki.serverCert, key: opts.pki.serverKey }, (req, res) => {
     handle(opts, openapi, req, res).catch((error) => writeError(res, error));
   });
+  const upgraded = new UpgradedSockets();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
+    upgraded.add(socket);
     handleUpgrade(opts, req, socket, head).catch((error) => refuseWithStatus(socket, error));
   });
   server.keepAliveTimeout = 65_000;
@@ -154,6 +157,7 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgraded.destroyAll();
       }),
   };
 }
