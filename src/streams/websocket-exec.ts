@@ -34,10 +34,6 @@ export function translateExec(ws: WebSocket, spdy: Duplex, spdyHead: Buffer, str
   const stdout = streams.stdout ? open('stdout') : undefined;
   const stderr = streams.stderr && !streams.tty ? open('stderr') : undefined;
   const resize = streams.tty ? open('resize') : undefined;
-  // Nothing is ever written to these; half-closing them tells the server so.
-  error.end();
-  stdout?.end();
-  stderr?.end();
 
   const forward = (stream: SpdyStream | undefined, id: number) =>
     stream?.on('data', (data: Buffer) => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
+import { execInPod } from '../../src/streams/exec-client.js';
 import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
 
@@ -267,25 +268,33 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
     });
   }
 
-  it('kubectl debug -i attaches to the new container', async () => {
-    const out = await skiff.kubectl(
-      [
-        'debug',
-        '-i',
-        'web',
-        `--image=${image}`,
-        '--image-pull-policy=Never',
-        '-c',
-        'dbg-i',
-        '--',
-        'sh',
-        '-c',
-        'read l; echo "debug got $l"',
-      ],
-      'ping\n',
-    );
+  it('an exec round trip without kubectl: exit code, stdin, and its time', async () => {
+    const target = {
+      server: skiff.kubeEndpoint,
+      token: skiff.token,
+      ca: skiff.caCert,
+      namespace: 'default',
+      pod: 'web',
+    };
+    const echoed = await execInPod(target, ['sh', '-c', 'cat; exit 7'], 'round trip\n');
+    assert.deepEqual(echoed, { exitCode: 7, stdout: 'round trip\n', stderr: '' });
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      assert.equal((await execInPod(target, ['true'])).exitCode, 0);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`exec round trip: p50 ${times[10]!.toFixed(1)} ms, max ${times[19]!.toFixed(1)} ms`);
+    assert.ok(times[10]! < 1000, `p50 ${times[10]} ms`);
+  });
+
+  it('kubectl debug -it attaches a terminal to the new container', async () => {
+    // Without a terminal, stdin's end detaches (the container has no stdinOnce), as on Kubernetes.
+    const inner = `kubectl --kubeconfig ${skiff.kubeconfig} debug -it web --image=${image} --image-pull-policy=Never -c dbg-it --target=web -- sh -c 'sleep 1; echo "tty debug"; sleep 1'`;
+    const out = await run('script', ['-qc', inner, '/dev/null'], { input: '' });
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /debug got ping/);
+    assert.match(out.stdout, /tty debug\r?\n/);
   });
 });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { issueAgentServingCert } from '../../kube/pki/agent-certs.js';
+import { execInPod, exitCodeOf } from '../../streams/exec-client.js';
 import { type Harness, nodeObject, podObject, podWhere, startHarness } from '../testing/harness.js';
 
 let h: Harness;
@@ -77,6 +78,24 @@ describe('pods/exec, attach, portforward and ephemeralcontainers', () => {
         );
       }
     }
+  });
+
+  it('the exec client reads exit codes from the Status and reports refusals', async () => {
+    assert.equal(exitCodeOf({ status: 'Success' }), 0);
+    const failure = {
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    };
+    assert.equal(exitCodeOf(failure), 3);
+    const target = {
+      server: h.api.server.url,
+      token: h.api.token,
+      ca: h.api.caCert,
+      namespace: 'default',
+      pod: 'sh',
+    };
+    await assert.rejects(execInPod(target, ['true']), /pods\/exec is not available on the simulated runtime/);
   });
 
   it('refuses as kube-apiserver does before any upgrade', async () => {
