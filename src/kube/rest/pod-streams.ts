@@ -26,6 +26,13 @@ export const streamSubresources = new Set(['exec', 'attach', 'portforward']);
 
 const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
+// "SPDY/3.1+portforward.k8s.io" is not an RFC 6455 token ('/'), which `ws` refuses to parse: such requests are
+// handed over without the header, and the chosen sub-protocol is put back into the 101 answer here.
+const tunnelRequests = new WeakSet<IncomingMessage>();
+websockets.on('headers', (headers: string[], req: IncomingMessage) => {
+  if (tunnelRequests.has(req)) headers.push(`Sec-WebSocket-Protocol: ${portForwardTunnelProtocol}`);
+});
+
 const truthy = (q: URLSearchParams, name: string) => ['true', '1'].includes(q.get(name) ?? '');
 
 function offered(req: IncomingMessage): string[] {
@@ -134,7 +141,9 @@ export async function servePodStream(
       'X-Stream-Protocol-Version': 'portforward.k8s.io',
     });
     if (!upstream.upgraded) return relayRefusal(socket, upstream);
-    websockets.handleUpgrade(withProtocol(req, portForwardTunnelProtocol), socket, head, (ws) => {
+    delete req.headers['sec-websocket-protocol'];
+    tunnelRequests.add(req);
+    websockets.handleUpgrade(req, socket, head, (ws) => {
       tunnel(ws, upstream.socket, upstream.head);
     });
     return;
