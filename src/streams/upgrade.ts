@@ -2,7 +2,7 @@
 // next hop with its Upgrade headers, the 101 answer comes back onto the client's socket, then bytes flow both ways
 // untouched until either side closes. A refusal comes back as a status, headers and body.
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, STATUS_CODES } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 
 export interface UpgradeTarget {
@@ -35,6 +35,9 @@ export function upgradeHeaders(headers: IncomingHttpHeaders): Record<string, str
   return out;
 }
 
+/** Upgraded connections are never pooled, but TLS sessions are resumed (one handshake's work saved per stream). */
+const tlsSessions = new HttpsAgent({ keepAlive: false, maxCachedSessions: 64 });
+
 export function requestUpgrade(target: UpgradeTarget): Promise<UpgradeResult> {
   const https = target.url.protocol === 'https:';
   const request = https ? httpsRequest : httpRequest;
@@ -42,8 +45,7 @@ export function requestUpgrade(target: UpgradeTarget): Promise<UpgradeResult> {
     const upstream = request(target.url, {
       method: target.method,
       headers: target.headers,
-      agent: false,
-      ...(https ? target.tls : {}),
+      ...(https ? { agent: tlsSessions, ...target.tls } : { agent: false }),
     });
     upstream.setTimeout(target.timeoutMs ?? 30_000, () => upstream.destroy(new Error('timed out')));
     upstream.on('upgrade', (response, socket, head) => {

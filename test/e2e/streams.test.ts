@@ -188,6 +188,24 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
       });
     }
 
+    it(`kubectl ${k.version}: speaks its preferred protocol, with no fallback`, async () => {
+      const exec = await kubectlRun(skiff, k, ['-v=7', 'exec', 'web', '--', 'true']);
+      assert.equal(exec.code, 0, exec.stderr);
+      assert.match(exec.stderr, /Response Status: 101 Switching Protocols/);
+      assert.doesNotMatch(exec.stderr, /fallback/i);
+      if (k.version === '1.28') assert.match(exec.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
+      else assert.match(exec.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
+      const forward = startKubectl(skiff, k, ['-v=7', 'port-forward', 'pod/web', '18100:80'], /Forwarding from/);
+      try {
+        const output = await forward.matched;
+        assert.match(output, /Response Status: 101 Switching Protocols/);
+        assert.doesNotMatch(output, /fallback/i);
+        if (k.version !== '1.28') assert.match(output, /Sec-Websocket-Protocol: SPDY\/3\.1\+portforward\.k8s\.io/);
+      } finally {
+        await forward.stop();
+      }
+    });
+
     it(`kubectl ${k.version}: run -i --rm passes stdin, prints the output and deletes the pod`, async () => {
       const name = `once-${k.version.replace('.', '-')}`;
       const out = await kubectlRun(
