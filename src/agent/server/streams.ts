@@ -73,8 +73,11 @@ export async function serveStream(
   } catch (error: any) {
     return refuse(socket, 500, 'text/plain', String(error?.details ?? error?.message ?? error));
   }
+  const targetUrl = new URL(target);
+  // A WebSocket port-forward names its ports in the query (SPDY ones in each stream's headers).
+  if (verb === 'portforward') for (const port of q.getAll('port')) targetUrl.searchParams.append('port', port);
   const upstream = await requestUpgrade({
-    url: new URL(target),
+    url: targetUrl,
     method: req.method ?? 'POST',
     headers: upgradeHeaders(req.headers),
   }).catch((error: Error) => error);
