@@ -171,5 +171,20 @@ describe('pods/exec, attach, portforward and ephemeralcontainers', () => {
       ),
       /existing ephemeral containers "dbg" may not be changed/,
     );
+    const current = await h.client.get(ref, 'sh');
+    await assert.rejects(
+      h.client.update(
+        { ...current, spec: { ...current.spec, ephemeralContainers: [] } },
+        { subresource: 'ephemeralcontainers' },
+      ),
+      /existing ephemeral containers \\"dbg\\" may not be removed/,
+    );
+    const taken = { name: 'c', image: 'busybox' };
+    await assert.rejects(
+      h.client.patch(ref, 'sh', { spec: { ephemeralContainers: [taken] } }, 'strategic', {
+        subresource: 'ephemeralcontainers',
+      }),
+      /spec\.ephemeralContainers\[\d\]\.name: Duplicate value: "c"/,
+    );
   });
 });
