@@ -9,6 +9,8 @@ import { SpdySession, type SpdyStream } from './spdy/session.js';
 
 export const websocketExecProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
+const highWaterMark = 1024 * 1024;
+
 export const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
 export interface ExecStreams {
@@ -35,9 +37,16 @@ export function translateExec(ws: WebSocket, spdy: Duplex, spdyHead: Buffer, str
   const stderr = streams.stderr && !streams.tty ? open('stderr') : undefined;
   const resize = streams.tty ? open('resize') : undefined;
 
+  // Back-pressure both ways: a slow kubectl pauses the stream server's connection, a slow stream server pauses
+  // kubectl's WebSocket (kubectl cp of a large file must not pile up in memory).
+  const resumeSpdy = () => {
+    if (ws.bufferedAmount < highWaterMark / 4 && spdy.isPaused()) spdy.resume();
+  };
   const forward = (stream: SpdyStream | undefined, id: number) =>
     stream?.on('data', (data: Buffer) => {
-      if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([id]), data]));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(Buffer.concat([Buffer.from([id]), data]), resumeSpdy);
+      if (ws.bufferedAmount > highWaterMark) spdy.pause();
     });
   forward(stdout, channel.stdout);
   forward(stderr, channel.stderr);
@@ -48,8 +57,13 @@ export function translateExec(ws: WebSocket, spdy: Duplex, spdyHead: Buffer, str
     if (data.length === 0) return;
     const id = data[0];
     const payload = data.subarray(1);
-    if (id === channel.stdin && payload.length) stdin?.write(payload);
-    else if (id === channel.resize && payload.length) resize?.write(payload);
+    if (id === channel.stdin && payload.length) {
+      stdin?.write(payload);
+      if (spdy.writableLength > highWaterMark && !ws.isPaused) {
+        ws.pause();
+        spdy.once('drain', () => ws.resume());
+      }
+    } else if (id === channel.resize && payload.length) resize?.write(payload);
     else if (id === channel.close && payload[0] === channel.stdin) stdin?.end();
   });
 
