@@ -129,7 +129,9 @@ export async function servePodStream(
       stderr: truthy(q, 'stderr'),
       tty: truthy(q, 'tty'),
     };
+    const accepted = dropUnlessAccepted(socket, upstream.socket);
     websockets.handleUpgrade(withProtocol(req, protocol), socket, head, (ws) => {
+      accepted();
       translateExec(ws, upstream.socket, upstream.head, streams);
     });
     return;
@@ -143,7 +145,9 @@ export async function servePodStream(
     if (!upstream.upgraded) return relayRefusal(socket, upstream);
     delete req.headers['sec-websocket-protocol'];
     tunnelRequests.add(req);
+    const accepted = dropUnlessAccepted(socket, upstream.socket);
     websockets.handleUpgrade(req, socket, head, (ws) => {
+      accepted();
       tunnel(ws, upstream.socket, upstream.head);
     });
     return;
@@ -153,6 +157,17 @@ export async function servePodStream(
   if (!upstream.upgraded) return relayRefusal(socket, upstream);
   writeHead(socket, 101, switchingHeaders(upstream.response));
   await splice(socket, head, upstream.socket, upstream.head);
+}
+
+/** A client whose WebSocket handshake fails (ws answers it and closes) takes the agent's connection down too. */
+function dropUnlessAccepted(client: Duplex, upstream: Duplex): () => void {
+  let accepted = false;
+  client.once('close', () => {
+    if (!accepted) upstream.destroy();
+  });
+  return () => {
+    accepted = true;
+  };
 }
 
 /** The request as `ws` should answer it: with only the sub-protocol chosen here. */
