@@ -168,15 +168,15 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
       });
 
       it(`${on}: port-forward serves the pod's port on localhost`, async () => {
-        const port = 18000 + Number(k.version.split('.')[1]) * 10 + (pod.namespace === 'fg' ? 1 : 0);
+        // ":80": kubectl picks a free local port and says which.
         const forward = startKubectl(
           skiff,
           k,
-          ['-n', pod.namespace, 'port-forward', `pod/${pod.name}`, `${port}:80`],
-          /Forwarding from 127\.0\.0\.1/,
+          ['-n', pod.namespace, 'port-forward', `pod/${pod.name}`, ':80'],
+          /Forwarding from 127\.0\.0\.1:\d+/,
         );
         try {
-          await forward.matched;
+          const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(await forward.matched)![1];
           for (let i = 0; i < 2; i++) {
             const response = await fetch(`http://127.0.0.1:${port}/`);
             assert.equal(response.status, 200);
@@ -195,7 +195,7 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
       assert.doesNotMatch(exec.stderr, /fallback/i);
       if (k.version === '1.28') assert.match(exec.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
       else assert.match(exec.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
-      const forward = startKubectl(skiff, k, ['-v=7', 'port-forward', 'pod/web', '18100:80'], /Forwarding from/);
+      const forward = startKubectl(skiff, k, ['-v=7', 'port-forward', 'pod/web', ':80'], /Forwarding from/);
       try {
         const output = await forward.matched;
         assert.match(output, /Response Status: 101 Switching Protocols/);
@@ -337,7 +337,7 @@ describe('the simulated runtime names itself', { skip: !canRun && 'needs root an
         /pods\/exec is not available on the simulated runtime: start skiff with --runtime process/,
       );
       assert.doesNotMatch(exec.stderr, /could not find the requested resource/);
-      const forward = await kubectlRun(skiff, k, ['port-forward', 'sim', '18999:80'], '');
+      const forward = await kubectlRun(skiff, k, ['port-forward', 'sim', ':80'], '');
       assert.notEqual(forward.code, 0);
       assert.match(forward.stderr, /pods\/portforward is not available on the simulated runtime/);
     });
