@@ -99,7 +99,7 @@ export function refuse(socket: Duplex, status: number, contentType: string, body
 }
 
 /** Pipes two upgraded connections into each other (with the bytes each already read); either closing ends both. */
-export function splice(a: Duplex, aHead: Buffer, b: Duplex, bHead: Buffer): Promise<void> {
+export function splice(a: Duplex, aHead: Buffer, b: Duplex, bHead: Buffer, graceMs = 5000): Promise<void> {
   if (aHead.length) b.write(aHead);
   if (bHead.length) a.write(bHead);
   a.pipe(b, { end: false });
@@ -119,7 +119,7 @@ export function splice(a: Duplex, aHead: Buffer, b: Duplex, bHead: Buffer): Prom
       setTimeout(() => {
         side.destroy();
         other.destroy();
-      }, 5000).unref();
+      }, graceMs).unref();
     };
     side.once('end', finish);
     side.once('close', finish);
