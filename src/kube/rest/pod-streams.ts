@@ -1,4 +1,4 @@
-// pods/exec, pods/attach and pods/portforward: kube-apiserver's checks (the pod, its container, its phase, its
+// pods/exec, pods/attach and pods/portforward: kube-apiserver's checks (the pod, its container, its
 // node), then the upgraded connection relayed to the agent that runs the pod (see agent-client.ts) — SPDY/3.1 byte
 // for byte, WebSocket exec/attach (v5/v4.channel.k8s.io) translated to a SPDY session, and WebSocket port-forward
 // (SPDY/3.1+portforward.k8s.io) unwrapped into the SPDY bytes it carries.
@@ -59,11 +59,9 @@ function agentPath(subresource: string, namespace: string, name: string, contain
   return `/${verb}/${at(namespace, name, container)}?${query}`;
 }
 
+/** The kubelet's check (remotecommand.NewOptions), made before anything is dialled. */
 function checkOptions(subresource: string, q: URLSearchParams): void {
   if (subresource === 'portforward') return;
-  if (subresource === 'exec' && q.getAll('command').length === 0) {
-    throw badRequest('you must specify at least 1 command');
-  }
   if (!truthy(q, 'stdin') && !truthy(q, 'stdout') && !truthy(q, 'stderr')) {
     throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   }
@@ -103,11 +101,6 @@ export async function servePodStream(
   const pod = await getObject(ctx.store, ctx.registry.lookup('', 'v1', 'pods')!, namespace, name);
   if (!pod) throw notFound('pods', name);
   const container = subresource === 'portforward' ? '' : containerOf(pod, q.get('container'));
-  const phase = pod.status?.phase;
-  if (subresource !== 'portforward' && (phase === 'Succeeded' || phase === 'Failed')) {
-    const what = subresource === 'exec' ? 'exec into' : 'attach to';
-    throw badRequest(`cannot ${what} a container in a completed pod; current phase is ${phase}`);
-  }
   const nodeName: string | undefined = pod.spec?.nodeName;
   if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const agent = await agentOf(ctx, nodeName);
