@@ -27,7 +27,7 @@ export interface LifecycleOptions {
 export class PodLifecycle {
   private initSlots: Slot[];
   private appSlots: Slot[];
-  private ephemeralSlots: Slot[] = [];
+  private ephemeralSlots: Slot[];
   private readonly run = new AbortController();
   private readonly kill = new AbortController();
   private killTimer?: NodeJS.Timeout;
