@@ -316,7 +316,7 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
   });
 });
 
-describe('the simulated runtime names itself', { skip: !canRun && 'needs root and containerd' }, () => {
+describe('the simulated runtime names itself', () => {
   let skiff: SkiffProcess;
   before(async () => {
     skiff = await startSkiff(['--runtime', 'simulated']);
