@@ -4,6 +4,7 @@
 import { Informer } from '../controllers/runtime/informer.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
+import type { AgentTls } from '../kube/pki/agent-certs.js';
 import type { SandboxDriver } from './driver.js';
 import { KubeletEvents } from './events.js';
 import { type HostCapacity, HostLease, hostAnnotation } from './host-lease.js';
@@ -49,14 +50,19 @@ export interface AgentOptions {
   onError?: (error: unknown) => void;
   /** What really runs the pods (runtime, kernel, OS), put in each node's nodeInfo; untouched when absent. */
   nodeInfo?: NodeRuntimeInfo;
-  /** Where the agent's endpoint (container logs) listens: default 127.0.0.1 on any free port. */
+  /** Where the agent's endpoint (logs, exec, attach, port-forward) listens: default 127.0.0.1 on any free port. */
   server?: { host?: string; port?: number };
+  /**
+   * The cluster CA and this agent's serving certificate (see kube/pki/agent-certs.ts). Without it the agent serves
+   * no endpoint, and the kube API answers pods/log and exec for its pods with "publishes no endpoint".
+   */
+  tls?: AgentTls;
 }
 
 export interface Agent {
   readonly hostName: string;
-  /** The agent's endpoint, as published on the host Lease. */
-  readonly endpoint: string;
+  /** The agent's endpoint, as published on the host Lease (absent without TLS material). */
+  readonly endpoint?: string;
   stop(): Promise<void>;
 }
 
@@ -150,12 +156,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const pod = podInformer?.cache.get(`${namespace}/${name}`);
     return pod && nodes.has(pod.spec?.nodeName) ? pod : undefined;
   };
-  const server: AgentServer = await startAgentServer({ driver, podByName, ...options.server, onError });
+  const server: AgentServer | undefined = options.tls
+    ? await startAgentServer({ driver, podByName, tls: options.tls, ...options.server, onError })
+    : undefined;
   const hostLease = new HostLease(client, hostName, options.capacity, intervals.hostLeaseRenewMs, onError, server);
   try {
     await hostLease.start();
   } catch (error) {
-    await server.close();
+    await server?.close();
     throw error;
   }
   podInformer = new Informer(client, { apiVersion: 'v1', kind: 'Pod' }, podChanged, onError);
@@ -167,16 +175,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     podInformer.stop();
     nodeInformer.stop();
     hostLease.stop();
-    await server.close();
+    await server?.close();
     throw error;
   }
   metrics.start();
 
   return {
     hostName,
-    endpoint: server.url,
+    endpoint: server?.url,
     async stop() {
-      await server.close();
+      await server?.close();
       nodeInformer?.stop();
       podInformer?.stop();
       hostLease.stop();

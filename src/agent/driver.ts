@@ -51,6 +51,8 @@ export interface SandboxStatus {
   sandboxReady: boolean;
   initContainerStatuses: ContainerStatus[];
   containerStatuses: ContainerStatus[];
+  /** Containers kubectl debug added (absent: none). */
+  ephemeralContainerStatuses?: ContainerStatus[];
 }
 
 /** An event about the pod, or about one of its containers (the agent sets fieldPath and writes it). */
@@ -95,6 +97,30 @@ export interface ContainerLogOptions {
   signal?: AbortSignal;
 }
 
+/** What kubectl exec, attach and port-forward ask of a pod: served by the runtime's stream server (CRI streaming). */
+export type StreamRequest =
+  | {
+      verb: 'exec';
+      podUid: string;
+      /** The running instance ("containerd://…"). */
+      containerId: string;
+      command: string[];
+      stdin: boolean;
+      stdout: boolean;
+      stderr: boolean;
+      tty: boolean;
+    }
+  | {
+      verb: 'attach';
+      podUid: string;
+      containerId: string;
+      stdin: boolean;
+      stdout: boolean;
+      stderr: boolean;
+      tty: boolean;
+    }
+  | { verb: 'portforward'; podUid: string; ports: number[] };
+
 export interface SandboxDriver {
   readonly name: string;
   /** Starts the pod (sandbox, images, init containers, containers, restarts, probes); returns at once. */
@@ -114,6 +140,11 @@ export interface SandboxDriver {
    * each ending in a newline. With follow it ends once that instance has exited. Absent: no logs are kept.
    */
   logs?(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string>;
+  /**
+   * The URL of a stream server that serves this exec/attach/port-forward (SPDY or WebSocket upgrades, as the CRI's
+   * streaming server). Absent: this driver cannot stream, and the agent says so naming the driver.
+   */
+  streamUrl?(request: StreamRequest): Promise<string>;
   /** Stops everything at once (the agent is stopping). */
   close(): Promise<void>;
 }

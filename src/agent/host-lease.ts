@@ -1,7 +1,7 @@
 // The host's registration: Lease kube-system/skiff-host-<host>, label skiff.io/component=host-agent, annotation
 // skiff.io/capacity with what the host can carry; renewed every 10 s so schedulers see it alive (40 s lease).
-// It also publishes the agent's endpoint (skiff.io/agent-endpoint) and its bearer token (skiff.io/agent-token) for
-// the kube API's pods/log: a token readable by whoever may read Leases in kube-system (only admins today).
+// It also publishes the agent's HTTPS endpoint (skiff.io/agent-endpoint) for the kube API's pods/log, exec, attach
+// and portforward; the endpoint takes only the kube API's client certificate, so nothing secret is published.
 import type { KubeClient } from '../kube/client/types.js';
 import { LeaseKeeper } from './lease.js';
 
@@ -15,7 +15,6 @@ export const hostLeasePrefix = 'skiff-host-';
 export const hostAnnotation = 'skiff.io/host';
 export const capacityAnnotation = 'skiff.io/capacity';
 export const agentEndpointAnnotation = 'skiff.io/agent-endpoint';
-export const agentTokenAnnotation = 'skiff.io/agent-token';
 
 /** A machine's host name as a valid agent host name: lowercase DNS characters, at most 63 ("My_Box.local" → "my-box.local"). */
 export function hostNameOf(raw: string): string {
@@ -42,10 +41,10 @@ export class HostLease {
     capacity: HostCapacity,
     private renewMs: number,
     private onError: (error: unknown) => void,
-    endpoint?: { url: string; token: string },
+    endpoint?: { url: string },
   ) {
     const annotations = {
-      ...(endpoint ? { [agentEndpointAnnotation]: endpoint.url, [agentTokenAnnotation]: endpoint.token } : {}),
+      ...(endpoint ? { [agentEndpointAnnotation]: endpoint.url } : {}),
       [capacityAnnotation]: JSON.stringify({
         cpuMillis: capacity.cpuMillis,
         memoryMiB: capacity.memoryMiB,

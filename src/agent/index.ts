@@ -4,7 +4,6 @@ export { type Agent, type AgentIntervals, type AgentOptions, defaultAgentInterva
 export type * from './driver.js';
 export {
   agentEndpointAnnotation,
-  agentTokenAnnotation,
   capacityAnnotation,
   type HostCapacity,
   hostAnnotation,

@@ -179,6 +179,8 @@ export function podStatusOf(
   status.startTime = facts.startTime;
   if (pod.spec?.initContainers?.length) status.initContainerStatuses = sandbox.initContainerStatuses;
   status.containerStatuses = sandbox.containerStatuses;
+  if (pod.spec?.ephemeralContainers?.length)
+    status.ephemeralContainerStatuses = sandbox.ephemeralContainerStatuses ?? [];
   // The API server sets the QoS class at create; the kubelet only carries it.
   status.qosClass = pod.status?.qosClass;
   return status;

@@ -10,6 +10,8 @@ export interface Slot {
   init: boolean;
   /** An init container with restartPolicy Always: starts in order, then runs beside the app containers. */
   sidecar: boolean;
+  /** An ephemeral container (kubectl debug): runs once, never restarted. */
+  ephemeral?: boolean;
   status: ContainerStatus;
   running?: RunningContainer;
   /** Some instance of this container has run before (the next start is a restart). */
@@ -98,6 +100,7 @@ export function terminatedState(slot: Slot, exit: ContainerExit, startedAt: Date
 /** Whether the container runs again after `exit`, per the pod's restartPolicy (sidecars always do). */
 export function restarts(slot: Slot, policy: string | undefined, exit: ContainerExit): boolean {
   if (slot.sidecar) return true;
+  if (slot.ephemeral) return false;
   if (slot.init) return policy !== 'Never';
   return (policy ?? 'Always') === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
 }

@@ -7,6 +7,7 @@ import type {
   SandboxDriver,
   SandboxListener,
   SandboxPod,
+  StreamRequest,
 } from '../driver.js';
 import { kubeletBackOff } from './backoff.js';
 import { type LifecycleOptions, PodLifecycle } from './pod.js';
@@ -16,12 +17,15 @@ export const defaultLifecycleOptions: LifecycleOptions = { backOff: kubeletBackO
 
 export class LifecycleDriver implements SandboxDriver {
   private pods = new Map<string, PodLifecycle>();
+  readonly streamUrl?: (request: StreamRequest) => Promise<string>;
 
   constructor(
     readonly name: string,
     private runtime: SandboxRuntime & { close?(): Promise<void> | void },
     private options: LifecycleOptions = defaultLifecycleOptions,
-  ) {}
+  ) {
+    if (runtime.streamUrl) this.streamUrl = (request) => runtime.streamUrl!(request);
+  }
 
   createPod(pod: SandboxPod, listener: SandboxListener): void {
     if (this.pods.has(pod.uid)) return;

@@ -14,6 +14,7 @@ import {
   timestamp,
   unlessAborted,
 } from './container.js';
+import { newEphemeralSlots, startsNow } from './ephemeral.js';
 import { needsFailedEvent } from './launch-events.js';
 import { startProbes, stopProbes } from './probes.js';
 import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
@@ -27,6 +28,7 @@ export interface LifecycleOptions {
 export class PodLifecycle {
   private initSlots: Slot[];
   private appSlots: Slot[];
+  private ephemeralSlots: Slot[];
   private readonly run = new AbortController();
   private readonly kill = new AbortController();
   private killTimer?: NodeJS.Timeout;
@@ -43,6 +45,7 @@ export class PodLifecycle {
     private options: LifecycleOptions,
   ) {
     [this.initSlots, this.appSlots] = slotsOf(pod, options.backOff);
+    this.ephemeralSlots = newEphemeralSlots(pod, [], options.backOff);
   }
 
   start(): void {
@@ -51,6 +54,16 @@ export class PodLifecycle {
 
   update(pod: SandboxPod): void {
     this.pod = pod;
+    this.addEphemeralContainers();
+  }
+
+  /** Starts the ephemeral containers kubectl debug added (once the sandbox runs). */
+  private addEphemeralContainers(): void {
+    const added = newEphemeralSlots(this.pod, this.ephemeralSlots, this.options.backOff);
+    this.ephemeralSlots.push(...added);
+    if (!this.sandboxReady || this.run.signal.aborted) return;
+    for (const slot of added.filter(startsNow)) this.track(this.containerLoop(slot));
+    if (added.length) this.report();
   }
 
   /** Stops the pod within `graceSeconds` (a later, shorter grace period wins); resolves once the sandbox is gone. */
@@ -86,7 +99,7 @@ export class PodLifecycle {
   }
 
   private slots(): Slot[] {
-    return [...this.initSlots, ...this.appSlots];
+    return [...this.initSlots, ...this.appSlots, ...this.ephemeralSlots];
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -102,6 +115,7 @@ export class PodLifecycle {
         sandboxReady: this.sandboxReady,
         initContainerStatuses: this.initSlots.map((s) => s.status),
         containerStatuses: this.appSlots.map((s) => s.status),
+        ephemeralContainerStatuses: this.ephemeralSlots.map((s) => s.status),
       }),
     );
   }
@@ -140,6 +154,7 @@ export class PodLifecycle {
       await slot.launched;
       if (signal.aborted) return;
     }
+    for (const slot of this.ephemeralSlots.filter(startsNow)) this.track(this.containerLoop(slot));
   }
 
   /** Runs one container until it needs no restart; true when an init container has succeeded. */

@@ -1,7 +1,14 @@
 // The container primitives a pod lifecycle runs on — a CRI runtime, a micro-VM's agent, or the simulated one: boot
 // and remove a sandbox, make sure of an image, create/start/stop a container, probe it. Every wait takes an
 // AbortSignal; stopping takes a `kill` signal that turns SIGTERM into SIGKILL when the grace period is over.
-import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import type {
+  ContainerLogOptions,
+  ContainerLogRef,
+  ContainerUsage,
+  SandboxEvent,
+  SandboxPod,
+  StreamRequest,
+} from '../driver.js';
 
 /** How a container's main process ended. */
 export interface ContainerExit {
@@ -77,4 +84,6 @@ export interface SandboxRuntime {
    * aborts it once that instance has exited (when the runtime's own follow would run on).
    */
   logs?(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string>;
+  /** The runtime's streaming URL for exec/attach/port-forward (the CRI's Exec/Attach/PortForward); absent: none. */
+  streamUrl?(request: StreamRequest): Promise<string>;
 }

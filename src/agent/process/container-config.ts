@@ -4,6 +4,7 @@
 import type { SandboxPod } from '../driver.js';
 import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
+import { pidNamespaceOf } from './pid-namespace.js';
 import { containerLimits, type PodSize } from './resources.js';
 
 /** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
@@ -90,12 +91,8 @@ export function containerConfig(
     linux: {
       resources: containerLimits(container, podSize),
       securityContext: {
-        // The pod's network and IPC; its own PID namespace unless the pod shares one (shareProcessNamespace).
-        namespaceOptions: {
-          network: 'POD',
-          ipc: 'POD',
-          pid: pod.pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
-        },
+        // The pod's network and IPC; its own PID namespace unless shared (see pid-namespace.ts).
+        namespaceOptions: { network: 'POD', ipc: 'POD', ...pidNamespaceOf(pod, container) },
       },
     },
   };

@@ -42,6 +42,7 @@ before(async () => {
   agent = await startAgent({
     client,
     hostName,
+    tls: await api.agentTls(hostName),
     capacity: { cpuMillis: 2000, memoryMiB: 4096, sandboxes: 10 },
     driver: createProcessDriver(engine, {
       exitPollMs: 50,

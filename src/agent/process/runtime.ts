@@ -3,7 +3,14 @@
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
 import { join } from 'node:path';
-import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
+import type {
+  ContainerLogOptions,
+  ContainerLogRef,
+  ContainerUsage,
+  SandboxEvent,
+  SandboxPod,
+  StreamRequest,
+} from '../driver.js';
 import type { PodSandboxConfig } from '../engine/cri/types.js';
 import type { ContainerEngine } from '../engine/engine.js';
 import type { PullSecret } from '../engine/images/auth.js';
@@ -26,6 +33,7 @@ import { LogFiles } from './logs.js';
 import { runProbe } from './probes.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
 import { applyRlimits } from './rlimits.js';
+import { streamUrlOf } from './streams.js';
 import { UsageRates } from './usage.js';
 
 export const capacityProvisionedAnnotation = 'CapacityProvisioned';
@@ -205,6 +213,11 @@ export class ProcessRuntime implements SandboxRuntime {
 
   close(): void {
     this.exits.close();
+  }
+
+  /** containerd's stream server URL for the request, as the kubelet asks the CRI for it. */
+  streamUrl(request: StreamRequest): Promise<string> {
+    return streamUrlOf(this.engine.cri, request, (podUid) => this.sandboxes.get(podUid)?.id);
   }
 
   private sandboxOf(pod: SandboxPod): PodSandboxState {

@@ -46,13 +46,14 @@ describe('pods/log through the agent', () => {
   });
   after(() => h.close());
 
-  it('publishes the endpoint and token on the host Lease', async () => {
+  it('publishes only the HTTPS endpoint on the host Lease', async () => {
     const lease = await h.client.get(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-system' },
       `skiff-host-${hostName}`,
     );
     assert.equal(lease.metadata.annotations?.['skiff.io/agent-endpoint'], h.agent.endpoint);
-    assert.ok((lease.metadata.annotations?.['skiff.io/agent-token'] ?? '').length >= 32);
+    assert.match(h.agent.endpoint ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(lease.metadata.annotations?.['skiff.io/agent-token'], undefined);
   });
 
   it('serves what the container printed, with tailLines, timestamps and limitBytes', async () => {
@@ -161,7 +162,7 @@ describe('pods/log through the agent', () => {
       assert.equal(down.code, 500);
       assert.match(
         statusOf(down.body).message,
-        /error trying to reach the agent of host "test-host" for node "ng-2" at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+        /error trying to reach the agent of host "test-host" for node "ng-2" at https:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
       );
     } finally {
       await slow.api.close();

@@ -1,15 +1,24 @@
-// The agent's own HTTP endpoint, like the kubelet's port 10250, for what the kube API asks of a host over the
-// network: today GET /containerLogs/{namespace}/{pod}/{container}. Every request needs the host's bearer token.
-// It listens on loopback (plain HTTP); the URL and token are published on the host Lease (see host-lease.ts).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The agent's own HTTPS endpoint, like the kubelet's port 10250, for what the kube API asks of a host over the
+// network: GET /containerLogs/{namespace}/{pod}/{container} and the exec/attach/portForward upgrades. It serves a
+// certificate from the cluster CA and requires the kube API's client certificate (CN kube-apiserver-kubelet-client,
+// from the same CA): everyone else is refused during the TLS handshake or with 403. Only the URL is published on
+// the host Lease (see host-lease.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../kube/api/types.js';
+import { type AgentTls, agentClientName } from '../../kube/pki/agent-certs.js';
+import { refuse, UpgradedSockets } from '../../streams/upgrade.js';
 import type { SandboxDriver } from '../driver.js';
 import { HttpError, serveContainerLogs } from './container-logs.js';
+import { serveStream } from './streams.js';
 
 export interface AgentServerOptions {
   driver: SandboxDriver;
+  /** The cluster CA (to check clients), and this agent's serving certificate and key. */
+  tls: AgentTls;
   /** The pod as the agent last saw it in the API (its status names the container instances). */
   podByName(namespace: string, name: string): KubeObject | undefined;
   /** Default 127.0.0.1, port 0 (any free one). */
@@ -19,17 +28,16 @@ export interface AgentServerOptions {
 }
 
 export interface AgentServer {
-  /** http://127.0.0.1:PORT */
+  /** https://127.0.0.1:PORT */
   readonly url: string;
-  readonly token: string;
   close(): Promise<void>;
 }
 
-function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** The client showed a certificate from the cluster CA, and it is the kube API's. */
+function authorized(req: IncomingMessage): boolean {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return false;
+  return socket.getPeerCertificate()?.subject?.CN === agentClientName;
 }
 
 function writeText(res: ServerResponse, code: number, text: string): void {
@@ -39,10 +47,9 @@ function writeText(res: ServerResponse, code: number, text: string): void {
 }
 
 export async function startAgentServer(options: AgentServerOptions): Promise<AgentServer> {
-  const token = randomBytes(32).toString('base64url');
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     req.resume();
-    if (!authorized(req, token)) return writeText(res, 401, 'Unauthorized');
+    if (!authorized(req)) return writeText(res, 403, 'Forbidden');
     const url = new URL(req.url ?? '/', 'http://agent');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'containerLogs' || parts.length !== 4) return writeText(res, 404, '404 page not found');
@@ -55,11 +62,22 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
       options.podByName,
     );
   };
-  const server = createServer((req, res) => {
+  const { ca, cert, key } = options.tls;
+  const server = createServer({ ca, cert, key, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     handle(req, res).catch((error) => {
       if (error instanceof HttpError) return writeText(res, error.code, error.message);
       options.onError?.(error);
       writeText(res, 500, String(error?.message ?? error));
+    });
+  });
+  const upgraded = new UpgradedSockets();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    upgraded.add(socket);
+    if (!authorized(req)) return refuse(socket, 403, 'text/plain', 'Forbidden');
+    serveStream(req, socket, head, options.driver, options.podByName).catch((error) => {
+      options.onError?.(error);
+      socket.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -69,12 +87,12 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
-    token,
+    url: `https://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgraded.destroyAll();
       }),
   };
 }

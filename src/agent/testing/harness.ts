@@ -41,6 +41,7 @@ export async function startHarness(timings: SimulatedTimingsOverride = {}): Prom
   const agent = await startAgent({
     client,
     hostName,
+    tls: await api.agentTls(hostName),
     capacity: { cpuMillis: 8000, memoryMiB: 16384, sandboxes: 100 },
     driver: createSimulatedDriver({ ...fastTimings, ...timings }),
     intervals: { hostLeaseRenewMs: 100, nodeLeaseRenewMs: 100, nodeStatusMs: 150, metricsMs: 100, statusBatchMs: 5 },

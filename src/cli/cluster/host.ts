@@ -18,6 +18,7 @@ import {
 import { createProcessDriver } from '../../agent/process/index.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
+import { issueAgentServingCert } from '../../kube/pki/agent-certs.js';
 
 /**
  * What a simulated host offers: room for 10,000 sandboxes and the CPU and memory to match, so that placement is
@@ -33,10 +34,17 @@ const onError = (error: unknown) => {
   if (process.env.SKIFF_DEBUG) console.error('agent:', error);
 };
 
-export function startSimulatedHost(client: KubeClient, dataDir: string): Promise<Agent> {
+/** The agent's serving certificate, from the cluster CA in `pkiDir`. */
+function agentTls(pkiDir: string, hostName: string) {
+  return issueAgentServingCert(pkiDir, hostName);
+}
+
+export async function startSimulatedHost(client: KubeClient, dataDir: string, pkiDir: string): Promise<Agent> {
+  const hostName = hostNameOf(hostname());
   return startAgent({
     client,
-    hostName: hostNameOf(hostname()),
+    hostName,
+    tls: await agentTls(pkiDir, hostName),
     capacity: simulatedHostCapacity,
     driver: createSimulatedDriver(loadSimulatedTimings(simulatedTimingsPath(dataDir))),
     nodeInfo: simulatedNodeInfo(),
@@ -63,14 +71,17 @@ export function machineCapacity() {
   return { cpuMillis: cpus().length * 8000, memoryMiB: Math.floor((4 * totalmem()) / 2 ** 20), sandboxes: 110 };
 }
 
-export function startProcessHost(
+export async function startProcessHost(
   client: KubeClient,
   engine: ContainerEngine,
   versions: EngineVersions,
+  pkiDir: string,
 ): Promise<Agent> {
+  const hostName = hostNameOf(hostname());
   return startAgent({
     client,
-    hostName: hostNameOf(hostname()),
+    hostName,
+    tls: await agentTls(pkiDir, hostName),
     capacity: machineCapacity(),
     nodeInfo: hostNodeInfo(`containerd://${versions.containerd}`),
     driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),

@@ -11,6 +11,7 @@ import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
 import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
+import { ensureAgentClientCert } from '../../kube/pki/agent-certs.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
@@ -57,6 +58,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const ctx = await createApiContext(store, { garbageCollector: true });
+    ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
     const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
@@ -108,11 +110,11 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
       const engine = await startContainerEngine({ dataDir: paths.root });
       stops.push(() => engine.stop());
-      const agent = await startProcessHost(client, engine, versions);
+      const agent = await startProcessHost(client, engine, versions, paths.pki);
       stops.push(() => agent.stop());
     }
     if (runtime === 'simulated') {
-      const agent = await startSimulatedHost(client, paths.root);
+      const agent = await startSimulatedHost(client, paths.root, paths.pki);
       stops.push(() => agent.stop());
     }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };

@@ -91,7 +91,7 @@ function operationId(verb: string, r: ResourceDescription, suffix = ''): string 
 function subresourceItem(r: ResourceDescription, sub: string, schemaName: string, scaleName: string): PathItem {
   const gvk = { group: r.group, version: r.version, kind: r.kind };
   const cap = sub.replace(/^./, (c) => c.toUpperCase());
-  if (sub === 'status' || sub === 'scale') {
+  if (sub === 'status' || sub === 'scale' || sub === 'ephemeralcontainers') {
     const name = sub === 'scale' ? scaleName : schemaName;
     const subGvk = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
     return {

@@ -45,9 +45,13 @@ const specs: Spec[] = [
     all: true,
     status: true,
     extra: [
+      ['attach', 'PodAttachOptions', ['create', 'get']],
       ['binding', 'Binding', ['create']],
+      ['ephemeralcontainers', 'Pod', ['get', 'patch', 'update']],
       ['eviction', 'Eviction', ['create'], 'policy/v1'],
+      ['exec', 'PodExecOptions', ['create', 'get']],
       ['log', 'Pod', ['get']],
+      ['portforward', 'PodPortForwardOptions', ['create', 'get']],
     ],
   },
   { gv: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', short: ['quota'], status: true },

@@ -4,6 +4,7 @@ import type { Backend } from '../../store/types.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import type { AgentTls } from '../pki/agent-certs.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';
 
@@ -15,6 +16,8 @@ export interface ApiContext {
   garbageCollector: boolean;
   /** Called after a committed write (CRDs change the served resources). */
   afterWrite: ((info: ResourceInfo, object: KubeObject, deleted: boolean) => Promise<void>)[];
+  /** The cluster CA and the client certificate the kube API shows agents (pods/log, exec, attach, portforward). */
+  agentClient?: AgentTls;
 }
 
 export interface RequestOptions {

@@ -1,16 +1,14 @@
 // GET pods/{name}/log: checks the PodLogOptions, picks the container as kube-apiserver does, then finds the agent
 // that runs the pod over the network — pod → spec.nodeName → the Node's skiff.io/host → the host Lease
-// kube-system/skiff-host-<host> with its endpoint and token — and relays the agent's /containerLogs answer, streamed.
+// kube-system/skiff-host-<host> with its HTTPS endpoint — and relays the agent's /containerLogs answer, streamed.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, badRequest, internalError, invalid, notFound, statusFailure } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject } from '../storage/objects.js';
+import { agentOf } from './agent-client.js';
 import type { ApiContext } from './context.js';
 
-const hostAnnotation = 'skiff.io/host';
-const endpointAnnotation = 'skiff.io/agent-endpoint';
-const tokenAnnotation = 'skiff.io/agent-token';
 const passedOn = ['follow', 'previous', 'tailLines', 'sinceSeconds', 'sinceTime', 'timestamps', 'limitBytes'];
 
 function checkOptions(query: URLSearchParams, name: string): void {
@@ -58,29 +56,6 @@ export function containerOf(pod: KubeObject, asked: string | null): string {
   throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${all.join(' ')}]`);
 }
 
-async function stored(ctx: ApiContext, resource: string, namespace: string | undefined, name: string) {
-  const info = ctx.registry.lookup(resource === 'leases' ? 'coordination.k8s.io' : '', 'v1', resource)!;
-  return getObject(ctx.store, info, namespace, name);
-}
-
-/** The agent running `nodeName`: its endpoint and token from the host Lease. */
-async function agentOf(ctx: ApiContext, nodeName: string) {
-  const node = await stored(ctx, 'nodes', undefined, nodeName);
-  if (!node) throw notFound('nodes', nodeName);
-  const host = node.metadata.annotations?.[hostAnnotation];
-  if (!host) throw internalError(`node "${nodeName}" has no ${hostAnnotation} annotation: no agent serves its logs`);
-  const lease = await stored(ctx, 'leases', 'kube-system', `skiff-host-${host}`);
-  const url = lease?.metadata.annotations?.[endpointAnnotation];
-  const token = lease?.metadata.annotations?.[tokenAnnotation];
-  if (!url || !token) {
-    throw internalError(
-      `the agent of host "${host}" (node "${nodeName}") publishes no endpoint: Lease kube-system/skiff-host-${host} ` +
-        `has no ${endpointAnnotation} annotation`,
-    );
-  }
-  return { host, url, token };
-}
-
 function readText(response: IncomingMessage, limit = 64 * 1024): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
@@ -98,7 +73,8 @@ function agentError(code: number, text: string, host: string): ApiError {
   if (code === 400) return badRequest(text || 'the server rejected our request for an unknown reason');
   if (code === 404)
     return new ApiError(statusFailure(404, 'NotFound', text || 'the server could not find the requested resource'));
-  if (code === 401 || code === 403) return internalError(`the agent of host "${host}" refused the API's token`);
+  if (code === 401 || code === 403)
+    return internalError(`the agent of host "${host}" refused the API's client certificate`);
   return internalError(`the agent of host "${host}" answered ${code}: ${text}`);
 }
 
@@ -133,8 +109,7 @@ export async function streamPodLogs(
   }
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const headers = { Authorization: `Bearer ${agent.token}` };
-    const upstream = request(target, { headers, agent: false }, resolve);
+    const upstream = request(target, { agent: false, ...agent.tls }, resolve);
     upstream.on('error', (error) =>
       reject(
         internalError(

@@ -10,6 +10,7 @@ import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
+import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 
@@ -28,6 +29,8 @@ function specOf(object: KubeObject): unknown {
 function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
   if (subresource === 'status') {
     next = { ...structuredClone(old), status: next.status };
+  } else if (subresource === 'ephemeralcontainers') {
+    next = updateEphemeralContainers(old, next);
   } else if (subresource === 'finalize') {
     next = { ...structuredClone(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
   } else if (!subresource) {

@@ -13,6 +13,7 @@ import { getOne } from '../rest/get.js';
 import { listObjects } from '../rest/list.js';
 import { patchContentTypes, patchObject, schemaOf } from '../rest/patch.js';
 import { streamPodLogs } from '../rest/pod-logs.js';
+import { streamSubresources } from '../rest/pod-streams.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
@@ -111,6 +112,10 @@ export async function serveResource(
   if (method === 'GET' && !name) {
     if (watching) return streamWatch(ctx, req, res, url, info, namespace, minRequestTimeoutSeconds);
     return writeObjects(req, res, url, info, await listObjects(ctx, info, namespace, listQuery(url)));
+  }
+  if (subresource && streamSubresources.has(subresource)) {
+    req.resume();
+    throw badRequest('Upgrade request required');
   }
   if (subresource === 'log') {
     if (method !== 'GET' || !name) {

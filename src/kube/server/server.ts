@@ -4,10 +4,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { UpgradedSockets } from '../../streams/upgrade.js';
 import { serverNotFound, unauthorized } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../auth/types.js';
 import type { Pki } from '../pki/pki.js';
 import type { ApiContext } from '../rest/context.js';
+import { refuseWithStatus, servePodStream, streamSubresources } from '../rest/pod-streams.js';
 import {
   aggregatedContentType,
   aggregatedList,
@@ -117,10 +120,27 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
   await serveResource(opts.ctx, req, res, url, resourcePath, info, user, opts.minRequestTimeoutSeconds ?? 1800);
 }
 
+/** Upgrade requests (SPDY, WebSocket): pods/exec, pods/attach and pods/portforward. */
+async function handleUpgrade(opts: KubeApiOptions, req: IncomingMessage, socket: Duplex, head: Buffer) {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const user = await authenticate(req, opts.authenticators);
+  if (!user) throw unauthorized();
+  const path = parseResourcePath(url.pathname.replace(/\/+$/, ''));
+  const isPod = path && path.group === '' && path.resource === 'pods' && path.namespace && path.name;
+  if (!isPod || !streamSubresources.has(path.subresource ?? '')) throw serverNotFound();
+  await servePodStream(opts.ctx, req, socket, head, url, path.namespace!, path.name!, path.subresource!);
+}
+
 export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer> {
   const openapi = new OpenApiServer(opts.ctx.registry);
   const server = createServer({ cert: opts.pki.serverCert, key: opts.pki.serverKey }, (req, res) => {
     handle(opts, openapi, req, res).catch((error) => writeError(res, error));
+  });
+  const upgraded = new UpgradedSockets();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    upgraded.add(socket);
+    handleUpgrade(opts, req, socket, head).catch((error) => refuseWithStatus(socket, error));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -137,6 +157,7 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgraded.destroyAll();
       }),
   };
 }

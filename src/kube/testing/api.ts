@@ -12,6 +12,7 @@ import {
   startKubeApi,
   staticTokenAuthenticator,
 } from '../index.js';
+import { type AgentTls, ensureAgentClientCert, issueAgentServingCert } from '../pki/agent-certs.js';
 import { ensurePki } from '../pki/pki.js';
 
 export interface TestApi {
@@ -21,6 +22,8 @@ export interface TestApi {
   server: KubeApiServer;
   caCert: string;
   token: string;
+  /** A serving certificate for an agent on `hostName`, from this API's CA (the API holds the client side). */
+  agentTls(hostName: string): Promise<AgentTls>;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export async function startTestApi(
   const store = await openStore({ kind: options.store ?? 'memory', path: dir });
   const ctx = await createApiContext(store);
   const pki = await ensurePki(join(dir, 'pki'), 'test');
+  ctx.agentClient = await ensureAgentClientCert(join(dir, 'pki'));
   const token = 't0ken';
   const server = await startKubeApi({
     ctx,
@@ -47,6 +51,7 @@ export async function startTestApi(
     server,
     caCert: pki.caCert,
     token,
+    agentTls: (hostName) => issueAgentServingCert(join(dir, 'pki'), hostName),
     async close() {
       await server.close();
       await store.close();

@@ -6,6 +6,8 @@ import { type WrittenImage, writeOciImage } from '../oci/layout.js';
 import type { TarEntry } from '../oci/tar.js';
 
 const APPLETS = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'nc', 'httpd', 'hostname', 'id', 'ip', 'test', 'env'];
+// kubectl cp runs tar in the container; `kubectl exec pod -- true` (the exec round trip) runs true.
+APPLETS.push('tar', 'true', 'mkdir');
 
 export function busyboxLayer(): TarEntry[] {
   return [
