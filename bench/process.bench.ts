@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { writeBusyboxImage } from '../src/agent/engine/testing/busybox-image.js';
 import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';
+import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
 import { walkthrough } from '../test/e2e/harness/cluster.js';
 import { run, type SkiffProcess, skiffBin, startSkiff } from '../test/e2e/harness/skiff.js';
@@ -61,34 +61,13 @@ async function runningWatch(client: HttpKubeClient) {
   };
 }
 
-/** One `exec … -- true` over WebSocket v5: resolves with the ms until the Status on the error channel arrived. */
-function execOnce(skiff: SkiffProcess, podName: string): Promise<number> {
-  const url = new URL(`/api/v1/namespaces/${namespace}/pods/${podName}/exec`, skiff.kubeEndpoint);
-  url.protocol = 'wss:';
-  for (const [k, v] of [
-    ['command', 'true'],
-    ['container', 'app'],
-    ['stdout', 'true'],
-    ['stderr', 'true'],
-  ]) {
-    url.searchParams.append(k!, v!);
-  }
+/** One `exec … -- true` over WebSocket v5 (as kubectl 1.30+): the ms until its exit code arrived. */
+async function execOnce(skiff: SkiffProcess, pod: string): Promise<number> {
   const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
-      headers: { Authorization: `Bearer ${skiff.token}` },
-      ca: skiff.caCert,
-    });
-    let status = '';
-    ws.on('message', (data: Buffer) => {
-      if (data[0] === 3) status += data.subarray(1).toString();
-    });
-    ws.on('close', () => {
-      if (/"status":"Success"/.test(status)) resolve(performance.now() - start);
-      else reject(new Error(`exec did not succeed: ${status || 'no status'}`));
-    });
-    ws.on('error', reject);
-  });
+  const target = { server: skiff.kubeEndpoint, token: skiff.token, ca: skiff.caCert, namespace, pod, container: 'app' };
+  const result = await execInPod(target, ['true']);
+  if (result.exitCode !== 0) throw new Error(`exec true exited ${result.exitCode}: ${result.stderr}`);
+  return performance.now() - start;
 }
 
 async function execRoundTrips(skiff: SkiffProcess, podName: string, count: number): Promise<BenchResult[]> {
