@@ -3,6 +3,7 @@
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
 import { join } from 'node:path';
+import type { PodContract } from '../contract/contract.js';
 import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 import type { PodSandboxConfig } from '../engine/cri/types.js';
 import type { ContainerEngine } from '../engine/engine.js';
@@ -36,6 +37,8 @@ export interface ProcessRuntimeOptions {
   /** The pod's imagePullSecrets, read from the API (kubernetes.io/dockerconfigjson Secrets); none when absent. */
   pullSecrets?: (namespace: string, names: string[]) => Promise<PullSecret[]>;
   onError?: (error: unknown) => void;
+  /** The pod contract (env, volumes, hosts, DNS); without it, env is only value and fieldRef, and no volumes. */
+  contract?: PodContract;
 }
 
 interface PodSandboxState {
@@ -66,13 +69,17 @@ export class ProcessRuntime implements SandboxRuntime {
   async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
     if (this.sandboxes.has(pod.uid)) return;
     if (!pod.podIP) throw new Error(`pod ${pod.namespace}/${pod.name} has no IP`);
+    const setup = await this.options.contract?.setUpSandbox(pod);
     const { id, config } = await this.engine.runPodSandbox({
       name: pod.name,
       namespace: pod.namespace,
       uid: pod.uid,
       ip: pod.podIP,
-      hostname: pod.pod.spec?.hostname ?? pod.name,
+      hostname: setup?.hostname ?? pod.pod.spec?.hostname ?? pod.name,
       labels: pod.pod.metadata.labels ?? {},
+      ...(setup
+        ? { dnsConfig: setup.dnsConfig, namespaceOptions: setup.namespaceOptions, privileged: setup.privileged }
+        : {}),
     });
     const size = pod.fargate
       ? parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation])
@@ -82,10 +89,14 @@ export class ProcessRuntime implements SandboxRuntime {
 
   async removeSandbox(pod: SandboxPod): Promise<void> {
     const sandbox = this.sandboxes.get(pod.uid);
-    if (!sandbox) return;
     this.sandboxes.delete(pod.uid);
-    await this.engine.removePodSandbox(sandbox.id);
-    this.exits.poke();
+    if (sandbox) await this.engine.removePodSandbox(sandbox.id);
+    await this.options.contract?.tearDown(pod);
+    if (sandbox) this.exits.poke();
+  }
+
+  updatePod(pod: SandboxPod): void {
+    this.options.contract?.updatePod(pod);
   }
 
   async ensureImage(
@@ -127,7 +138,8 @@ export class ProcessRuntime implements SandboxRuntime {
   async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
     const sandbox = this.sandboxOf(pod);
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
-    const config = containerConfig(pod, container, attempt, container.image, sandbox.size);
+    const setup = await this.options.contract?.setUpContainer(pod, container);
+    const config = containerConfig(pod, container, attempt, container.image, sandbox.size, setup);
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));
@@ -204,6 +216,7 @@ export class ProcessRuntime implements SandboxRuntime {
 
   close(): void {
     this.exits.close();
+    this.options.contract?.close();
   }
 
   private sandboxOf(pod: SandboxPod): PodSandboxState {

@@ -2,7 +2,8 @@
 // under the machine's host name — simulated (timings from D/simulated.yaml when it exists), or process (runc
 // containers in Skiff's containerd, sized to this machine).
 import { cpus, hostname, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { podContractOf } from '../../agent/contract/index.js';
 import type { ContainerEngine } from '../../agent/engine/engine.js';
 import type { PullSecret } from '../../agent/engine/index.js';
 import { hostNameOf } from '../../agent/host-lease.js';
@@ -54,12 +55,14 @@ export function machineCapacity() {
   return { cpuMillis: cpus().length * 8000, memoryMiB: Math.floor((4 * totalmem()) / 2 ** 20), sandboxes: 110 };
 }
 
-export function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
+export async function startProcessHost(client: KubeClient, engine: ContainerEngine): Promise<Agent> {
+  const contract = podContractOf(client, join(dirname(engine.paths.dir), 'sandboxes'));
+  await contract.removeLeftovers();
   return startAgent({
     client,
     hostName: hostNameOf(hostname()),
     capacity: machineCapacity(),
-    driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),
+    driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), contract, onError }),
     onError,
   });
 }
