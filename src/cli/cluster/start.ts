@@ -8,7 +8,14 @@ import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
-import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
+import {
+  createApiContext,
+  inProcessClient,
+  serviceAccountTokenAuthenticator,
+  startKubeApi,
+  staticTokenAuthenticator,
+  TokenSigner,
+} from '../../kube/index.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
@@ -56,7 +63,11 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
     const pki = await ensurePki(paths.pki, config.name, extraHosts);
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
-    const ctx = await createApiContext(store, { garbageCollector: true });
+    const signer = TokenSigner.fromKeyFile(join(paths.pki, 'sa.key'));
+    const ctx = await createApiContext(store, {
+      garbageCollector: true,
+      serviceAccounts: { signer, caCert: pki.caCert },
+    });
     const client = inProcessClient(ctx);
     const kube = await startKubeApi({
       ctx,
@@ -70,6 +81,7 @@ export async function startCluster(config: SkiffConfig): Promise<RunningCluster>
           groups: ['system:masters', 'system:authenticated'],
         }),
         eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
+        serviceAccountTokenAuthenticator(ctx),
       ],
     });
     stops.push(() => kube.close());

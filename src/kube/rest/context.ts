@@ -6,6 +6,7 @@ import type { KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';
+import type { TokenSigner } from '../serviceaccount/signer.js';
 
 export interface ApiContext {
   store: Backend;
@@ -15,6 +16,8 @@ export interface ApiContext {
   garbageCollector: boolean;
   /** Called after a committed write (CRDs change the served resources). */
   afterWrite: ((info: ResourceInfo, object: KubeObject, deleted: boolean) => Promise<void>)[];
+  /** Signs ServiceAccount tokens (TokenRequest) and checks them; absent: no tokens are issued. */
+  tokenSigner?: TokenSigner;
 }
 
 export interface RequestOptions {

@@ -16,6 +16,7 @@ import { streamPodLogs } from '../rest/pod-logs.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
+import { requestToken } from '../serviceaccount/token-request.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import type { ResourcePath } from './request-info.js';
 import { writeJson, writeObjects } from './respond.js';
@@ -133,6 +134,9 @@ export async function serveResource(
   }
   if (method === 'POST' && name && subresource === 'binding') {
     return writeJson(res, 201, await bindPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));
+  }
+  if (method === 'POST' && name && subresource === 'token') {
+    return writeJson(res, 201, await requestToken(ctx, namespace!, name, asObject(await bodyOf(req)), options));
   }
   if (method === 'POST' && name && subresource === 'eviction') {
     return writeJson(res, 201, await evictPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));

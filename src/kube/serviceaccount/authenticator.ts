@@ -1,0 +1,52 @@
+// The kube API's authenticator for ServiceAccount tokens: a JWT this cluster signed, for one of the API's
+// audiences, not expired, whose ServiceAccount still exists with the same UID and whose bound Pod, Secret or Node
+// does too (and has not passed its deletion time) → `system:serviceaccount:<ns>:<name>` with the pod's extras.
+import type { Authenticator, UserInfo } from '../auth/types.js';
+import type { ApiContext } from '../rest/context.js';
+import { getObject } from '../storage/objects.js';
+import { apiAudiences, type TokenClaims } from './signer.js';
+
+async function boundObjectAlive(ctx: ApiContext, claims: TokenClaims, now: number): Promise<boolean> {
+  const k8s = claims['kubernetes.io'];
+  const refs: [string, string | undefined, { name: string; uid: string } | undefined][] = [
+    ['pods', k8s.namespace, k8s.pod],
+    ['secrets', k8s.namespace, k8s.secret],
+    ['nodes', undefined, k8s.node],
+  ];
+  for (const [resource, namespace, ref] of refs) {
+    if (!ref) continue;
+    const object = await getObject(ctx.store, ctx.registry.lookup('', 'v1', resource)!, namespace, ref.name);
+    if (!object || object.metadata.uid !== ref.uid) return false;
+    const deletion = object.metadata.deletionTimestamp;
+    if (deletion && Date.parse(deletion) < now) return false;
+  }
+  return true;
+}
+
+export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator {
+  return async (token: string): Promise<UserInfo | undefined> => {
+    const signer = ctx.tokenSigner;
+    if (!signer) return undefined;
+    const now = Date.now();
+    const claims = signer.verify(token, now);
+    if (!claims) return undefined;
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.some((a) => apiAudiences.includes(a))) return undefined;
+    const k8s = claims['kubernetes.io'];
+    const info = ctx.registry.lookup('', 'v1', 'serviceaccounts')!;
+    const account = await getObject(ctx.store, info, k8s.namespace, k8s.serviceaccount.name);
+    if (!account || account.metadata.uid !== k8s.serviceaccount.uid) return undefined;
+    if (!(await boundObjectAlive(ctx, claims, now))) return undefined;
+    const extra: Record<string, string[]> = { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`] };
+    if (k8s.pod) {
+      extra['authentication.kubernetes.io/pod-name'] = [k8s.pod.name];
+      extra['authentication.kubernetes.io/pod-uid'] = [k8s.pod.uid];
+    }
+    return {
+      username: claims.sub,
+      uid: k8s.serviceaccount.uid,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${k8s.namespace}`, 'system:authenticated'],
+      extra,
+    };
+  };
+}
