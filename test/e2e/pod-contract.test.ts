@@ -85,19 +85,13 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
   });
 
   it('gives a container its env, volumes, token, hosts and DNS, and keeps volumes current', async () => {
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { key: 'v1', mode: 'fast' } });
+    await apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, stringData: { password: 's3cret' } });
     await apply({
       apiVersion: 'v1',
-      kind: 'List',
-      items: [
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { key: 'v1', mode: 'fast' } },
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, stringData: { password: 's3cret' } },
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: 'web-front' },
-          spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] },
-        },
-      ],
+      kind: 'Service',
+      metadata: { name: 'web-front' },
+      spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] },
     });
     await apply({
       apiVersion: 'v1',

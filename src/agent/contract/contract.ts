@@ -3,10 +3,11 @@
 // D/sandboxes/<pod-uid>/ and kept current while the pod runs: ConfigMap and Secret changes, labels, token
 // refresh), /etc/hosts, hostname, DNS per dnsPolicy, and the host namespaces a node-group pod may share with its
 // node. A driver asks for the sandbox's setup before it boots one and for each container's before creating it.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxEvent, SandboxPod } from '../driver.js';
-import { unmountAll } from '../engine/cleanup.js';
+import { mountsUnder, unmountAll } from '../engine/cleanup.js';
 import type { CriMount } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
 import { SandboxSetupError } from '../lifecycle/runtime.js';
@@ -176,7 +177,15 @@ export class PodContract {
     this.timer = undefined;
   }
 
+  /** Stops refreshing and removes every pod's files (the agent is stopping; its sandboxes go with it). */
   close(): void {
     this.stopRefresh();
+    for (const mount of mountsUnder(this.options.sandboxesDir)) {
+      try {
+        execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+      } catch {}
+    }
+    this.pods.clear();
+    rmSync(this.options.sandboxesDir, { recursive: true, force: true });
   }
 }

@@ -6,20 +6,15 @@ import type { SandboxPod } from '../driver.js';
 
 export const clusterDomain = 'cluster.local';
 
-/** spec.hostname, else the pod's name cut to 63 characters (trailing '-' and '.' trimmed), as the kubelet does. */
+/**
+ * spec.hostname, else the pod's name cut to 63 characters (trailing '-' and '.' trimmed), as the kubelet does; a
+ * hostNetwork pod has the node's (the sandbox sets none: it has no UTS namespace of its own).
+ */
 export function podHostname(pod: SandboxPod): string {
   const spec = pod.pod.spec ?? {};
-  if (spec.hostNetwork) return hostMachineName();
+  if (spec.hostNetwork) return '';
   if (spec.hostname) return spec.hostname;
   return pod.name.length > 63 ? pod.name.slice(0, 63).replace(/[-.]+$/, '') : pod.name;
-}
-
-function hostMachineName(): string {
-  try {
-    return readFileSync('/proc/sys/kernel/hostname', 'utf8').trim();
-  } catch {
-    return 'localhost';
-  }
 }
 
 /** `<subdomain>.<namespace>.svc.cluster.local`, or undefined without a subdomain. */
