@@ -16,7 +16,7 @@ import { resolveEnv } from './env.js';
 import type { Allocatable } from './fields.js';
 import { etcHostsContent, podHostname } from './hosts.js';
 import { containerMounts } from './mounts.js';
-import type { ContractReader } from './reader.js';
+import { type ContractReader, memoReader } from './reader.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
 
 export interface PodContractOptions {
@@ -153,10 +153,11 @@ export class PodContract {
   async refresh(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
+    const reader = memoReader(this.options.reader);
     try {
       for (const state of [...this.pods.values()]) {
         try {
-          for (const error of await state.volumes.refresh()) this.options.record?.(state.pod, error.event);
+          for (const error of await state.volumes.refresh(reader)) this.options.record?.(state.pod, error.event);
         } catch (error) {
           this.options.onError?.(error);
         }

@@ -69,3 +69,21 @@ export function kubeContractReader(client: KubeClient): ContractReader {
     },
   };
 }
+
+/** The reader with ConfigMap and Secret reads shared for its lifetime (one refresh pass over every pod). */
+export function memoReader(reader: ContractReader): ContractReader {
+  const seen = new Map<string, Promise<KubeObject | undefined>>();
+  const once = (key: string, read: () => Promise<KubeObject | undefined>) => {
+    let value = seen.get(key);
+    if (!value) {
+      value = read();
+      seen.set(key, value);
+    }
+    return value;
+  };
+  return {
+    ...reader,
+    configMap: (namespace, name) => once(`cm/${namespace}/${name}`, () => reader.configMap(namespace, name)),
+    secret: (namespace, name) => once(`secret/${namespace}/${name}`, () => reader.secret(namespace, name)),
+  };
+}

@@ -183,11 +183,11 @@ export class PodVolumes {
   }
 
   /** Writes a configMap/secret/downwardAPI/projected volume; the FailedMount error when it cannot. */
-  private async write(volume: any): Promise<SandboxSetupError | undefined> {
+  private async write(volume: any, reader = this.reader): Promise<SandboxSetupError | undefined> {
     const path = this.pluginDir(writtenPlugins[volumeType(volume)]!, volume.name);
     try {
       const payload = await payloadOf(volume, {
-        reader: this.reader,
+        reader,
         pod: this.pod,
         allocatable: this.allocatable,
         tokens: this.tokens,
@@ -203,11 +203,11 @@ export class PodVolumes {
   }
 
   /** Rewrites the written volumes from their current sources (ConfigMap or Secret changes, labels, tokens). */
-  async refresh(): Promise<SandboxSetupError[]> {
+  async refresh(reader = this.reader): Promise<SandboxSetupError[]> {
     const errors: SandboxSetupError[] = [];
     for (const volume of this.volumes) {
       if (!(volumeType(volume) in writtenPlugins) || !this.sources.has(volume.name)) continue;
-      const error = await this.write(volume);
+      const error = await this.write(volume, reader);
       if (error) errors.push(error);
     }
     return errors;
