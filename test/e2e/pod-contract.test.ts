@@ -66,7 +66,7 @@ const script = [
   'echo "== resolv =="; cat /etc/resolv.conf',
   'echo "== hostname =="; hostname',
   'echo "== live =="',
-  'while true; do echo "LIVE $(cat /cm/key) $(cat /sub/key)"; sleep 1; done',
+  'while true; do echo "LIVE $(cat /cm/key) $(cat /sub/key) $(busybox tr \'\\n\' , < /downward/labels)"; sleep 1; done',
 ].join('; ');
 
 describe('the pod contract on the process runtime', { skip: !canRun && 'needs root and containerd' }, () => {
@@ -228,12 +228,20 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
     assert.equal(await apiGet('/api/v1/namespaces/default/pods', token!), 200);
 
     // A ConfigMap change reaches the mounted file, not the subPath one.
-    assert.match(log, /LIVE v1 v1/);
+    assert.match(log, /LIVE v1 v1 app="contract",tier="back"/);
     const patched = await skiff.kubectl(['patch', 'configmap', 'app', '-p', '{"data":{"key":"v2"}}']);
     assert.equal(patched.code, 0, patched.stderr);
     await w.waitFor(
       async () => (await logs('contract')).includes('LIVE v2 v1'),
       'the ConfigMap change in the pod',
+      60_000,
+    );
+    // So does a label change, to the downwardAPI file.
+    const labelled = await skiff.kubectl(['label', 'pod', 'contract', 'tier=front', '--overwrite']);
+    assert.equal(labelled.code, 0, labelled.stderr);
+    await w.waitFor(
+      async () => (await logs('contract')).includes('LIVE v2 v1 app="contract",tier="front"'),
+      'the label change in the downwardAPI file',
       60_000,
     );
 
@@ -321,6 +329,12 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
     assert.equal(await apiGet('/api/v1/namespaces', out.stdout.trim()), 200);
     const short = await skiff.kubectl(['create', 'token', 'default', '--duration=5m']);
     assert.notEqual(short.code, 0);
+    const kubectl128 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.28';
+    if (existsSync(kubectl128)) {
+      const old = await run(kubectl128, ['create', 'token', 'default'], { env: { KUBECONFIG: skiff.kubeconfig } });
+      assert.equal(old.code, 0, old.stderr);
+      assert.equal(await apiGet('/api/v1/namespaces', old.stdout.trim()), 200);
+    }
   });
 
   it('runs node-group pods in the host network and PID namespaces, privileged, with hostPath', async () => {
