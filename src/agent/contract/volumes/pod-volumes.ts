@@ -68,6 +68,8 @@ export class PodVolumes {
   readonly dir: string;
   private sources = new Map<string, VolumeSource>();
   private tokens = new TokenCache();
+  /** Torn down: a refresh still in flight must not write the directory again. */
+  private removed = false;
 
   constructor(
     private pod: SandboxPod,
@@ -101,6 +103,7 @@ export class PodVolumes {
 
   /** Sets up every volume; throws a SandboxSetupError (FailedMount) for the first that cannot be. */
   async setUp(): Promise<void> {
+    this.removed = false;
     mkdirSync(this.dir, { recursive: true });
     const all = this.volumes.map((v) => v.name as string).sort();
     const failed: { name: string; why: string }[] = [];
@@ -193,6 +196,7 @@ export class PodVolumes {
         tokens: this.tokens,
         volume: volume.name,
       });
+      if (this.removed) return undefined;
       writeAtomic(path, payload, { gid: this.gid, readOnly: true });
       this.sources.set(volume.name, { hostPath: path, readOnly: true, projected: true });
       return undefined;
@@ -214,6 +218,7 @@ export class PodVolumes {
   }
 
   async tearDown(): Promise<void> {
+    this.removed = true;
     await unmountAll(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
