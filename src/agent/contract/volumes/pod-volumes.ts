@@ -1,13 +1,14 @@
 // A pod's volumes on this host, laid out as the kubelet lays them out: D/sandboxes/<pod-uid>/volumes/
 // kubernetes.io~<plugin>/<name>. emptyDir is a directory (a tmpfs of its sizeLimit for medium Memory); configMap,
-// secret, downwardAPI and projected are written by the atomic writer and rewritten in place by refresh(); hostPath
-// (node-group pods) and claims bound to hostPath or local volumes are the host's own directories. Any other volume
-// is refused with the volume manager's FailedMount text, and the pod does not start.
+// secret, downwardAPI and projected are written by the atomic writer (secret and projected on a tmpfs) and
+// rewritten in place by refresh(); hostPath (node-group pods) and claims bound to hostPath or local volumes are the
+// host's own directories. Any other volume is refused with the volume manager's FailedMount text, and the pod does
+// not start.
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantityValue } from '../../../fargate/quantity.js';
 import type { SandboxPod } from '../../driver.js';
-import { unmountAll } from '../../engine/cleanup.js';
+import { mountsUnder, unmountAll } from '../../engine/cleanup.js';
 import { run } from '../../engine/network/run.js';
 import type { SandboxSetupError } from '../../lifecycle/runtime.js';
 import { mountError, unmountableError } from '../errors.js';
@@ -24,6 +25,9 @@ export interface VolumeSource {
   /** Its files are rewritten when their sources change (not through subPath mounts). */
   projected: boolean;
 }
+
+/** Secret and projected volumes live on tmpfs, as the kubelet wraps them, so secrets and tokens never reach disk. */
+const memoryBacked = new Set(['secret', 'projected']);
 
 const writtenPlugins: Record<string, string> = {
   configMap: 'configmap',
@@ -197,6 +201,7 @@ export class PodVolumes {
         volume: volume.name,
       });
       if (this.removed) return undefined;
+      if (!this.sources.has(volume.name) && memoryBacked.has(volumeType(volume))) await this.mountTmpfs(path);
       writeAtomic(path, payload, { gid: this.gid, readOnly: true });
       this.sources.set(volume.name, { hostPath: path, readOnly: true, projected: true });
       return undefined;
@@ -204,6 +209,13 @@ export class PodVolumes {
       if (error instanceof PayloadError) return mountError(volume.name, error.message);
       return mountError(volume.name, error?.message ?? String(error));
     }
+  }
+
+  /** A tmpfs at `path` (once; only root can mount, elsewhere the files stay on disk, as in unit tests). */
+  private async mountTmpfs(path: string): Promise<void> {
+    if (process.getuid?.() !== 0 || mountsUnder(path).includes(path)) return;
+    mkdirSync(path, { recursive: true });
+    await run('mount', ['-t', 'tmpfs', '-o', 'nodev,nosuid,mode=0755', 'tmpfs', path]);
   }
 
   /** Rewrites the written volumes from their current sources (ConfigMap or Secret changes, labels, tokens). */
