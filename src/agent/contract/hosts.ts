@@ -7,20 +7,28 @@ import type { SandboxPod } from '../driver.js';
 export const clusterDomain = 'cluster.local';
 
 /**
- * spec.hostname, else the pod's name cut to 63 characters (trailing '-' and '.' trimmed), as the kubelet does; a
- * hostNetwork pod has the node's (the sandbox sets none: it has no UTS namespace of its own).
+ * spec.hostname, else the pod's name cut to 63 characters (trailing '-' and '.' trimmed), as the kubelet does — the
+ * FQDN with setHostnameAsFQDN and a subdomain; a hostNetwork pod has the node's (the sandbox sets none: it has no
+ * UTS namespace of its own).
  */
 export function podHostname(pod: SandboxPod): string {
   const spec = pod.pod.spec ?? {};
   if (spec.hostNetwork) return '';
-  if (spec.hostname) return spec.hostname;
-  return pod.name.length > 63 ? pod.name.slice(0, 63).replace(/[-.]+$/, '') : pod.name;
+  const name = shortHostname(pod);
+  const domain = podDomain(pod);
+  return spec.setHostnameAsFQDN && domain ? `${name}.${domain}` : name;
 }
 
 /** `<subdomain>.<namespace>.svc.cluster.local`, or undefined without a subdomain. */
 export function podDomain(pod: SandboxPod): string | undefined {
   const subdomain = pod.pod.spec?.subdomain;
   return subdomain ? `${subdomain}.${pod.namespace}.svc.${clusterDomain}` : undefined;
+}
+
+/** The hostname without the domain that setHostnameAsFQDN adds (the hosts file names both). */
+function shortHostname(pod: SandboxPod): string {
+  const spec = pod.pod.spec ?? {};
+  return spec.hostname || (pod.name.length > 63 ? pod.name.slice(0, 63).replace(/[-.]+$/, '') : pod.name);
 }
 
 function aliasLines(pod: SandboxPod): string {
@@ -39,7 +47,7 @@ export function etcHostsContent(pod: SandboxPod, hostHosts = '/etc/hosts'): stri
     } catch {}
     return `# Kubernetes-managed hosts file (host network).\n${host}${aliasLines(pod)}`;
   }
-  const hostname = podHostname(pod);
+  const hostname = shortHostname(pod);
   const domain = podDomain(pod);
   let out =
     '# Kubernetes-managed hosts file.\n' +

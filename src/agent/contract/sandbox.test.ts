@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { SandboxSetupError } from '../lifecycle/runtime.js';
 import { PodContract } from './contract.js';
 import { podDnsConfig } from './dns.js';
-import { etcHostsContent } from './hosts.js';
+import { etcHostsContent, podHostname } from './hosts.js';
 import type { TokenRequestSpec } from './reader.js';
 import { type FakeObjects, fakeReader, sandboxPod } from './testing.js';
 
@@ -152,6 +152,17 @@ describe('hosts and DNS', () => {
         'fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n' +
         '10.0.1.7\th.sd.shop.svc.cluster.local\th\n\n# Entries added by HostAliases.\n1.2.3.4\ta\tb\n',
     );
+  });
+
+  it('names the pod by hostname, pod name, or FQDN', () => {
+    assert.equal(podHostname(sandboxPod({})), 'web');
+    assert.equal(podHostname(sandboxPod({}, { name: `${'a'.repeat(62)}-b` })), 'a'.repeat(62));
+    assert.equal(podHostname(sandboxPod({ hostname: 'h', subdomain: 'sd' })), 'h');
+    assert.equal(
+      podHostname(sandboxPod({ hostname: 'h', subdomain: 'sd', setHostnameAsFQDN: true })),
+      'h.sd.shop.svc.cluster.local',
+    );
+    assert.equal(podHostname(sandboxPod({ hostNetwork: true })), '');
   });
 
   it('follows dnsPolicy and merges dnsConfig', () => {

@@ -1,5 +1,5 @@
 // kube-apiserver's ServiceAccount admission for Pod CREATE: the pod runs as `default` unless it names another
-// ServiceAccount, which must exist; unless automountServiceAccountToken (the pod's, else the ServiceAccount's) is
+// ServiceAccount, which must exist, and takes its imagePullSecrets when it names none; unless automountServiceAccountToken (the pod's, else the ServiceAccount's) is
 // false, it gets the projected `kube-api-access-xxxxx` volume (a bound token, the cluster CA from
 // kube-root-ca.crt, the namespace) mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount in every
 // container that does not mount something there already.
@@ -54,6 +54,9 @@ export function serviceAccountAdmission(ctx: ApiContext): MutatingPlugin {
         throw forbidden(
           `pods "${pod.metadata.name ?? pod.metadata.generateName ?? ''}" is forbidden: error looking up service account ${namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
         );
+      }
+      if (!spec.imagePullSecrets?.length && account?.imagePullSecrets?.length) {
+        spec.imagePullSecrets = structuredClone(account.imagePullSecrets);
       }
       const automount = spec.automountServiceAccountToken ?? account?.automountServiceAccountToken ?? true;
       if (!automount) return;

@@ -160,6 +160,17 @@ describe('ServiceAccount admission', () => {
     }
   });
 
+  it("gives the pod its ServiceAccount's imagePullSecrets", async () => {
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'puller', namespace: 'default' },
+      imagePullSecrets: [{ name: 'regcred' }],
+    });
+    const pod = await makePod('pulling', { serviceAccountName: 'puller' });
+    assert.deepEqual(pod.spec.imagePullSecrets, [{ name: 'regcred' }]);
+  });
+
   it('honours automountServiceAccountToken and refuses a missing ServiceAccount', async () => {
     const pod = await makePod('unmounted', { automountServiceAccountToken: false });
     assert.equal(pod.spec.volumes, undefined);
