@@ -227,6 +227,11 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
 
     // The mounted token is the pod's ServiceAccount to the kube API.
     assert.equal(await apiGet('/api/v1/namespaces/default/pods', token!), 200);
+    const whoami = await skiff.kubectl(['auth', 'whoami', `--token=${token}`, '-o', 'jsonpath={.status.userInfo}']);
+    assert.equal(whoami.code, 0, whoami.stderr);
+    const userInfo = JSON.parse(whoami.stdout);
+    assert.equal(userInfo.username, 'system:serviceaccount:default:default');
+    assert.deepEqual(userInfo.extra['authentication.kubernetes.io/pod-name'], ['contract']);
 
     // A ConfigMap change reaches the mounted file, not the subPath one.
     assert.match(log, /LIVE v1 v1 app="contract",tier="back"/);

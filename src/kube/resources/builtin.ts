@@ -89,6 +89,13 @@ const specs: Spec[] = [
     status: true,
   },
   {
+    gv: 'authentication.k8s.io/v1',
+    resource: 'selfsubjectreviews',
+    kind: 'SelfSubjectReview',
+    cluster: true,
+    verbs: ['create'],
+  },
+  {
     gv: 'authorization.k8s.io/v1',
     resource: 'selfsubjectaccessreviews',
     kind: 'SelfSubjectAccessReview',

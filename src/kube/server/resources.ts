@@ -16,6 +16,7 @@ import { streamPodLogs } from '../rest/pod-logs.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
+import { reviewSelf } from '../serviceaccount/self-review.js';
 import { requestToken } from '../serviceaccount/token-request.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import type { ResourcePath } from './request-info.js';
@@ -123,6 +124,10 @@ export async function serveResource(
   if (method === 'GET' && name) {
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
     return writeObjects(req, res, url, info, await getOne(ctx, info, namespace, name));
+  }
+  if (method === 'POST' && !name && info.kind === 'SelfSubjectReview') {
+    req.resume();
+    return writeJson(res, 201, reviewSelf(user));
   }
   if (method === 'POST' && !name && info.kind === 'SelfSubjectAccessReview') {
     return writeJson(res, 201, reviewAccess(asObject(await bodyOf(req)), user));

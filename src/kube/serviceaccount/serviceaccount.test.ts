@@ -91,6 +91,17 @@ describe('TokenRequest', () => {
     assert.ok(Math.abs(expires - (Date.now() + 3600_000)) < 5000);
     const review = await call('GET', '/api/v1/namespaces/default/pods', answer.body.status.token);
     assert.equal(review.code, 200);
+    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', answer.body.status.token, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    assert.equal(whoami.code, 201);
+    assert.equal(whoami.body.status.userInfo.username, 'system:serviceaccount:default:default');
+    assert.deepEqual(whoami.body.status.userInfo.groups, [
+      'system:serviceaccounts',
+      'system:serviceaccounts:default',
+      'system:authenticated',
+    ]);
   });
 
   it('refuses less than 10 minutes and a missing ServiceAccount', async () => {
