@@ -1,10 +1,11 @@
 // The kube API's authenticator for ServiceAccount tokens: a JWT this cluster signed, for one of the API's
 // audiences, not expired, whose ServiceAccount still exists with the same UID and whose bound Pod, Secret or Node
-// does too (and has not passed its deletion time) → `system:serviceaccount:<ns>:<name>` with the pod's extras.
+// does too (and has not passed its deletion time) → `system:serviceaccount:<ns>:<name>` with the pod's extras; and
+// the legacy token of a service-account-token Secret while that Secret holds it.
 import type { Authenticator, UserInfo } from '../auth/types.js';
 import type { ApiContext } from '../rest/context.js';
 import { getObject } from '../storage/objects.js';
-import { apiAudiences, type TokenClaims } from './signer.js';
+import { apiAudiences, type LegacyClaims, type TokenClaims } from './signer.js';
 
 async function boundObjectAlive(ctx: ApiContext, claims: TokenClaims, now: number): Promise<boolean> {
   const k8s = claims['kubernetes.io'];
@@ -23,10 +24,32 @@ async function boundObjectAlive(ctx: ApiContext, claims: TokenClaims, now: numbe
   return true;
 }
 
+const groupsOf = (namespace: string) => [
+  'system:serviceaccounts',
+  `system:serviceaccounts:${namespace}`,
+  'system:authenticated',
+];
+
+/** A Secret's legacy token: accepted while the Secret still holds it and its ServiceAccount is the same. */
+async function legacyUser(ctx: ApiContext, claims: LegacyClaims, token: string): Promise<UserInfo | undefined> {
+  const namespace = claims['kubernetes.io/serviceaccount/namespace'];
+  const secretName = claims['kubernetes.io/serviceaccount/secret.name'];
+  const secret = await getObject(ctx.store, ctx.registry.lookup('', 'v1', 'secrets')!, namespace, secretName);
+  if (!secret?.data?.token || Buffer.from(secret.data.token, 'base64').toString('utf8') !== token) return undefined;
+  const accountName = claims['kubernetes.io/serviceaccount/service-account.name'];
+  const info = ctx.registry.lookup('', 'v1', 'serviceaccounts')!;
+  const account = await getObject(ctx.store, info, namespace, accountName);
+  const uid = claims['kubernetes.io/serviceaccount/service-account.uid'];
+  if (!account || account.metadata.uid !== uid) return undefined;
+  return { username: claims.sub, uid, groups: groupsOf(namespace) };
+}
+
 export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator {
   return async (token: string): Promise<UserInfo | undefined> => {
     const signer = ctx.tokenSigner;
     if (!signer) return undefined;
+    const legacy = signer.verifyLegacy(token);
+    if (legacy) return legacyUser(ctx, legacy, token);
     const now = Date.now();
     const claims = signer.verify(token, now);
     if (!claims) return undefined;
@@ -45,7 +68,7 @@ export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator
     return {
       username: claims.sub,
       uid: k8s.serviceaccount.uid,
-      groups: ['system:serviceaccounts', `system:serviceaccounts:${k8s.namespace}`, 'system:authenticated'],
+      groups: groupsOf(k8s.namespace),
       extra,
     };
   };

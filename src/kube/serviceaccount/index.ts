@@ -1,7 +1,9 @@
 // ServiceAccount tokens in the kube API: the signer on the context, the TokenRequest subresource's handler, the
-// authenticator, the ServiceAccount admission (the default token volume) and the kube-root-ca.crt ConfigMaps.
+// authenticator, the ServiceAccount admission (the default token volume), the kube-root-ca.crt ConfigMaps and the
+// tokens of kubernetes.io/service-account-token Secrets.
 import { serviceAccountAdmission } from '../admission/serviceaccount.js';
 import type { ApiContext } from '../rest/context.js';
+import { installLegacyTokens } from './legacy-tokens.js';
 import { installRootCaPublisher } from './root-ca.js';
 import type { TokenSigner } from './signer.js';
 
@@ -18,4 +20,5 @@ export async function installServiceAccounts(ctx: ApiContext, options: ServiceAc
   ctx.tokenSigner = options.signer;
   ctx.admission.addMutating(serviceAccountAdmission(ctx));
   await installRootCaPublisher(ctx, options.caCert);
+  installLegacyTokens(ctx, options.caCert);
 }

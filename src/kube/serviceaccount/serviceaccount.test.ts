@@ -154,6 +154,47 @@ describe('TokenRequest', () => {
   });
 });
 
+describe('service-account-token Secrets', () => {
+  it('fills the Secret with a token the API accepts until the Secret is gone', async () => {
+    const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'default' };
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: {
+        name: 'default-token',
+        namespace: 'default',
+        annotations: { 'kubernetes.io/service-account.name': 'default' },
+      },
+    });
+    const secret = await client.get(ref, 'default-token');
+    const decode = (v: string) => Buffer.from(v, 'base64').toString();
+    assert.equal(decode(secret.data.namespace), 'default');
+    assert.equal(decode(secret.data['ca.crt']), api.caCert);
+    assert.ok(secret.metadata.annotations?.['kubernetes.io/service-account.uid']);
+    const token = decode(secret.data.token);
+    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', token, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    assert.equal(whoami.body.status.userInfo.username, 'system:serviceaccount:default:default');
+    await client.delete(ref, 'default-token');
+    assert.equal((await call('GET', '/api/v1/namespaces', token)).code, 401);
+  });
+
+  it('must name its ServiceAccount', async () => {
+    await assert.rejects(
+      client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'anonymous-token', namespace: 'default' },
+      }),
+      { message: /metadata\.annotations\[kubernetes\.io\/service-account\.name\]: Required value/ },
+    );
+  });
+});
+
 describe('ServiceAccount admission', () => {
   it('adds the kube-api-access volume to every container', async () => {
     const pod = await makePod('mounted', { initContainers: [{ name: 'init', image: 'busybox' }] });

@@ -1,6 +1,7 @@
 // The ServiceAccount token signer: ES256 JWTs with a key kept in D/pki/sa.key (made once), in the claims shape of
 // kube-apiserver's bound tokens (iss, sub, aud, exp, iat, nbf, jti and the `kubernetes.io` claim naming the
-// namespace, ServiceAccount and bound object); verify() checks the signature, issuer and times.
+// namespace, ServiceAccount and bound object), and the legacy tokens of service-account-token Secrets; verify()
+// checks the signature, issuer and times.
 import {
   createHash,
   createPrivateKey,
@@ -39,6 +40,18 @@ export interface TokenClaims {
     secret?: { name: string; uid: string };
     node?: { name: string; uid: string };
   };
+}
+
+/** The issuer of tokens kept in Secrets (kube-controller-manager's legacy tokens). */
+export const legacyIssuer = 'kubernetes/serviceaccount';
+
+export interface LegacyClaims {
+  iss: string;
+  'kubernetes.io/serviceaccount/namespace': string;
+  'kubernetes.io/serviceaccount/secret.name': string;
+  'kubernetes.io/serviceaccount/service-account.name': string;
+  'kubernetes.io/serviceaccount/service-account.uid': string;
+  sub: string;
 }
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
@@ -93,21 +106,40 @@ export class TokenSigner {
       nbf: iat,
       sub: `system:serviceaccount:${input.namespace}:${input.serviceAccount.name}`,
     };
+    return { token: this.sign(claims), claims };
+  }
+
+  /**
+   * A legacy token for a `kubernetes.io/service-account-token` Secret, as kube-controller-manager's tokens
+   * controller writes them: no expiry, valid while the Secret holds it and the ServiceAccount is the same.
+   */
+  issueLegacy(namespace: string, serviceAccount: { name: string; uid: string }, secretName: string): string {
+    const claims: LegacyClaims = {
+      iss: legacyIssuer,
+      'kubernetes.io/serviceaccount/namespace': namespace,
+      'kubernetes.io/serviceaccount/secret.name': secretName,
+      'kubernetes.io/serviceaccount/service-account.name': serviceAccount.name,
+      'kubernetes.io/serviceaccount/service-account.uid': serviceAccount.uid,
+      sub: `system:serviceaccount:${namespace}:${serviceAccount.name}`,
+    };
+    return this.sign(claims);
+  }
+
+  private sign(claims: object): string {
     const header = b64url(JSON.stringify({ alg: 'ES256', kid: this.keyId }));
     const body = b64url(JSON.stringify(claims));
     const signature = sign('sha256', Buffer.from(`${header}.${body}`), {
       key: this.privateKey,
       dsaEncoding: 'ieee-p1363',
     });
-    return { token: `${header}.${body}.${b64url(signature)}`, claims };
+    return `${header}.${body}.${b64url(signature)}`;
   }
 
-  /** The claims of a token this signer issued that is valid now; undefined for anything else. */
-  verify(token: string, now = Date.now()): TokenClaims | undefined {
+  /** The payload of a token this key signed, whatever its claims; undefined when the signature does not hold. */
+  private signed(token: string): any {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [header, body, signature] = parts as [string, string, string];
-    let claims: TokenClaims;
     try {
       const head = JSON.parse(Buffer.from(header, 'base64url').toString());
       if (head.alg !== 'ES256') return undefined;
@@ -117,11 +149,23 @@ export class TokenSigner {
         { key: this.publicKey, dsaEncoding: 'ieee-p1363' },
         Buffer.from(signature, 'base64url'),
       );
-      if (!ok) return undefined;
-      claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+      return ok ? JSON.parse(Buffer.from(body, 'base64url').toString()) : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** The claims of a legacy Secret token this signer issued; undefined for anything else. */
+  verifyLegacy(token: string): LegacyClaims | undefined {
+    const claims = this.signed(token);
+    if (claims?.iss !== legacyIssuer || !claims['kubernetes.io/serviceaccount/secret.name']) return undefined;
+    return claims;
+  }
+
+  /** The claims of a bound token this signer issued that is valid now; undefined for anything else. */
+  verify(token: string, now = Date.now()): TokenClaims | undefined {
+    const claims: TokenClaims | undefined = this.signed(token);
+    if (!claims) return undefined;
     const seconds = Math.floor(now / 1000);
     if (claims.iss !== serviceAccountIssuer) return undefined;
     if (typeof claims.exp !== 'number' || seconds >= claims.exp) return undefined;

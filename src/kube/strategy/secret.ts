@@ -1,5 +1,7 @@
 // The Secret strategy: `stringData` is a write-only convenience merged into `data` (base64, its keys winning) and
-// never stored, and `type` defaults to Opaque, as kube-apiserver's Secret registry and defaulting do.
+// never stored, `type` defaults to Opaque, and a service-account-token Secret must name its ServiceAccount, as
+// kube-apiserver's Secret registry, defaulting and validation do.
+import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { Strategy } from './types.js';
 
@@ -19,4 +21,16 @@ export const secretStrategy: Strategy = {
   tracksGeneration: false,
   prepareForCreate: mergeStringData,
   prepareForUpdate: (secret) => mergeStringData(secret),
+  validate(secret) {
+    const causes: FieldCause[] = [];
+    const nameAnnotation = 'kubernetes.io/service-account.name';
+    if (secret.type === 'kubernetes.io/service-account-token' && !secret.metadata.annotations?.[nameAnnotation]) {
+      causes.push({
+        field: `metadata.annotations[${nameAnnotation}]`,
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+      });
+    }
+    return causes;
+  },
 };
