@@ -65,6 +65,10 @@ export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator
       extra['authentication.kubernetes.io/pod-name'] = [k8s.pod.name];
       extra['authentication.kubernetes.io/pod-uid'] = [k8s.pod.uid];
     }
+    if (k8s.node) {
+      extra['authentication.kubernetes.io/node-name'] = [k8s.node.name];
+      extra['authentication.kubernetes.io/node-uid'] = [k8s.node.uid];
+    }
     return {
       username: claims.sub,
       uid: k8s.serviceaccount.uid,

@@ -142,6 +142,29 @@ describe('TokenRequest', () => {
     assert.equal((await call('GET', '/api/v1/namespaces/default/pods', token)).code, 401);
   });
 
+  it('extends the default volume token to a year, with warnafter and the node', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+    const pod = await makePod('extended', { nodeName: 'node-1' });
+    const ref = { kind: 'Pod', apiVersion: 'v1', name: 'extended', uid: pod.metadata.uid };
+    const answer = await call(
+      'POST',
+      tokenPath('default', 'default'),
+      api.token,
+      tokenRequest({ boundObjectRef: ref, expirationSeconds: 3607 }),
+    );
+    assert.equal(answer.code, 201, JSON.stringify(answer.body));
+    const expires = Date.parse(answer.body.status.expirationTimestamp);
+    assert.ok(expires - Date.now() > 364 * 24 * 3600_000);
+    const claims = JSON.parse(Buffer.from(answer.body.status.token.split('.')[1], 'base64url').toString());
+    assert.equal(claims['kubernetes.io'].warnafter, claims.iat + 3607);
+    assert.equal(claims['kubernetes.io'].node.name, 'node-1');
+    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', answer.body.status.token, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    assert.deepEqual(whoami.body.status.userInfo.extra['authentication.kubernetes.io/node-name'], ['node-1']);
+  });
+
   it('refuses a token for another audience', async () => {
     const answer = await call(
       'POST',

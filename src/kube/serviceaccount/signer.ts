@@ -23,6 +23,8 @@ export interface BoundRef {
   kind: 'Pod' | 'Secret' | 'Node';
   name: string;
   uid: string;
+  /** A pod's node, named in the token as well. */
+  node?: { name: string; uid: string };
 }
 
 export interface TokenClaims {
@@ -39,6 +41,7 @@ export interface TokenClaims {
     pod?: { name: string; uid: string };
     secret?: { name: string; uid: string };
     node?: { name: string; uid: string };
+    warnafter?: number;
   };
 }
 
@@ -85,6 +88,8 @@ export class TokenSigner {
     serviceAccount: { name: string; uid: string };
     audiences: string[];
     expirationSeconds: number;
+    /** Seconds after which a client should have refreshed an extended token. */
+    warnAfterSeconds?: number;
     bound?: BoundRef;
     now?: number;
   }): { token: string; claims: TokenClaims } {
@@ -95,7 +100,9 @@ export class TokenSigner {
       if (input.bound.kind === 'Pod') k8s.pod = ref;
       else if (input.bound.kind === 'Secret') k8s.secret = ref;
       else k8s.node = ref;
+      if (input.bound.node) k8s.node = input.bound.node;
     }
+    if (input.warnAfterSeconds) k8s.warnafter = iat + input.warnAfterSeconds;
     const claims: TokenClaims = {
       aud: input.audiences,
       exp: iat + input.expirationSeconds,

@@ -11,6 +11,8 @@ import { apiAudiences, type BoundRef } from './signer.js';
 const boundKinds: Record<string, string> = { Pod: 'pods', Secret: 'secrets', Node: 'nodes' };
 const defaultExpirationSeconds = 3600;
 const minExpirationSeconds = 600;
+const extendedRequestSeconds = 3607;
+const extendedExpirationSeconds = 365 * 24 * 3600;
 
 export async function requestToken(
   ctx: ApiContext,
@@ -64,13 +66,21 @@ export async function requestToken(
       );
     }
     bound = { kind: ref.kind, name: ref.name, uid: object.metadata.uid! };
+    // A pod-bound token names the pod's node too (ServiceAccountTokenPodNodeInfo).
+    const nodeName = ref.kind === 'Pod' ? object.spec?.nodeName : undefined;
+    const node = nodeName ? await lookup('nodes', undefined, nodeName) : undefined;
+    if (node) bound.node = { name: nodeName, uid: node.metadata.uid! };
   }
 
+  // The kubelet's default token volume asks for 3607 s; kube-apiserver (--service-account-extend-token-expiration)
+  // makes that a year and says when a client should have refreshed it (warnafter).
+  const extended = bound?.kind === 'Pod' && expirationSeconds === extendedRequestSeconds;
   const { token, claims } = signer.issue({
     namespace,
     serviceAccount: { name, uid: account.metadata.uid! },
     audiences,
-    expirationSeconds,
+    expirationSeconds: extended ? extendedExpirationSeconds : expirationSeconds,
+    warnAfterSeconds: extended ? expirationSeconds : undefined,
     bound,
   });
   return {
