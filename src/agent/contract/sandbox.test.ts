@@ -105,6 +105,23 @@ describe('PodContract', () => {
     assert.throws(() => statSync(cmDir));
   });
 
+  it('expands subPathExpr from the container env into a directory of the volume', async () => {
+    const contract = contractWith({});
+    const main = {
+      name: 'main',
+      image: 'busybox',
+      env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      volumeMounts: [{ name: 'logs', mountPath: '/logs', subPathExpr: 'pods/$(POD)' }],
+    };
+    const pod = sandboxPod({ containers: [main], volumes: [{ name: 'logs', emptyDir: {} }] }, { uid: 'uid-3' });
+    await contract.setUpSandbox(pod);
+    const { mounts } = await contract.setUpContainer(pod, main);
+    const logs = mounts.find((m) => m.containerPath === '/logs')!;
+    assert.match(logs.hostPath, /kubernetes\.io~empty-dir\/logs\/pods\/web$/);
+    assert.ok(statSync(logs.hostPath).isDirectory());
+    await contract.tearDown(pod);
+  });
+
   it('refuses a missing ConfigMap and an unsupported volume with FailedMount', async () => {
     const contract = contractWith({});
     const missing = sandboxPod({ containers: [container], volumes: [{ name: 'cm', configMap: { name: 'app' } }] });
