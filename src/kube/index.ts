@@ -8,12 +8,18 @@ import { installCrdSync } from './crd-sync.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { apiVersionOf, type ResourceInfo } from './resources/types.js';
 import type { ApiContext } from './rest/context.js';
+import { installServiceAccounts, type ServiceAccountOptions } from './serviceaccount/index.js';
 import type { ServiceRanges } from './services/allocator.js';
 import { installServiceAllocation } from './services/index.js';
 
 export async function createApiContext(
   store: Backend,
-  options: { garbageCollector?: boolean; serviceRanges?: ServiceRanges } = {},
+  options: {
+    garbageCollector?: boolean;
+    serviceRanges?: ServiceRanges;
+    /** ServiceAccount tokens: the signer, and the CA every namespace's kube-root-ca.crt carries. */
+    serviceAccounts?: ServiceAccountOptions;
+  } = {},
 ): Promise<ApiContext> {
   const ctx: ApiContext = {
     store,
@@ -25,6 +31,7 @@ export async function createApiContext(
   await installCrdSync(ctx);
   await bootstrapCluster(ctx);
   await installServiceAllocation(ctx, options.serviceRanges);
+  if (options.serviceAccounts) await installServiceAccounts(ctx, options.serviceAccounts);
   return ctx;
 }
 
@@ -49,3 +56,4 @@ export function inProcessClient(ctx: ApiContext, user = { username: 'system:skif
 
 export type { ApiContext } from './rest/context.js';
 export { type KubeApiServer, startKubeApi, staticTokenAuthenticator } from './server/server.js';
+export { serviceAccountTokenAuthenticator, TokenSigner } from './serviceaccount/index.js';

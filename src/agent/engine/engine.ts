@@ -7,7 +7,7 @@ import { renderContainerdConfig } from './containerd/config.js';
 import { type ImportedImage, importImages } from './containerd/import.js';
 import { ContainerdSupervisor } from './containerd/supervisor.js';
 import { CriClient } from './cri/client.js';
-import type { PodSandboxConfig } from './cri/types.js';
+import type { NamespaceOption, PodSandboxConfig } from './cri/types.js';
 import { buildPauseImage, PAUSE_IMAGE } from './images/pause.js';
 import { type RotateOptions, startLogRotation } from './logs/rotate.js';
 import { contains, parseCidr } from './network/cidr.js';
@@ -42,6 +42,11 @@ export interface PodSandboxRequest {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   attempt?: number;
+  /** resolv.conf for the pod (the kubelet's DNSConfig); absent: containerd's default. */
+  dnsConfig?: PodSandboxConfig['dnsConfig'];
+  /** The pod's namespaces: its own (POD) unless it shares the node's (hostNetwork, hostPID, hostIPC). */
+  namespaceOptions?: NamespaceOption;
+  privileged?: boolean;
 }
 
 export interface ContainerEngine {
@@ -100,6 +105,7 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
   const sandboxConfig = (r: PodSandboxRequest): PodSandboxConfig => ({
     metadata: { name: r.name, namespace: r.namespace, uid: r.uid, attempt: r.attempt ?? 0 },
     hostname: r.hostname ?? r.name,
+    ...(r.dnsConfig ? { dnsConfig: r.dnsConfig } : {}),
     logDirectory: join(logsDir, 'pods', `${r.namespace}_${r.name}_${r.uid}`),
     labels: {
       ...r.labels,
@@ -110,7 +116,10 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
     annotations: { ...r.annotations, 'skiff.io/pod-ip': r.ip },
     linux: {
       cgroupParent: `${paths.cgroupParent}/pod${r.uid}`,
-      securityContext: { namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+      securityContext: {
+        namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD', ...r.namespaceOptions },
+        ...(r.privileged ? { privileged: true } : {}),
+      },
     },
   });
 

@@ -36,6 +36,7 @@ export class LifecycleDriver implements SandboxDriver {
 
   updatePod(pod: SandboxPod): void {
     this.pods.get(pod.uid)?.update(pod);
+    this.runtime.updatePod?.(pod);
   }
 
   async deletePod(uid: string, gracePeriodSeconds: number): Promise<void> {

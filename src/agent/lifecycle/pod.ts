@@ -17,7 +17,13 @@ import {
 import { newEphemeralSlots, startsNow } from './ephemeral.js';
 import { needsFailedEvent } from './launch-events.js';
 import { startProbes, stopProbes } from './probes.js';
-import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
+import {
+  type ContainerExit,
+  LaunchError,
+  type RunningContainer,
+  type SandboxRuntime,
+  SandboxSetupError,
+} from './runtime.js';
 
 export interface LifecycleOptions {
   backOff: BackOffOptions;
@@ -135,7 +141,11 @@ export class PodLifecycle {
       } catch (error: any) {
         if (signal.aborted) return;
         const message = `Failed to create pod sandbox: ${error?.message ?? error}`;
-        this.emit({ type: 'Warning', reason: 'FailedCreatePodSandBox', message });
+        this.emit(
+          error instanceof SandboxSetupError
+            ? error.event
+            : { type: 'Warning', reason: 'FailedCreatePodSandBox', message },
+        );
         await sleep(this.options.backOff.baseMs, signal);
       }
     }
@@ -233,7 +243,7 @@ export class PodLifecycle {
         : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
     if (needsFailedEvent(error)) {
       this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
-    }
+    } else if (failure.failedEvent) this.emit(failure.failedEvent, slot);
     retire(slot);
     slot.status.state = { waiting: { reason: failure.reason, message: failure.message } };
     slot.markLaunched();

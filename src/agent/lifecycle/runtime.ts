@@ -42,8 +42,17 @@ export class LaunchError extends Error {
     readonly backOffReason?: string,
     /** The event recorded when a retry is held back (BackOff "Back-off pulling image …"). */
     readonly backOffEvent?: SandboxEvent,
+    /** The Warning event the failure itself records (Failed "Error: configmap \"x\" not found"). */
+    readonly failedEvent?: SandboxEvent,
   ) {
     super(message);
+  }
+}
+
+/** The sandbox cannot be set up yet (FailedMount…): the event says why; the pod's containers keep waiting. */
+export class SandboxSetupError extends Error {
+  constructor(readonly event: SandboxEvent) {
+    super(event.message);
   }
 }
 
@@ -52,6 +61,8 @@ export type Container = { name: string; image: string; [field: string]: any };
 export interface SandboxRuntime {
   runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void>;
   removeSandbox(pod: SandboxPod): Promise<void>;
+  /** The pod changed in the API (labels, annotations). */
+  updatePod?(pod: SandboxPod): void;
   /** Pulls per the container's imagePullPolicy, emitting Pulling/Pulled (or their failures); throws LaunchError. */
   ensureImage(
     pod: SandboxPod,

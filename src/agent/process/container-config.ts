@@ -1,6 +1,7 @@
 // The CRI ContainerConfig of one of a pod's containers, as the kubelet builds it: command and args (containerd merges
 // them with the image's entrypoint and cmd), env with the downward-API fields resolved, working dir, cgroup limits,
 // the kubelet's labels, and the log path `<container>/<attempt>.log` under the sandbox's log directory.
+import type { ContainerSetup } from '../contract/contract.js';
 import type { SandboxPod } from '../driver.js';
 import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
@@ -63,8 +64,9 @@ export function containerConfig(
   attempt: number,
   image: string,
   podSize?: PodSize,
+  contract?: ContainerSetup,
 ): ContainerConfig {
-  const env = envOf(pod, container);
+  const env = contract?.envs ?? envOf(pod, container);
   const vars = new Map(env.map((e) => [e.key, e.value]));
   const strings = (list: unknown) => (Array.isArray(list) ? list.map((s) => expand(String(s), vars)) : undefined);
   return {
@@ -74,6 +76,7 @@ export function containerConfig(
     args: strings(container.args),
     workingDir: typeof container.workingDir === 'string' ? container.workingDir : undefined,
     envs: env,
+    ...(contract ? { mounts: contract.mounts } : {}),
     labels: {
       'io.kubernetes.container.name': container.name,
       'io.kubernetes.pod.name': pod.name,
@@ -91,8 +94,14 @@ export function containerConfig(
     linux: {
       resources: containerLimits(container, podSize),
       securityContext: {
-        // The pod's network and IPC; its own PID namespace unless shared (see pid-namespace.ts).
-        namespaceOptions: { network: 'POD', ipc: 'POD', ...pidNamespaceOf(pod, container) },
+        ...(contract?.privileged ? { privileged: true } : {}),
+        // The pod's network and IPC (the node's with hostNetwork/hostIPC); the node's PID namespace with hostPID,
+        // else as pid-namespace.ts decides.
+        namespaceOptions: {
+          network: pod.pod.spec?.hostNetwork ? 'NODE' : 'POD',
+          ipc: pod.pod.spec?.hostIPC ? 'NODE' : 'POD',
+          ...(pod.pod.spec?.hostPID ? { pid: 'NODE' } : pidNamespaceOf(pod, container)),
+        },
       },
     },
   };

@@ -3,6 +3,7 @@
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
 import { join } from 'node:path';
+import type { PodContract } from '../contract/contract.js';
 import type {
   ContainerLogOptions,
   ContainerLogRef,
@@ -45,6 +46,8 @@ export interface ProcessRuntimeOptions {
   /** The pod's imagePullSecrets, read from the API (kubernetes.io/dockerconfigjson Secrets); none when absent. */
   pullSecrets?: (namespace: string, names: string[]) => Promise<PullSecret[]>;
   onError?: (error: unknown) => void;
+  /** The pod contract (env, volumes, hosts, DNS); without it, env is only value and fieldRef, and no volumes. */
+  contract?: PodContract;
 }
 
 interface PodSandboxState {
@@ -77,13 +80,17 @@ export class ProcessRuntime implements SandboxRuntime {
   async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
     if (this.sandboxes.has(pod.uid)) return;
     if (!pod.podIP) throw new Error(`pod ${pod.namespace}/${pod.name} has no IP`);
+    const setup = await this.options.contract?.setUpSandbox(pod);
     const { id, config } = await this.engine.runPodSandbox({
       name: pod.name,
       namespace: pod.namespace,
       uid: pod.uid,
       ip: pod.podIP,
-      hostname: pod.pod.spec?.hostname ?? pod.name,
+      hostname: setup?.hostname ?? pod.pod.spec?.hostname ?? pod.name,
       labels: pod.pod.metadata.labels ?? {},
+      ...(setup
+        ? { dnsConfig: setup.dnsConfig, namespaceOptions: setup.namespaceOptions, privileged: setup.privileged }
+        : {}),
     });
     const size = pod.fargate
       ? parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation])
@@ -94,10 +101,14 @@ export class ProcessRuntime implements SandboxRuntime {
   async removeSandbox(pod: SandboxPod): Promise<void> {
     const sandbox = this.sandboxes.get(pod.uid);
     for (const key of this.imageIds.keys()) if (key.startsWith(`${pod.uid}/`)) this.imageIds.delete(key);
-    if (!sandbox) return;
     this.sandboxes.delete(pod.uid);
-    await this.engine.removePodSandbox(sandbox.id);
-    this.exits.poke();
+    if (sandbox) await this.engine.removePodSandbox(sandbox.id);
+    await this.options.contract?.tearDown(pod);
+    if (sandbox) this.exits.poke();
+  }
+
+  updatePod(pod: SandboxPod): void {
+    this.options.contract?.updatePod(pod);
   }
 
   async ensureImage(
@@ -136,7 +147,8 @@ export class ProcessRuntime implements SandboxRuntime {
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     // As the kubelet: the container is made of the image ID found, so an image removed since fails here, and retries.
     const image = this.imageIds.get(`${pod.uid}/${container.name}`) ?? container.image;
-    const config = containerConfig(pod, container, attempt, image, sandbox.size);
+    const setup = await this.options.contract?.setUpContainer(pod, container);
+    const config = containerConfig(pod, container, attempt, image, sandbox.size, setup);
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));
@@ -213,6 +225,7 @@ export class ProcessRuntime implements SandboxRuntime {
 
   close(): void {
     this.exits.close();
+    this.options.contract?.close();
   }
 
   /** containerd's stream server URL for the request, as the kubelet asks the CRI for it. */

@@ -2,7 +2,8 @@
 // under the machine's host name — simulated (timings from D/simulated.yaml when it exists), or process (runc
 // containers in Skiff's containerd, sized to this machine).
 import { cpus, hostname, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { podContractOf } from '../../agent/contract/index.js';
 import type { ContainerEngine } from '../../agent/engine/engine.js';
 import type { PullSecret } from '../../agent/engine/index.js';
 import type { EngineVersions } from '../../agent/engine/versions.js';
@@ -78,13 +79,15 @@ export async function startProcessHost(
   pkiDir: string,
 ): Promise<Agent> {
   const hostName = hostNameOf(hostname());
+  const contract = podContractOf(client, join(dirname(engine.paths.dir), 'sandboxes'));
+  await contract.removeLeftovers();
   return startAgent({
     client,
     hostName,
     tls: await agentTls(pkiDir, hostName),
     capacity: machineCapacity(),
     nodeInfo: hostNodeInfo(`containerd://${versions.containerd}`),
-    driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), onError }),
+    driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), contract, onError }),
     onError,
   });
 }

@@ -10,7 +10,14 @@ import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { startEksApi } from '../../eks/server.js';
-import { createApiContext, inProcessClient, startKubeApi, staticTokenAuthenticator } from '../../kube/index.js';
+import {
+  createApiContext,
+  inProcessClient,
+  serviceAccountTokenAuthenticator,
+  startKubeApi,
+  staticTokenAuthenticator,
+  TokenSigner,
+} from '../../kube/index.js';
 import { ensureAgentClientCert } from '../../kube/pki/agent-certs.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { openStore, startCompactor } from '../../store/index.js';
@@ -57,7 +64,11 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const pki = await ensurePki(paths.pki, config.name, extraHosts);
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
-    const ctx = await createApiContext(store, { garbageCollector: true });
+    const signer = TokenSigner.fromKeyFile(join(paths.pki, 'sa.key'));
+    const ctx = await createApiContext(store, {
+      garbageCollector: true,
+      serviceAccounts: { signer, caCert: pki.caCert },
+    });
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
@@ -74,6 +85,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
           groups: ['system:masters', 'system:authenticated'],
         }),
         eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
+        serviceAccountTokenAuthenticator(ctx),
       ],
     }).catch((error) => {
       throw explainListenError(error, kubePort);

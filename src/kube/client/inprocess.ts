@@ -13,6 +13,7 @@ import { patchObject } from '../rest/patch.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { watchObjects } from '../rest/watch.js';
+import { requestToken } from '../serviceaccount/token-request.js';
 import type { KubeClient, ListParams, PatchType, ResourceRef, Watcher, WatchParams, WriteParams } from './types.js';
 
 export class InProcessClient implements KubeClient {
@@ -67,6 +68,7 @@ export class InProcessClient implements KubeClient {
       return (await bindPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
     if (subresource === 'eviction')
       return (await evictPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
+    if (subresource === 'token') return (await requestToken(this.ctx, parent.namespace!, name, body, options)) as any;
     throw notFound(`${info.resource}/${subresource}`, name);
   }
 

@@ -26,6 +26,8 @@ const kinds: Record<string, string> = {
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
   'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
+  'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
 };
 
 /** The message type for an apiVersion and kind, or undefined when Skiff cannot decode it. */

@@ -56,7 +56,13 @@ const specs: Spec[] = [
   },
   { gv: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', short: ['quota'], status: true },
   { gv: 'v1', resource: 'secrets', kind: 'Secret' },
-  { gv: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', short: ['sa'] },
+  {
+    gv: 'v1',
+    resource: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    short: ['sa'],
+    extra: [['token', 'TokenRequest', ['create'], 'authentication.k8s.io/v1']],
+  },
   {
     gv: 'v1',
     resource: 'services',
@@ -85,6 +91,13 @@ const specs: Spec[] = [
     cluster: true,
     short: ['crd', 'crds'],
     status: true,
+  },
+  {
+    gv: 'authentication.k8s.io/v1',
+    resource: 'selfsubjectreviews',
+    kind: 'SelfSubjectReview',
+    cluster: true,
+    verbs: ['create'],
   },
   {
     gv: 'authorization.k8s.io/v1',

@@ -7,6 +7,7 @@ import type { UserInfo } from '../auth/types.js';
 import type { AgentTls } from '../pki/agent-certs.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';
+import type { TokenSigner } from '../serviceaccount/signer.js';
 
 export interface ApiContext {
   store: Backend;
@@ -18,6 +19,8 @@ export interface ApiContext {
   afterWrite: ((info: ResourceInfo, object: KubeObject, deleted: boolean) => Promise<void>)[];
   /** The cluster CA and the client certificate the kube API shows agents (pods/log, exec, attach, portforward). */
   agentClient?: AgentTls;
+  /** Signs ServiceAccount tokens (TokenRequest) and checks them; absent: no tokens are issued. */
+  tokenSigner?: TokenSigner;
 }
 
 export interface RequestOptions {

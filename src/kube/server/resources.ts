@@ -17,6 +17,8 @@ import { streamSubresources } from '../rest/pod-streams.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
+import { reviewSelf } from '../serviceaccount/self-review.js';
+import { requestToken } from '../serviceaccount/token-request.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import type { ResourcePath } from './request-info.js';
 import { writeJson, writeObjects } from './respond.js';
@@ -128,6 +130,10 @@ export async function serveResource(
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
     return writeObjects(req, res, url, info, await getOne(ctx, info, namespace, name));
   }
+  if (method === 'POST' && !name && info.kind === 'SelfSubjectReview') {
+    req.resume();
+    return writeJson(res, 201, reviewSelf(user));
+  }
   if (method === 'POST' && !name && info.kind === 'SelfSubjectAccessReview') {
     return writeJson(res, 201, reviewAccess(asObject(await bodyOf(req)), user));
   }
@@ -138,6 +144,9 @@ export async function serveResource(
   }
   if (method === 'POST' && name && subresource === 'binding') {
     return writeJson(res, 201, await bindPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));
+  }
+  if (method === 'POST' && name && subresource === 'token') {
+    return writeJson(res, 201, await requestToken(ctx, namespace!, name, asObject(await bodyOf(req)), options));
   }
   if (method === 'POST' && name && subresource === 'eviction') {
     return writeJson(res, 201, await evictPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { openStore } from '../../store/index.js';
 import type { Backend } from '../../store/types.js';
 import { createApiContext, inProcessClient } from '../index.js';
+import { secretStrategy } from './secret.js';
 
 let store: Backend;
 let client: ReturnType<typeof inProcessClient>;
@@ -58,4 +59,18 @@ test('a pod template: the same container defaults, but requests are left as writ
   assert.equal(c.readinessProbe.timeoutSeconds, 1);
   assert.equal(c.ports[0].protocol, 'TCP');
   assert.deepEqual(c.resources.requests, { cpu: '250m' });
+});
+
+test('Secret stringData is merged into data and not stored; type defaults to Opaque', () => {
+  const secret: any = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's' },
+    data: { a: 'eA==', b: 'eQ==' },
+    stringData: { b: 'two', c: 'three' },
+  };
+  secretStrategy.prepareForCreate!(secret);
+  assert.deepEqual(secret.data, { a: 'eA==', b: 'dHdv', c: 'dGhyZWU=' });
+  assert.equal(secret.stringData, undefined);
+  assert.equal(secret.type, 'Opaque');
 });

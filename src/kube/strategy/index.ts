@@ -11,12 +11,14 @@ import {
 import { horizontalPodAutoscalerStrategy } from './autoscaling.js';
 import { namespaceStrategy, nodeStrategy, podStrategy, serviceStrategy } from './core.js';
 import { crdStrategy } from './crd.js';
+import { secretStrategy } from './secret.js';
 import type { Strategy } from './types.js';
 
 const strategies: Record<string, Strategy> = {
   '/Namespace': namespaceStrategy,
   '/Pod': podStrategy,
   '/Service': serviceStrategy,
+  '/Secret': secretStrategy,
   '/Node': nodeStrategy,
   'apps/Deployment': deploymentStrategy,
   'apps/ReplicaSet': replicaSetStrategy,

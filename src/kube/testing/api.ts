@@ -9,8 +9,10 @@ import {
   type ApiContext,
   createApiContext,
   type KubeApiServer,
+  serviceAccountTokenAuthenticator,
   startKubeApi,
   staticTokenAuthenticator,
+  TokenSigner,
 } from '../index.js';
 import { type AgentTls, ensureAgentClientCert, issueAgentServingCert } from '../pki/agent-certs.js';
 import { ensurePki } from '../pki/pki.js';
@@ -28,12 +30,18 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { store?: 'memory' | 'sqlite'; minRequestTimeoutSeconds?: number } = {},
+  options: {
+    store?: 'memory' | 'sqlite';
+    minRequestTimeoutSeconds?: number;
+    /** ServiceAccount tokens: TokenRequest, their authenticator, the token volume admission, kube-root-ca.crt. */
+    serviceAccounts?: boolean;
+  } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
   const store = await openStore({ kind: options.store ?? 'memory', path: dir });
-  const ctx = await createApiContext(store);
   const pki = await ensurePki(join(dir, 'pki'), 'test');
+  const signer = options.serviceAccounts ? TokenSigner.generate() : undefined;
+  const ctx = await createApiContext(store, signer ? { serviceAccounts: { signer, caCert: pki.caCert } } : {});
   ctx.agentClient = await ensureAgentClientCert(join(dir, 'pki'));
   const token = 't0ken';
   const server = await startKubeApi({
@@ -41,7 +49,10 @@ export async function startTestApi(
     pki,
     host: '127.0.0.1',
     port: 0,
-    authenticators: [staticTokenAuthenticator(token, { username: 'admin', groups: ['system:masters'] })],
+    authenticators: [
+      staticTokenAuthenticator(token, { username: 'admin', groups: ['system:masters'] }),
+      ...(signer ? [serviceAccountTokenAuthenticator(ctx)] : []),
+    ],
     minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
   });
   return {

@@ -40,6 +40,14 @@ export interface AuthConfig {
   registryToken?: string;
 }
 
+export interface CriMount {
+  containerPath: string;
+  hostPath: string;
+  readonly?: boolean;
+  selinuxRelabel?: boolean;
+  propagation?: 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+}
+
 export interface ContainerConfig {
   metadata: { name: string; attempt?: number };
   image: { image: string };
@@ -47,7 +55,7 @@ export interface ContainerConfig {
   args?: string[];
   workingDir?: string;
   envs?: { key: string; value: string }[];
-  mounts?: { containerPath: string; hostPath: string; readonly?: boolean }[];
+  mounts?: CriMount[];
   labels?: Labels;
   annotations?: Labels;
   logPath?: string;
