@@ -13,6 +13,7 @@ import {
   terminatedState,
   timestamp,
   unlessAborted,
+  untilAborted,
 } from './container.js';
 import { startProbes, stopProbes } from './probes.js';
 import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
@@ -246,7 +247,10 @@ export class PodLifecycle {
 
   private async terminate(): Promise<void> {
     this.run.abort();
-    await Promise.allSettled([...this.loops]);
+    // A sandbox or container still being made is waited for only until the grace period is over; what it makes
+    // after that is removed as soon as the runtime's call returns, so a pod deleted while starting still goes.
+    const launching = Promise.allSettled([...this.loops]);
+    await Promise.race([launching, untilAborted(this.kill.signal)]);
     const regular = this.slots().filter((s) => s.running && !s.sidecar);
     await Promise.all(regular.map((s) => this.stopContainer(s)));
     for (const slot of this.initSlots.filter((s) => s.running && s.sidecar).reverse()) await this.stopContainer(slot);
@@ -254,6 +258,13 @@ export class PodLifecycle {
     await this.runtime.removeSandbox(this.pod).catch(() => {});
     this.sandboxReady = false;
     this.report();
+    if (this.loops.size) void launching.then(() => this.removeLate());
+  }
+
+  /** Kills what a launch still in flight at the end of the grace period started, and removes its sandbox. */
+  private async removeLate(): Promise<void> {
+    for (const slot of this.slots()) if (slot.running) await this.stopContainer(slot);
+    await this.runtime.removeSandbox(this.pod).catch(() => {});
   }
 
   private async stopContainer(slot: Slot): Promise<void> {

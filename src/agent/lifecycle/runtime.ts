@@ -42,6 +42,18 @@ export class LaunchError extends Error {
 
 export type Container = { name: string; image: string; [field: string]: any };
 
+/** What a command run in a container (an exec probe or hook) ended with: its exit code and its output. */
+export interface ExecResult {
+  exitCode: number;
+  /** stdout then stderr, as the kubelet reports a probe's or hook's output. */
+  output: string;
+}
+
+/** The command did not finish within its timeout. */
+export class ExecTimeoutError extends Error {}
+
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
 export interface SandboxRuntime {
   runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void>;
   removeSandbox(pod: SandboxPod): Promise<void>;
@@ -62,13 +74,27 @@ export interface SandboxRuntime {
     running: RunningContainer,
     kill: AbortSignal,
   ): Promise<ContainerExit>;
-  /** One readiness or startup probe; absent means every probe succeeds. */
-  probe?(
+  /**
+   * Runs `command` in the running container and waits up to `timeoutSeconds` (throws ExecTimeoutError after);
+   * exec probes and exec hooks run through it. Absent: exec probes and hooks fail, saying so.
+   */
+  exec?(
     pod: SandboxPod,
     container: Container,
     running: RunningContainer,
-    kind: 'readiness' | 'startup',
-  ): Promise<boolean>;
+    command: string[],
+    timeoutSeconds: number,
+  ): Promise<ExecResult>;
+  /**
+   * Answers a probe itself instead of the lifecycle running its handler (a runtime with no real network or
+   * processes, like the simulated one).
+   */
+  probe?(pod: SandboxPod, container: Container, running: RunningContainer, kind: ProbeKind): Promise<boolean>;
+  /**
+   * What the exited instance wrote to its terminationMessagePath (at most 4096 bytes); undefined when it wrote
+   * nothing or the runtime keeps no such file.
+   */
+  terminationMessage?(pod: SandboxPod, container: Container, containerId: string): Promise<string | undefined>;
   usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]): Promise<ContainerUsage[]>;
   /**
    * One container instance's log (ref.containerId is what createContainer returned), lines ending in "\n", prefixed
