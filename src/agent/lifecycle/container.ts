@@ -17,7 +17,10 @@ export interface Slot {
   finishedAt: number;
   backOff: RestartBackOff;
   pullBackOff: RestartBackOff;
-  probeTimer?: NodeJS.Timeout;
+  /** The running instance is being killed (failed liveness probe or postStart hook); resolves with its exit. */
+  killing?: Promise<ContainerExit>;
+  /** The running instance's probe workers. */
+  probes?: { stop(): void };
   /** Resolves at the first launch, successful or not (the next container may then start). */
   launched: Promise<void>;
   markLaunched: () => void;

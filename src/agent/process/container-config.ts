@@ -5,6 +5,7 @@ import type { SandboxPod } from '../driver.js';
 import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
 import { containerLimits, type PodSize } from './resources.js';
+import { terminationLogMounts } from './termination-log.js';
 
 /** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
 export function fieldValue(pod: SandboxPod, fieldPath: string): string | undefined {
@@ -62,6 +63,8 @@ export function containerConfig(
   attempt: number,
   image: string,
   podSize?: PodSize,
+  /** Where per-pod host files live (D/sandboxes): the termination log is kept there. */
+  sandboxesDir?: string,
 ): ContainerConfig {
   const env = envOf(pod, container);
   const vars = new Map(env.map((e) => [e.key, e.value]));
@@ -73,6 +76,7 @@ export function containerConfig(
     args: strings(container.args),
     workingDir: typeof container.workingDir === 'string' ? container.workingDir : undefined,
     envs: env,
+    mounts: [...terminationLogMounts(sandboxesDir, pod, container, attempt)],
     labels: {
       'io.kubernetes.container.name': container.name,
       'io.kubernetes.pod.name': pod.name,

@@ -2,7 +2,7 @@
 // network namespace on the VPC bridge with the IP the agent chose), images pulled per policy with the kubelet's
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 import type { PodSandboxConfig } from '../engine/cri/types.js';
 import type { ContainerEngine } from '../engine/engine.js';
@@ -20,11 +20,12 @@ import {
 } from '../lifecycle/runtime.js';
 import { normalizeImage } from '../simulated/images.js';
 import { containerConfig } from './container-config.js';
+import { execSync } from './exec.js';
 import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
-import { runProbe } from './probes.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
 import { applyRlimits } from './rlimits.js';
+import { readTerminationLog, removeTerminationLogs } from './termination-log.js';
 import { UsageRates } from './usage.js';
 
 export const capacityProvisionedAnnotation = 'CapacityProvisioned';
@@ -52,6 +53,9 @@ export class ProcessRuntime implements SandboxRuntime {
   private puller: ImagePuller;
   private exits: ExitWatcher;
   private rates = new UsageRates();
+  /** Each container instance's attempt number, by container ID (its termination log is named after it). */
+  private attempts = new Map<string, number>();
+  private readonly sandboxesDir: string;
 
   constructor(
     private engine: ContainerEngine,
@@ -61,6 +65,7 @@ export class ProcessRuntime implements SandboxRuntime {
     this.puller = new ImagePuller(engine.cri, new PullBackOff(0, 0));
     const onError = options.onError ?? ((error) => console.error('process runtime:', error));
     this.exits = new ExitWatcher(engine.cri, options.exitPollMs ?? 250, onError);
+    this.sandboxesDir = join(dirname(engine.paths.dir), 'sandboxes');
   }
 
   async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
@@ -86,6 +91,7 @@ export class ProcessRuntime implements SandboxRuntime {
     this.sandboxes.delete(pod.uid);
     await this.engine.removePodSandbox(sandbox.id);
     this.exits.poke();
+    await removeTerminationLogs(this.sandboxesDir, pod.uid);
   }
 
   async ensureImage(
@@ -127,10 +133,12 @@ export class ProcessRuntime implements SandboxRuntime {
   async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
     const sandbox = this.sandboxOf(pod);
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
-    const config = containerConfig(pod, container, attempt, container.image, sandbox.size);
+    const config = containerConfig(pod, container, attempt, container.image, sandbox.size, this.sandboxesDir);
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));
+      this.attempts.set(id, attempt);
+      if (this.attempts.size > 20_000) this.attempts.delete(this.attempts.keys().next().value as string);
       return id;
     } catch (error: any) {
       throw new LaunchError('CreateContainerError', error?.details ?? error?.message ?? String(error));
@@ -184,9 +192,12 @@ export class ProcessRuntime implements SandboxRuntime {
     return running.exited.finally(() => kill.removeEventListener('abort', sigkill));
   }
 
-  probe(pod: SandboxPod, container: Container, running: RunningContainer, kind: 'readiness' | 'startup') {
-    const spec = kind === 'readiness' ? container.readinessProbe : container.startupProbe;
-    return spec ? runProbe(this.engine.cri, pod, container, bareId(running.id), spec) : Promise.resolve(true);
+  exec(_pod: SandboxPod, _container: Container, running: RunningContainer, command: string[], timeoutSeconds: number) {
+    return execSync(this.engine.cri, bareId(running.id), command, timeoutSeconds);
+  }
+
+  terminationMessage(pod: SandboxPod, container: Container, containerId: string) {
+    return readTerminationLog(this.sandboxesDir, pod, container, this.attempts.get(containerId));
   }
 
   async usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]) {
