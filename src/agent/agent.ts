@@ -100,7 +100,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     intervals.metricsMs,
     onError,
   );
-  const heartbeats = new NodeHeartbeats(client, intervals, (name) => nodeInformer?.cache.get(name), onError);
+  const current = (name: string) => nodeInformer?.cache.get(name);
+  const heartbeats = new NodeHeartbeats(client, intervals, current, onError, driver.readyNote);
 
   const dropWorker = (uid: string) => {
     const worker = workers.get(uid);

@@ -23,6 +23,10 @@ export class LifecycleDriver implements SandboxDriver {
     private options: LifecycleOptions = defaultLifecycleOptions,
   ) {}
 
+  get readyNote(): string | undefined {
+    return this.runtime.readyNote;
+  }
+
   createPod(pod: SandboxPod, listener: SandboxListener): void {
     if (this.pods.has(pod.uid)) return;
     const lifecycle = new PodLifecycle(this.runtime, pod, listener, this.options);

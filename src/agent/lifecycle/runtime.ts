@@ -55,6 +55,8 @@ export class ExecTimeoutError extends Error {}
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
 export interface SandboxRuntime {
+  /** What the host caps of the pod contract (rlimits), appended to each node's Ready condition message. */
+  readonly readyNote?: string;
   runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void>;
   removeSandbox(pod: SandboxPod): Promise<void>;
   /** Pulls per the container's imagePullPolicy, emitting Pulling/Pulled (or their failures); throws LaunchError. */

@@ -5,6 +5,7 @@ import type { SandboxPod } from '../driver.js';
 import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
 import { containerLimits, type PodSize } from './resources.js';
+import { criSecurityContext } from './security-context.js';
 import { terminationLogMounts } from './termination-log.js';
 
 /** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
@@ -94,6 +95,7 @@ export function containerConfig(
     linux: {
       resources: containerLimits(container, podSize),
       securityContext: {
+        ...criSecurityContext(pod, container),
         // The pod's network and IPC; its own PID namespace unless the pod shares one (shareProcessNamespace).
         namespaceOptions: {
           network: 'POD',

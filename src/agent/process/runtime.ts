@@ -23,8 +23,10 @@ import { containerConfig } from './container-config.js';
 import { execSync } from './exec.js';
 import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
+import { applyPodPidsLimit, podPidsLimit } from './pids.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
-import { applyRlimits } from './rlimits.js';
+import { applyRlimits, rlimitCapNote } from './rlimits.js';
+import { effectiveSecurityContext, runAsNonRootViolation } from './security-context.js';
 import { readTerminationLog, removeTerminationLogs } from './termination-log.js';
 import { UsageRates } from './usage.js';
 
@@ -48,6 +50,8 @@ interface PodSandboxState {
 const bareId = (id: string) => (id.startsWith(containerIdPrefix) ? id.slice(containerIdPrefix.length) : id);
 
 export class ProcessRuntime implements SandboxRuntime {
+  /** What this host caps of the pod contract (rlimits), said in each node's Ready condition. */
+  readonly readyNote = rlimitCapNote();
   private sandboxes = new Map<string, PodSandboxState>();
   private logFiles = new LogFiles();
   private puller: ImagePuller;
@@ -82,6 +86,15 @@ export class ProcessRuntime implements SandboxRuntime {
     const size = pod.fargate
       ? parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation])
       : undefined;
+    const pids = podPidsLimit(size);
+    if (pids !== undefined) {
+      try {
+        await applyPodPidsLimit(config.linux?.cgroupParent ?? '', pids);
+      } catch (error: any) {
+        await this.engine.removePodSandbox(id).catch(() => {});
+        throw new Error(`failed to set the pod's pids limit ${pids}: ${error?.message ?? error}`);
+      }
+    }
     this.sandboxes.set(pod.uid, { id, config, size });
   }
 
@@ -132,6 +145,10 @@ export class ProcessRuntime implements SandboxRuntime {
 
   async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
     const sandbox = this.sandboxOf(pod);
+    const sc = effectiveSecurityContext(pod, container);
+    const image = sc.runAsNonRoot && sc.runAsUser === undefined ? await this.imageUser(container.image) : {};
+    const nonRoot = runAsNonRootViolation(pod, container, image);
+    if (nonRoot) throw new LaunchError('CreateContainerConfigError', nonRoot);
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     const config = containerConfig(pod, container, attempt, container.image, sandbox.size, this.sandboxesDir);
     try {
@@ -215,6 +232,13 @@ export class ProcessRuntime implements SandboxRuntime {
 
   close(): void {
     this.exits.close();
+  }
+
+  /** The image's user, as the kubelet reads it for runAsNonRoot (only asked when that check needs it). */
+  private async imageUser(image: string): Promise<{ uid?: number; username?: string }> {
+    const status = await this.engine.cri.imageStatus(image).catch(() => null);
+    const uid = status?.uid?.value;
+    return { uid: uid === undefined || uid === '' ? undefined : Number(uid), username: status?.username || undefined };
   }
 
   private sandboxOf(pod: SandboxPod): PodSandboxState {
