@@ -6,6 +6,7 @@ import { sleep } from './container.js';
 import { execIn } from './handlers/exec.js';
 import { httpGet } from './handlers/http-get.js';
 import { portOf } from './handlers/outcome.js';
+import { dialOf } from './handlers/probe.js';
 import type { Container, RunningContainer, SandboxRuntime } from './runtime.js';
 
 /** How long an httpGet hook may take (the kubelet's hook HTTP client has no shorter limit than the grace period). */
@@ -48,7 +49,7 @@ export async function runHook(
       path,
       headers: get.httpHeaders ?? [],
     };
-    const outcome = await httpGet(target, httpHookTimeoutMs);
+    const outcome = await httpGet(target, httpHookTimeoutMs, dialOf(runtime, pod));
     if (outcome.statusCode !== undefined) return undefined;
     return `HTTP lifecycle hook (${path}) ${where} - error: ${outcome.message}`;
   }

@@ -1,6 +1,7 @@
 // The container primitives a pod lifecycle runs on — a CRI runtime, a micro-VM's agent, or the simulated one: boot
 // and remove a sandbox, make sure of an image, create/start/stop a container, probe it. Every wait takes an
 // AbortSignal; stopping takes a `kill` signal that turns SIGTERM into SIGKILL when the grace period is over.
+import type { Socket } from 'node:net';
 import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 
 /** How a container's main process ended. */
@@ -87,6 +88,11 @@ export interface SandboxRuntime {
     command: string[],
     timeoutSeconds: number,
   ): Promise<ExecResult>;
+  /**
+   * A TCP connection to host:port in the pod's network (httpGet, tcpSocket and grpc probes and hooks use it); absent,
+   * they connect straight to the pod's IP from the agent.
+   */
+  dial?(pod: SandboxPod, host: string, port: number, timeoutMs: number): Promise<Socket>;
   /**
    * Answers a probe itself instead of the lifecycle running its handler (a runtime with no real network or
    * processes, like the simulated one).

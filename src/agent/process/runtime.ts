@@ -213,6 +213,11 @@ export class ProcessRuntime implements SandboxRuntime {
     return execSync(this.engine.cri, bareId(running.id), command, timeoutSeconds);
   }
 
+  /** Pods are reached from inside the VPC namespace, whatever the host's routes say. */
+  dial(_pod: SandboxPod, host: string, port: number, timeoutMs: number) {
+    return this.engine.dial(host, port, timeoutMs);
+  }
+
   terminationMessage(pod: SandboxPod, container: Container, containerId: string) {
     return readTerminationLog(this.sandboxesDir, pod, container, this.attempts.get(containerId));
   }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { type Dial, directDial } from './dial.js';
 import { decodeResponse, encodeRequest, grpcHealth } from './grpc.js';
 import { httpGet } from './http-get.js';
 import { tcpSocket } from './tcp-socket.js';
@@ -99,7 +100,23 @@ describe('httpGet', () => {
     );
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     const port = await listen(createHttps(tls, handler) as unknown as Server);
-    assert.equal((await httpGet(target(port, '/', 'HTTPS'), 2000)).result, 'success');
+    const tlsOutcome = await httpGet(target(port, '/', 'HTTPS'), 2000);
+    assert.equal(tlsOutcome.result, 'success', tlsOutcome.message);
+  });
+});
+
+describe('dialing', () => {
+  it('every network handler connects through the given dialer', async () => {
+    const port = await listen(createHttp((_req, res) => res.end('ok')));
+    const dialed: string[] = [];
+    const dial: Dial = (host, p, timeoutMs) => {
+      dialed.push(`${host}:${p}`);
+      return directDial('127.0.0.1', port, timeoutMs);
+    };
+    const far = { scheme: 'HTTP', host: '10.255.255.1', port: 81, path: '/', headers: [] };
+    assert.equal((await httpGet(far, 1000, dial)).result, 'success');
+    assert.equal((await tcpSocket('10.255.255.1', 82, 1000, dial)).result, 'success');
+    assert.deepEqual(dialed, ['10.255.255.1:81', '10.255.255.1:82']);
   });
 });
 

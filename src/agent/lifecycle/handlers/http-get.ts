@@ -3,6 +3,8 @@
 // redirects not followed (a 3xx passes, as the kubelet's probe does for a redirect elsewhere); 2xx and 3xx pass.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
+import { type Dial, directDial } from './dial.js';
 import { dialError, failure, hostPort, type Outcome, success } from './outcome.js';
 
 export const probeUserAgent = 'kube-probe/1.32';
@@ -20,7 +22,11 @@ export function urlOf(target: HttpTarget): string {
   return `${target.scheme.toLowerCase()}://${hostPort(target.host, target.port)}${path}`;
 }
 
-export function httpGet(target: HttpTarget, timeoutMs: number): Promise<Outcome & { statusCode?: number }> {
+export function httpGet(
+  target: HttpTarget,
+  timeoutMs: number,
+  dial: Dial = directDial,
+): Promise<Outcome & { statusCode?: number }> {
   const url = urlOf(target);
   const headers: Record<string, string> = { 'User-Agent': probeUserAgent, Accept: '*/*' };
   for (const h of target.headers) if (h?.name) headers[h.name] = String(h.value ?? '');
@@ -35,7 +41,15 @@ export function httpGet(target: HttpTarget, timeoutMs: number): Promise<Outcome 
       req.destroy();
       resolve(outcome);
     };
-    const req = send(url, { method: 'GET', headers, ...(https ? { rejectUnauthorized: false } : {}) }, (res) => {
+    const createConnection = (_options: unknown, created: (error: Error | null, socket?: any) => void) => {
+      dial(target.host, target.port, timeoutMs).then((socket) => {
+        if (settled) return socket.destroy();
+        created(null, https ? tlsConnect({ socket, rejectUnauthorized: false, servername: undefined }) : socket);
+      }, created);
+      return undefined;
+    };
+    const options = { method: 'GET', headers, createConnection } as any; // no agent: createConnection is used
+    const req = send(url, options, (res) => {
       const status = res.statusCode ?? 0;
       const body: Buffer[] = [];
       let size = 0;

@@ -1,17 +1,18 @@
 // The tcpSocket handler: a TCP connection to the port within the timeout passes, as the kubelet's tcp prober.
-import { connect } from 'node:net';
+import { type Dial, directDial } from './dial.js';
 import { dialError, failure, hostPort, type Outcome, success } from './outcome.js';
 
-export function tcpSocket(host: string, port: number, timeoutMs: number): Promise<Outcome> {
-  const address = hostPort(host, port);
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (outcome: Outcome) => {
-      socket.destroy();
-      resolve(outcome);
-    };
-    socket.setTimeout(timeoutMs, () => done(failure(`dial tcp ${address}: i/o timeout`)));
-    socket.once('connect', () => done(success()));
-    socket.once('error', (error) => done(failure(dialError(address, error))));
-  });
+export async function tcpSocket(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  dial: Dial = directDial,
+): Promise<Outcome> {
+  try {
+    const socket = await dial(host, port, timeoutMs);
+    socket.destroy();
+    return success();
+  } catch (error) {
+    return failure(dialError(hostPort(host, port), error));
+  }
 }
