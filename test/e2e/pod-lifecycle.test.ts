@@ -5,11 +5,13 @@
 // Job deleted at once goes within the pods' grace period.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeOciImage } from '../../src/agent/engine/oci/layout.js';
+import { enginePaths } from '../../src/agent/engine/paths.js';
 import { busyboxLayer } from '../../src/agent/engine/testing/busybox-image.js';
+import { pidsMaxPath } from '../../src/agent/process/pids.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
 import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
 
@@ -259,6 +261,36 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
     assert.match(waiting.message, /^container has runAsNonRoot and image will run as root \(pod: "nonroot_default\(/);
     const events = await w.events('default', 'nonroot');
     assert.ok(events.some((e) => e.reason === 'Failed' && e.message.startsWith('Error: container has runAsNonRoot')));
+  });
+
+  it('caps a Fargate pod at the pids limit of its provisioned size; node-group pods are not capped', async () => {
+    const profile = await w.skiff(
+      'create',
+      'fargateprofile',
+      '--cluster',
+      'skiff',
+      '--name',
+      'fp',
+      '--namespace',
+      'fg',
+    );
+    assert.equal(profile.code, 0, profile.stderr);
+    assert.equal((await skiff.kubectl(['create', 'namespace', 'fg'])).code, 0);
+    await apply(pod('small', 'fg', { containers: [container(sh('sleep 600'))] }));
+    const running = await w.waitFor(
+      async () => {
+        const p = await podJson('fg', 'small');
+        return p.status?.containerStatuses?.[0]?.state?.running && p;
+      },
+      'the Fargate pod to run',
+      120_000,
+    );
+    assert.equal(running.metadata.annotations.CapacityProvisioned, '0.25vCPU 0.5GB');
+    const cgroupParent = enginePaths(join(skiff.dataDir, 'containerd')).cgroupParent;
+    const pidsMax = (uid: string) => readFileSync(pidsMaxPath(`${cgroupParent}/pod${uid}`), 'utf8').trim();
+    assert.equal(pidsMax(running.metadata.uid), '4096');
+    const nodeGroupPod = await podJson('default', 'web');
+    assert.equal(pidsMax(nodeGroupPod.metadata.uid), 'max');
   });
 
   it('deletes a namespace with a fresh Deployment and Job within the grace period', async () => {
