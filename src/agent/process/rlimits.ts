@@ -1,11 +1,8 @@
-// The pod's open-files and processes limits, soft 1024 / hard 65535 as on Fargate, set on a started container's main
-// process with prlimit (the CRI has no rlimits). Without CAP_SYS_RESOURCE no process may raise a hard limit past its
-// own, so a hard limit is clamped to the agent's — and the node says so (`rlimitCapNote`, shown in the Ready
-// condition's message), never silently. Children the process forked before this ran keep the inherited limits.
+// The pod's open-files and processes limits, soft 1024 / hard 65535 as on Fargate. The CRI has no rlimits, so they
+// go into containerd's base runtime spec (engine/containerd/base-spec.ts) and every container's first process starts
+// with them. Without CAP_SYS_RESOURCE no process may raise a hard limit past its own, so a hard limit is clamped to
+// the agent's — and the node says so (`rlimitCapNote`, shown in the Ready condition's message), never silently.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { run } from '../engine/network/run.js';
 
 export const nofileSoft = 1024;
 export const nofileHard = 65535;
@@ -46,18 +43,4 @@ export function rlimitCapNote(hard = ownLimits()): string | undefined {
   if (!capped.length) return undefined;
   const list = capped.map((l) => `${l.name} hard limit capped at ${l.hard} (Fargate: ${fargate(l.name)})`).join(', ');
   return `container ${list}: this host allows no more without CAP_SYS_RESOURCE`;
-}
-
-/** The container's main process ID, from the runc shim's bundle under containerd's state dir. */
-export async function containerPid(stateDir: string, id: string): Promise<number | undefined> {
-  const file = join(stateDir, 'io.containerd.runtime.v2.task', 'k8s.io', id, 'init.pid');
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-  return pid > 0 ? pid : undefined;
-}
-
-export async function applyRlimits(stateDir: string, id: string): Promise<void> {
-  const pid = await containerPid(stateDir, id);
-  if (!pid) return;
-  const flags = effectiveRlimits().map((l) => `--${l.flag}=${l.soft}:${l.hard}`);
-  await run('prlimit', ['--pid', String(pid), ...flags]);
 }

@@ -25,7 +25,7 @@ import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
 import { applyPodPidsLimit, podPidsLimit } from './pids.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
-import { applyRlimits, rlimitCapNote } from './rlimits.js';
+import { rlimitCapNote } from './rlimits.js';
 import { effectiveSecurityContext, runAsNonRootViolation } from './security-context.js';
 import { readTerminationLog, removeTerminationLogs } from './termination-log.js';
 import { UsageRates } from './usage.js';
@@ -172,7 +172,6 @@ export class ProcessRuntime implements SandboxRuntime {
     }
     const status = await cri.containerStatus(bareId(id)).catch(() => undefined);
     const startedNs = Number(status?.startedAt ?? 0);
-    await applyRlimits(this.engine.paths.state, bareId(id)).catch(() => {});
     return {
       id,
       startedAt: startedNs > 0 ? new Date(startedNs / 1e6) : new Date(),

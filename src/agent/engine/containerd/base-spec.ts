@@ -21,6 +21,12 @@ export function baseRuntimeSpec(defaultSpec: string, rlimits: SpecRlimit[]): str
 
 /** Writes the base spec to `file` from containerd's default (`ctr oci spec`); throws when ctr cannot give it. */
 export function writeBaseRuntimeSpec(file: string, rlimits: SpecRlimit[]): void {
-  const defaults = execFileSync('ctr', ['oci', 'spec'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let defaults: string;
+  try {
+    defaults = execFileSync('ctr', ['oci', 'spec'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error: any) {
+    const why = error?.code === 'ENOENT' ? 'ctr is not installed (it comes with containerd)' : error?.message;
+    throw new Error(`cannot read containerd's default runtime spec with \`ctr oci spec\`: ${why}`);
+  }
   writeFileSync(file, baseRuntimeSpec(defaults, rlimits));
 }
