@@ -1,6 +1,7 @@
 // The pod lifecycle over a fake runtime: a pod deleted while its sandbox or containers are still being made stops
 // within its grace period and leaves nothing behind once the slow call returns.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { until } from '../../testing/until.js';
 import { FakeRuntime, fakePod, recorder } from '../testing/fake-runtime.js';
@@ -169,6 +170,55 @@ describe('hooks', () => {
     await until(async () => rec.messages('Killing').includes('FailedPostStartHook'), 'Killing FailedPostStartHook');
     await until(async () => rec.last().containerStatuses[0]!.restartCount >= 1, 'restarted');
     await pod.stop(0);
+  });
+});
+
+describe('hooks over HTTP', () => {
+  it('calls an httpGet preStop on the pod before stopping; a refused one is FailedPreStopHook', async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url!);
+      res.statusCode = 500;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const lifecycle = { preStop: { httpGet: { path: '/shutdown', port } } };
+      const { rec, runtime, lifecycle: pod } = lifecycleOf({ containers: [{ name: 'c', image: 'b', lifecycle }] });
+      await until(async () => rec.last().containerStatuses[0]!.ready, 'running');
+      await pod.stop(5);
+      assert.deepEqual(paths, ['/shutdown']);
+      assert.deepEqual(rec.messages('FailedPreStopHook'), []);
+      assert.ok(runtime.calls.includes('stop c'));
+    } finally {
+      server.close();
+    }
+    const refused = { preStop: { httpGet: { path: '/x', port } } };
+    const { rec, lifecycle: pod } = lifecycleOf({ containers: [{ name: 'c', image: 'b', lifecycle: refused }] });
+    await until(async () => rec.last().containerStatuses[0]!.ready, 'running');
+    await pod.stop(5);
+    assert.equal(
+      rec.messages('FailedPreStopHook')[0],
+      `HTTP lifecycle hook (/x) for Container "c" in Pod "p_default(uid-p)" failed - error: ` +
+        `Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+  });
+});
+
+describe('liveness under restartPolicy Never', () => {
+  it('kills without "will be restarted" and leaves the container terminated', async () => {
+    const runtime = new FakeRuntime();
+    runtime.exec = async () => ({ exitCode: 1, output: 'down' });
+    const livenessProbe = { exec: { command: ['x'] }, periodSeconds: 0.02, failureThreshold: 1 };
+    const { rec } = lifecycleOf(
+      { restartPolicy: 'Never', containers: [{ name: 'c', image: 'b', livenessProbe }] },
+      runtime,
+    );
+    await until(async () => 'terminated' in rec.last().containerStatuses[0]!.state, 'terminated');
+    assert.deepEqual(rec.messages('Killing'), ['Container c failed liveness probe']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(rec.last().containerStatuses[0]!.restartCount, 0);
   });
 });
 
