@@ -1,5 +1,7 @@
 // The pod lifecycle over a fake runtime: a pod deleted while its sandbox or containers are still being made stops
-// within its grace period and leaves nothing behind once the slow call returns.
+// within its grace period and leaves nothing behind once the slow call returns; liveness, readiness and startup
+// probes with their thresholds and events; postStart/preStop hooks (exec, httpGet, sleep) and their failures;
+// termination messages and FallbackToLogsOnError.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
@@ -7,7 +9,7 @@ import { until } from '../../testing/until.js';
 import { FakeRuntime, fakePod, recorder } from '../testing/fake-runtime.js';
 import { PodLifecycle } from './pod.js';
 
-export const fastOptions = { backOff: { baseMs: 50, maxMs: 200 }, resyncMs: 10 };
+const fastOptions = { backOff: { baseMs: 50, maxMs: 200 }, resyncMs: 10 };
 
 describe('deleting a pod that is still starting', () => {
   for (const step of ['runSandbox', 'createContainer', 'startContainer'] as const) {

@@ -1,6 +1,8 @@
 // One pod's life inside its sandbox, as the kubelet leads it: boot the sandbox, run init containers in order (each to
-// success), start the app containers one after another, restart per restartPolicy with CrashLoopBackOff, probe, and
-// on stop send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox. Every change is reported.
+// success), start the app containers one after another (each after its postStart hook), restart per restartPolicy
+// with CrashLoopBackOff, probe (a failed liveness or startup probe kills the container), and on stop run preStop,
+// send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox — even while the pod is still starting.
+// Exits carry the termination message. Every change is reported.
 import type { ContainerUsage, SandboxEvent, SandboxListener, SandboxPod } from '../driver.js';
 import type { BackOffOptions } from './backoff.js';
 import {
