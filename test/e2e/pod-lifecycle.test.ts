@@ -17,7 +17,7 @@ import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
 const image = 'import.skiff.local/e2e/busybox:lifecycle';
-const extraApplets = ['head', 'dd', 'touch', 'rm', 'kill', 'tail', 'tr', 'printf', 'true', 'false'];
+const extraApplets = ['head', 'dd', 'touch', 'rm', 'kill', 'tail', 'tr', 'printf', 'grep', 'true', 'false'];
 let skiff: SkiffProcess;
 let w: Walkthrough;
 
@@ -135,11 +135,13 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
       ],
     });
     await apply(notReady);
-    const events = await w.waitFor(async () => {
-      const list = await w.events('default', 'web-missing');
-      return list.some((e) => e.reason === 'Unhealthy') && list;
-    }, 'a readiness failure');
-    assert.ok(events.some((e) => e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404'));
+    // (A first failure may be the connection refused before httpd listens.)
+    const failed = 'Readiness probe failed: HTTP probe failed with statuscode: 404';
+    await w.waitFor(
+      async () =>
+        (await w.events('default', 'web-missing')).some((e) => e.reason === 'Unhealthy' && e.message === failed),
+      'the readiness failure event',
+    );
     assert.equal((await statusOf('default', 'web-missing')).ready, false);
   });
 
@@ -229,8 +231,15 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
         securityContext: { runAsUser: 1234, runAsGroup: 5678, fsGroup: 999 },
         containers: [
           container({
-            ...sh('id; ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu'),
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            ...sh(
+              'id; ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu; grep -E "^(NoNewPrivs|CapEff)" /proc/self/status; ' +
+                'touch /tmp/x 2>&1; true',
+            ),
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+            },
           }),
         ],
       }),
@@ -246,6 +255,11 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
       assert.match(ready.message, new RegExp(`nofile hard limit capped at ${hard} \\(Fargate: 65535\\)`));
     else assert.equal(hard, 65535);
     assert.equal(logs[3], '1024');
+    assert.deepEqual(logs.slice(5), [
+      'CapEff:\t0000000000000000',
+      'NoNewPrivs:\t1',
+      'touch: /tmp/x: Read-only file system',
+    ]);
   });
 
   it('refuses a root image under runAsNonRoot with CreateContainerConfigError', async () => {
