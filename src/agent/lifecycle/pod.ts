@@ -22,14 +22,6 @@ import { probeGraceSeconds, startProbes, stopProbes } from './probes.js';
 import { type ContainerExit, LaunchError, type RunningContainer, type SandboxRuntime } from './runtime.js';
 import { terminationMessage } from './termination-message.js';
 
-/** Launch failures the kubelet reports with a `Failed` "Error: …" event (image failures have their own events). */
-const failedEventReasons = new Set([
-  'CreateContainerConfigError',
-  'CreateContainerError',
-  'StartError',
-  'RunContainerError',
-]);
-
 const killed: ContainerExit = { exitCode: 137, signal: 9, reason: 'Error' };
 
 export interface LifecycleOptions {
@@ -240,9 +232,9 @@ export class PodLifecycle {
       error instanceof LaunchError
         ? error
         : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
-    if (!(error instanceof LaunchError) || failedEventReasons.has(failure.reason)) {
+    if (!(error instanceof LaunchError)) {
       this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
-    }
+    } else if (failure.failedEvent) this.emit(failure.failedEvent, slot);
     retire(slot);
     slot.status.state = { waiting: { reason: failure.reason, message: failure.message } };
     slot.markLaunched();

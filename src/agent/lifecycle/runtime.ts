@@ -36,6 +36,8 @@ export class LaunchError extends Error {
     readonly backOffReason?: string,
     /** The event recorded when a retry is held back (BackOff "Back-off pulling image …"). */
     readonly backOffEvent?: SandboxEvent,
+    /** The Warning event the failure itself records (Failed "Error: configmap \"x\" not found"). */
+    readonly failedEvent?: SandboxEvent,
   ) {
     super(message);
   }

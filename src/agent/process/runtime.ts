@@ -148,7 +148,10 @@ export class ProcessRuntime implements SandboxRuntime {
     const sc = effectiveSecurityContext(pod, container);
     const image = sc.runAsNonRoot && sc.runAsUser === undefined ? await this.imageUser(container.image) : {};
     const nonRoot = runAsNonRootViolation(pod, container, image);
-    if (nonRoot) throw new LaunchError('CreateContainerConfigError', nonRoot);
+    if (nonRoot) {
+      const failed = { type: 'Warning' as const, reason: 'Failed', message: `Error: ${nonRoot}` };
+      throw new LaunchError('CreateContainerConfigError', nonRoot, undefined, undefined, failed);
+    }
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     const config = containerConfig(pod, container, attempt, container.image, sandbox.size, this.sandboxesDir);
     try {
