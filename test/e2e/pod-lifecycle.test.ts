@@ -1,11 +1,12 @@
 // The pod lifecycle on real runc containers (`skiff up --runtime process`, an offline busybox image, the real
 // kubectl): probes of each network kind reach the pod, a failing liveness probe raises RESTARTS with the kubelet's
 // events, preStop runs before SIGTERM, termination messages, OOMKilled, `logs --previous` after a crash,
-// securityContext and rlimits seen from inside, runAsNonRoot refused, and a namespace holding a fresh Deployment and
-// Job deleted at once goes within the pods' grace period.
+// securityContext and rlimits seen from inside, runAsNonRoot refused, a Fargate pod's pids limit, a pod deleted while
+// its image pull hangs goes within its grace period, and so does a namespace with a fresh Deployment and Job.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeOciImage } from '../../src/agent/engine/oci/layout.js';
@@ -305,6 +306,39 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
     assert.equal(pidsMax(running.metadata.uid), '4096');
     const nodeGroupPod = await podJson('default', 'web');
     assert.equal(pidsMax(nodeGroupPod.metadata.uid), 'max');
+  });
+
+  it('deletes a pod still pulling its image within its grace period', async () => {
+    // A plain-HTTP "registry" on the host's loopback that accepts connections and never answers: the pull hangs
+    // (the CRI allows it 10 min). containerd reads its registry hosts dir at each pull.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const registry = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const hostsDir = join(enginePaths(join(skiff.dataDir, 'containerd')).certsDir, registry);
+    mkdirSync(hostsDir, { recursive: true });
+    writeFileSync(
+      join(hostsDir, 'hosts.toml'),
+      `server = "http://${registry}"\n\n[host."http://${registry}"]\n  capabilities = ["pull", "resolve"]\n`,
+    );
+    await apply(
+      pod('starting', 'default', {
+        terminationGracePeriodSeconds: 3,
+        containers: [{ name: 'c', image: `${registry}/never/arrives:1`, imagePullPolicy: 'Always' }],
+      }),
+    );
+    await w.waitFor(
+      async () => (await w.events('default', 'starting')).some((e) => e.reason === 'Pulling'),
+      'the pull to start',
+    );
+    const started = Date.now();
+    const deleted = await skiff.kubectl(['delete', 'pod', 'starting', '--timeout=60s']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    const elapsed = Date.now() - started;
+    for (const socket of held) socket.destroy();
+    silent.close();
+    assert.ok(held.length > 0, 'containerd reached the registry');
+    assert.ok(elapsed < 10_000, `deleted after ${elapsed} ms, grace period 3 s`);
   });
 
   it('deletes a namespace with a fresh Deployment and Job within the grace period', async () => {
