@@ -1,5 +1,5 @@
 // The VPC dialer's protocol (run here in the agent's own namespace): a connection is handed over with nothing the
-// far side sent first lost, a refused port rejects with ECONNREFUSED, and HTTP works over a dialed socket.
+// far side sent first lost, a refused port rejects with ECONNREFUSED, and HTTP and gRPC work over a dialed socket.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttp } from 'node:http';
@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { grpcHealth } from '../../lifecycle/handlers/grpc.js';
 import { httpGet } from '../../lifecycle/handlers/http-get.js';
 import { VpcDialer } from './dialer.js';
 
@@ -42,6 +44,33 @@ it('rejects a refused port with its code', async () => {
   servers.pop()!.close();
   await new Promise((resolve) => setTimeout(resolve, 50));
   await assert.rejects(dialer.dial('127.0.0.1', port, 1000), { code: 'ECONNREFUSED' });
+});
+
+it('carries a grpc health check (HTTP/2, where the server speaks first)', async () => {
+  const server = new grpc.Server();
+  server.addService(
+    {
+      Check: {
+        path: '/grpc.health.v1.Health/Check',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => ({ raw: b }),
+        responseSerialize: (n: number) => Buffer.from([0x08, n]),
+        responseDeserialize: (b: Buffer) => b,
+      },
+    },
+    { Check: (_call: unknown, callback: (e: null, n: number) => void) => callback(null, 1) },
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  try {
+    const outcome = await grpcHealth('127.0.0.1', port, '', 2000, (h, p, t) => dialer.dial(h, p, t));
+    assert.deepEqual(outcome, { result: 'success', message: 'service healthy' });
+  } finally {
+    server.forceShutdown();
+  }
 });
 
 it('carries an HTTP probe', async () => {
