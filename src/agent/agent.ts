@@ -109,13 +109,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     intervals.metricsMs,
     onError,
   );
-  const heartbeats = new NodeHeartbeats(
-    client,
-    intervals,
-    (name) => nodeInformer?.cache.get(name),
-    onError,
-    options.nodeInfo,
-  );
+  const current = (name: string) => nodeInformer?.cache.get(name);
+  const heartbeats = new NodeHeartbeats(client, intervals, current, onError, options.nodeInfo, driver.readyNote);
 
   const dropWorker = (uid: string) => {
     const worker = workers.get(uid);

@@ -123,6 +123,8 @@ export type StreamRequest =
 
 export interface SandboxDriver {
   readonly name: string;
+  /** What the host caps of the pod contract, appended to each node's Ready condition message (never silent). */
+  readonly readyNote?: string;
   /** Starts the pod (sandbox, images, init containers, containers, restarts, probes); returns at once. */
   createPod(pod: SandboxPod, listener: SandboxListener): void;
   /** The pod changed in the API (annotations, labels). */

@@ -26,16 +26,20 @@ const kubeletConditionText: Record<string, [string, string, string]> = {
   Ready: ['True', 'KubeletReady', 'kubelet is posting ready status'],
 };
 
-/** The node's conditions with this heartbeat: the kubelet's four fresh, others untouched. */
-export function heartbeatConditions(existing: any[] = [], now = apiTime()): any[] {
+/**
+ * The node's conditions with this heartbeat: the kubelet's four fresh, others untouched. `readyNote` (what the host
+ * caps) follows the Ready message as the kubelet appends its own notes ("kubelet is posting ready status. …").
+ */
+export function heartbeatConditions(existing: any[] = [], now = apiTime(), readyNote?: string): any[] {
   const result = existing.map((c) => ({ ...c }));
-  for (const [type, [status, reason, message]] of Object.entries(kubeletConditionText)) {
+  for (const [type, [status, reason, text]] of Object.entries(kubeletConditionText)) {
+    const message = type === 'Ready' && readyNote ? `${text}. ${readyNote}` : text;
     const current = result.find((c) => c.type === type);
     if (!current) {
       result.push({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
     } else if (current.status !== status) {
       Object.assign(current, { status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
-    } else current.lastHeartbeatTime = now;
+    } else Object.assign(current, { message, lastHeartbeatTime: now });
   }
   return result;
 }
@@ -50,6 +54,7 @@ export class NodeHeartbeats {
     private current: (name: string) => KubeObject | undefined,
     private onError: (error: unknown) => void,
     private nodeInfo?: NodeRuntimeInfo,
+    private readyNote?: string,
   ) {}
 
   add(node: KubeObject): void {
@@ -115,7 +120,9 @@ export class NodeHeartbeats {
   private async postStatus(name: string): Promise<void> {
     const node = this.current(name);
     if (!node || !this.beating.has(name)) return;
-    const status: Record<string, unknown> = { conditions: heartbeatConditions(node.status?.conditions) };
+    const status: Record<string, unknown> = {
+      conditions: heartbeatConditions(node.status?.conditions, apiTime(), this.readyNote),
+    };
     if (!node.status?.daemonEndpoints) status.daemonEndpoints = { kubeletEndpoint: { Port: 10250 } };
     const nodeInfo = nodeInfoChanges(node.status?.nodeInfo, this.nodeInfo);
     if (nodeInfo) status.nodeInfo = nodeInfo;

@@ -2,7 +2,10 @@
 // pause image) and hands out a CRI client plus the pod-level helpers the agent needs; stop() removes every pod and
 // every trace of it (processes, mounts, cgroups, interfaces, namespaces).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { effectiveRlimits } from '../process/rlimits.js';
+import { writeBaseRuntimeSpec } from './containerd/base-spec.js';
 import { renderContainerdConfig } from './containerd/config.js';
 import { type ImportedImage, importImages } from './containerd/import.js';
 import { ContainerdSupervisor } from './containerd/supervisor.js';
@@ -12,6 +15,7 @@ import { buildPauseImage, PAUSE_IMAGE } from './images/pause.js';
 import { type RotateOptions, startLogRotation } from './logs/rotate.js';
 import { contains, parseCidr } from './network/cidr.js';
 import { assignPodIp, releasePodIp, writeCniConfig } from './network/cni.js';
+import { VpcDialer } from './network/dialer.js';
 import { setUpVpcNetwork, type VpcNetwork } from './network/vpc.js';
 import { type EnginePaths, enginePaths } from './paths.js';
 import { writeRegistryHosts } from './registries/registries.js';
@@ -65,6 +69,8 @@ export interface ContainerEngine {
   removePodSandbox(id: string): Promise<void>;
   /** Imports an OCI layout dir, OCI archive or docker archive; resolves to the images created. */
   importImages(source: string, baseName?: string): Promise<ImportedImage[]>;
+  /** A TCP connection to host:port made from inside the VPC namespace (probes and hooks reach pods this way). */
+  dial(host: string, port: number, timeoutMs: number): Promise<Socket>;
   /** Removes every pod, stops containerd and removes the VPC namespace, host link, mounts and cgroups. */
   stop(): Promise<void>;
 }
@@ -79,7 +85,9 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
   writeRegistryHosts(options.registriesPath ?? join(dataDir, 'registries.yaml'), paths.certsDir);
   const vpc = await setUpVpcNetwork(paths, options.vpcCidr ?? '10.0.0.0/16', options.hostLink ?? true);
   writeCniConfig(paths, vpc);
-  writeFileSync(paths.config, renderContainerdConfig({ paths, sandboxImage: PAUSE_IMAGE }));
+  const baseRuntimeSpec = join(paths.dir, 'base-runtime-spec.json');
+  writeBaseRuntimeSpec(baseRuntimeSpec, effectiveRlimits());
+  writeFileSync(paths.config, renderContainerdConfig({ paths, sandboxImage: PAUSE_IMAGE, baseRuntimeSpec }));
   const supervisor = new ContainerdSupervisor({
     paths,
     onRestart: options.onRestart,
@@ -100,6 +108,7 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
     throw error;
   }
   const cidr = parseCidr(vpc.cidr);
+  const dialer = new VpcDialer(paths.netns, join(paths.dir, 'vpc-dialer.sock'));
   const stopRotation = options.logRotation === false ? () => {} : startLogRotation(cri, options.logRotation ?? {});
 
   const sandboxConfig = (r: PodSandboxRequest): PodSandboxConfig => ({
@@ -150,8 +159,10 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
       if (metadata) releasePodIp(paths, metadata.namespace, metadata.name);
     },
     importImages: (source, baseName) => importImages(paths.socket, source, { baseName }),
+    dial: (host, port, timeoutMs) => dialer.dial(host, port, timeoutMs),
     async stop() {
       stopRotation();
+      dialer.stop();
       try {
         const sandboxes = await cri.listPodSandbox().catch(() => []);
         await Promise.all(sandboxes.map((s) => engine.removePodSandbox(s.id).catch(() => {})));

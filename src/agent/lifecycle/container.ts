@@ -19,7 +19,10 @@ export interface Slot {
   finishedAt: number;
   backOff: RestartBackOff;
   pullBackOff: RestartBackOff;
-  probeTimer?: NodeJS.Timeout;
+  /** The running instance is being killed (failed liveness probe or postStart hook); resolves with its exit. */
+  killing?: Promise<ContainerExit>;
+  /** The running instance's probe workers. */
+  probes?: { stop(): void };
   /** Resolves at the first launch, successful or not (the next container may then start). */
   launched: Promise<void>;
   markLaunched: () => void;
@@ -128,6 +131,12 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     timer.unref?.();
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Resolves when `signal` aborts. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** The promise's value, or undefined if `signal` aborts first. */

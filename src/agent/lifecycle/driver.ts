@@ -27,6 +27,10 @@ export class LifecycleDriver implements SandboxDriver {
     if (runtime.streamUrl) this.streamUrl = (request) => runtime.streamUrl!(request);
   }
 
+  get readyNote(): string | undefined {
+    return this.runtime.readyNote;
+  }
+
   createPod(pod: SandboxPod, listener: SandboxListener): void {
     if (this.pods.has(pod.uid)) return;
     const lifecycle = new PodLifecycle(this.runtime, pod, listener, this.options);

@@ -1,6 +1,8 @@
 // One pod's life inside its sandbox, as the kubelet leads it: boot the sandbox, run init containers in order (each to
-// success), start the app containers one after another, restart per restartPolicy with CrashLoopBackOff, probe, and
-// on stop send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox. Every change is reported.
+// success), start the app containers one after another (each after its postStart hook), restart per restartPolicy
+// with CrashLoopBackOff, probe (a failed liveness or startup probe kills the container), and on stop run preStop,
+// send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox — even while the pod is still starting.
+// Exits carry the termination message. Every change is reported.
 import type { ContainerUsage, SandboxEvent, SandboxListener, SandboxPod } from '../driver.js';
 import type { BackOffOptions } from './backoff.js';
 import {
@@ -13,10 +15,12 @@ import {
   terminatedState,
   timestamp,
   unlessAborted,
+  untilAborted,
 } from './container.js';
 import { newEphemeralSlots, startsNow } from './ephemeral.js';
+import { runHook } from './hooks.js';
 import { needsFailedEvent } from './launch-events.js';
-import { startProbes, stopProbes } from './probes.js';
+import { probeGraceSeconds, startProbes, stopProbes } from './probes.js';
 import {
   type ContainerExit,
   LaunchError,
@@ -24,6 +28,9 @@ import {
   type SandboxRuntime,
   SandboxSetupError,
 } from './runtime.js';
+import { terminationMessage } from './termination-message.js';
+
+const killed: ContainerExit = { exitCode: 137, signal: 9, reason: 'Error' };
 
 export interface LifecycleOptions {
   backOff: BackOffOptions;
@@ -182,7 +189,7 @@ export class PodLifecycle {
         }
         const exit = await unlessAborted(slot.running!.exited, signal);
         if (!exit) return false;
-        this.exited(slot, exit);
+        await this.exited(slot, exit);
         if (slot.init && !slot.sidecar && exit.exitCode === 0) return true;
         if (signal.aborted || !restarts(slot, this.pod.pod.spec?.restartPolicy, exit)) return false;
         await sleep(this.options.resyncMs, signal);
@@ -211,6 +218,7 @@ export class PodLifecycle {
     if (signal.aborted) return false;
     this.emit({ type: 'Normal', reason: 'Created', message: `Created container: ${spec.name}` }, slot);
     const running = await this.runtime.startContainer(this.pod, spec, id, signal);
+    slot.killing = undefined;
     retire(slot);
     slot.status.restartCount = attempt;
     slot.hasRun = true;
@@ -223,15 +231,24 @@ export class PodLifecycle {
       ready: false,
       started: false,
     });
-    slot.markLaunched();
     this.emit({ type: 'Normal', reason: 'Started', message: `Started container ${spec.name}` }, slot);
-    startProbes(
-      slot,
-      running,
-      this.runtime,
-      () => this.pod,
-      () => this.report(),
-    );
+    this.report();
+    // The next container starts only once this one's postStart hook has run, as the kubelet's do.
+    const postStart = spec.lifecycle?.postStart;
+    const failed = postStart && (await runHook(this.runtime, this.pod, spec, running, postStart, signal));
+    if (failed && slot.running === running && !signal.aborted) {
+      this.emit({ type: 'Warning', reason: 'FailedPostStartHook', message: failed }, slot);
+      this.killInstance(slot, running, 'FailedPostStartHook', this.podGraceSeconds());
+    } else if (slot.running === running) {
+      startProbes(slot, running, {
+        runtime: this.runtime,
+        pod: () => this.pod,
+        changed: () => this.report(),
+        emit: (event) => this.emit(event, slot),
+        failed: (kind) => this.killForProbe(slot, running, kind),
+      });
+    }
+    slot.markLaunched();
     this.report();
     return !signal.aborted;
   }
@@ -241,9 +258,9 @@ export class PodLifecycle {
       error instanceof LaunchError
         ? error
         : new LaunchError('CreateContainerError', (error as Error)?.message ?? String(error));
-    if (needsFailedEvent(error)) {
-      this.emit({ type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` }, slot);
-    } else if (failure.failedEvent) this.emit(failure.failedEvent, slot);
+    const generic = { type: 'Warning', reason: 'Failed', message: `Error: ${failure.message}` } as const;
+    const event = failure.failedEvent ?? (needsFailedEvent(error) ? generic : undefined);
+    if (event) this.emit(event, slot);
     retire(slot);
     slot.status.state = { waiting: { reason: failure.reason, message: failure.message } };
     slot.markLaunched();
@@ -259,11 +276,14 @@ export class PodLifecycle {
     await sleep(slot.pullBackOff.current, signal);
   }
 
-  private exited(slot: Slot, exit: ContainerExit): void {
+  private async exited(slot: Slot, exit: ContainerExit): Promise<void> {
     const finished = new Date();
+    const startedAt = slot.running?.startedAt;
     stopProbes(slot);
+    slot.running = undefined;
+    const message = await terminationMessage(this.runtime, this.pod, slot.spec, slot.status.containerID, exit);
     slot.finishedAt = finished.getTime();
-    slot.status.state = terminatedState(slot, exit, slot.running?.startedAt, finished);
+    slot.status.state = terminatedState(slot, { ...exit, message }, startedAt, finished);
     slot.status.ready = slot.init && !slot.sidecar && exit.exitCode === 0;
     slot.status.started = false;
     slot.running = undefined;
@@ -272,7 +292,10 @@ export class PodLifecycle {
 
   private async terminate(): Promise<void> {
     this.run.abort();
-    await Promise.allSettled([...this.loops]);
+    // A sandbox or container still being made is waited for only until the grace period is over; what it makes
+    // after that is removed as soon as the runtime's call returns, so a pod deleted while starting still goes.
+    const launching = Promise.allSettled([...this.loops]);
+    await Promise.race([launching, untilAborted(this.kill.signal)]);
     const regular = this.slots().filter((s) => s.running && !s.sidecar);
     await Promise.all(regular.map((s) => this.stopContainer(s)));
     for (const slot of this.initSlots.filter((s) => s.running && s.sidecar).reverse()) await this.stopContainer(slot);
@@ -280,20 +303,68 @@ export class PodLifecycle {
     await this.runtime.removeSandbox(this.pod).catch(() => {});
     this.sandboxReady = false;
     this.report();
+    if (this.loops.size) void launching.then(() => this.removeLate());
+  }
+
+  /** Kills what a launch still in flight at the end of the grace period started, and removes its sandbox. */
+  private async removeLate(): Promise<void> {
+    for (const slot of this.slots()) if (slot.running) await this.stopContainer(slot);
+    await this.runtime.removeSandbox(this.pod).catch(() => {});
   }
 
   private async stopContainer(slot: Slot): Promise<void> {
     const running = slot.running!;
+    const message = `Stopping container ${slot.spec.name}`;
+    // A container already being killed (a failed liveness probe) is not given its preStop hook a second time.
+    const exit = slot.killing
+      ? await this.runtime.stopContainer(this.pod, slot.spec, running, this.kill.signal).catch(() => killed)
+      : await this.stopInstance(slot, running, message, this.kill.signal);
+    if (slot.running === running) await this.exited(slot, exit);
+  }
+
+  /** The container failed its liveness or startup probe: kill it; the container loop restarts it per policy. */
+  private killForProbe(slot: Slot, running: RunningContainer, kind: 'liveness' | 'startup'): void {
+    const restart = (this.pod.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
+    const message = `Container ${slot.spec.name} failed ${kind} probe${restart ? ', will be restarted' : ''}`;
+    this.killInstance(slot, running, message, probeGraceSeconds(slot, this.pod, kind));
+  }
+
+  /** Kills one instance while the pod runs on (its exit reaches the container loop like any other). */
+  private killInstance(slot: Slot, running: RunningContainer, message: string, graceSeconds: number): void {
+    if (slot.killing || slot.running !== running) return;
+    const own = new AbortController();
+    const timer = setTimeout(() => own.abort(), graceSeconds * 1000);
+    timer.unref?.();
+    const kill = AbortSignal.any([own.signal, this.kill.signal]);
+    const killing = this.stopInstance(slot, running, message, kill).finally(() => {
+      clearTimeout(timer);
+      if (slot.killing === killing) slot.killing = undefined;
+    });
+    slot.killing = killing;
+  }
+
+  /** Killing event, preStop hook within the grace period (`kill` aborts at its end), then SIGTERM and SIGKILL. */
+  private async stopInstance(
+    slot: Slot,
+    running: RunningContainer,
+    message: string,
+    kill: AbortSignal,
+  ): Promise<ContainerExit> {
     stopProbes(slot);
     slot.status.ready = false;
-    this.emit({ type: 'Normal', reason: 'Killing', message: `Stopping container ${slot.spec.name}` }, slot);
+    this.emit({ type: 'Normal', reason: 'Killing', message }, slot);
     this.report();
-    let exit: ContainerExit;
-    try {
-      exit = await this.runtime.stopContainer(this.pod, slot.spec, running, this.kill.signal);
-    } catch {
-      exit = { exitCode: 137, signal: 9, reason: 'Error' };
+    const preStop = slot.spec.lifecycle?.preStop;
+    if (preStop && !kill.aborted) {
+      const hook = runHook(this.runtime, this.pod, slot.spec, running, preStop, kill);
+      const failed = await Promise.race([hook, untilAborted(kill).then(() => undefined)]);
+      if (failed) this.emit({ type: 'Warning', reason: 'FailedPreStopHook', message: failed }, slot);
     }
-    this.exited(slot, exit);
+    return this.runtime.stopContainer(this.pod, slot.spec, running, kill).catch(() => killed);
+  }
+
+  private podGraceSeconds(): number {
+    const grace = this.pod.pod.spec?.terminationGracePeriodSeconds;
+    return typeof grace === 'number' && grace >= 0 ? grace : 30;
   }
 }

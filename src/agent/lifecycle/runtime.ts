@@ -1,6 +1,7 @@
 // The container primitives a pod lifecycle runs on — a CRI runtime, a micro-VM's agent, or the simulated one: boot
 // and remove a sandbox, make sure of an image, create/start/stop a container, probe it. Every wait takes an
 // AbortSignal; stopping takes a `kill` signal that turns SIGTERM into SIGKILL when the grace period is over.
+import type { Socket } from 'node:net';
 import type {
   ContainerLogOptions,
   ContainerLogRef,
@@ -58,7 +59,21 @@ export class SandboxSetupError extends Error {
 
 export type Container = { name: string; image: string; [field: string]: any };
 
+/** What a command run in a container (an exec probe or hook) ended with: its exit code and its output. */
+export interface ExecResult {
+  exitCode: number;
+  /** stdout then stderr, as the kubelet reports a probe's or hook's output. */
+  output: string;
+}
+
+/** The command did not finish within its timeout. */
+export class ExecTimeoutError extends Error {}
+
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
 export interface SandboxRuntime {
+  /** What the host caps of the pod contract (rlimits), appended to each node's Ready condition message. */
+  readonly readyNote?: string;
   runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void>;
   removeSandbox(pod: SandboxPod): Promise<void>;
   /** The pod changed in the API (labels, annotations). */
@@ -80,13 +95,32 @@ export interface SandboxRuntime {
     running: RunningContainer,
     kill: AbortSignal,
   ): Promise<ContainerExit>;
-  /** One readiness or startup probe; absent means every probe succeeds. */
-  probe?(
+  /**
+   * Runs `command` in the running container and waits up to `timeoutSeconds` (throws ExecTimeoutError after);
+   * exec probes and exec hooks run through it. Absent: exec probes and hooks fail, saying so.
+   */
+  exec?(
     pod: SandboxPod,
     container: Container,
     running: RunningContainer,
-    kind: 'readiness' | 'startup',
-  ): Promise<boolean>;
+    command: string[],
+    timeoutSeconds: number,
+  ): Promise<ExecResult>;
+  /**
+   * A TCP connection to host:port in the pod's network (httpGet, tcpSocket and grpc probes and hooks use it); absent,
+   * they connect straight to the pod's IP from the agent.
+   */
+  dial?(pod: SandboxPod, host: string, port: number, timeoutMs: number): Promise<Socket>;
+  /**
+   * Answers a probe itself instead of the lifecycle running its handler (a runtime with no real network or
+   * processes, like the simulated one).
+   */
+  probe?(pod: SandboxPod, container: Container, running: RunningContainer, kind: ProbeKind): Promise<boolean>;
+  /**
+   * What the exited instance wrote to its terminationMessagePath (at most 4096 bytes); undefined when it wrote
+   * nothing or the runtime keeps no such file.
+   */
+  terminationMessage?(pod: SandboxPod, container: Container, containerId: string): Promise<string | undefined>;
   usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]): Promise<ContainerUsage[]>;
   /**
    * One container instance's log (ref.containerId is what createContainer returned), lines ending in "\n", prefixed

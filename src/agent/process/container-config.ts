@@ -7,6 +7,8 @@ import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
 import { pidNamespaceOf } from './pid-namespace.js';
 import { containerLimits, type PodSize } from './resources.js';
+import { criSecurityContext } from './security-context.js';
+import { terminationLogMounts } from './termination-log.js';
 
 /** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
 export function fieldValue(pod: SandboxPod, fieldPath: string): string | undefined {
@@ -65,6 +67,8 @@ export function containerConfig(
   image: string,
   podSize?: PodSize,
   contract?: ContainerSetup,
+  /** Where per-pod host files live (D/sandboxes): the termination log is kept there. */
+  sandboxesDir?: string,
 ): ContainerConfig {
   const env = contract?.envs ?? envOf(pod, container);
   const vars = new Map(env.map((e) => [e.key, e.value]));
@@ -76,7 +80,7 @@ export function containerConfig(
     args: strings(container.args),
     workingDir: typeof container.workingDir === 'string' ? container.workingDir : undefined,
     envs: env,
-    ...(contract ? { mounts: contract.mounts } : {}),
+    mounts: [...(contract?.mounts ?? []), ...terminationLogMounts(sandboxesDir, pod, container, attempt)],
     labels: {
       'io.kubernetes.container.name': container.name,
       'io.kubernetes.pod.name': pod.name,
@@ -94,6 +98,7 @@ export function containerConfig(
     linux: {
       resources: containerLimits(container, podSize),
       securityContext: {
+        ...criSecurityContext(pod, container),
         ...(contract?.privileged ? { privileged: true } : {}),
         // The pod's network and IPC (the node's with hostNetwork/hostIPC); the node's PID namespace with hostPID,
         // else as pid-namespace.ts decides.

@@ -1,36 +1,46 @@
-// The pod's open-files limit, soft 1024 / hard 65535 as on Fargate, set on a started container's main process with
-// prlimit (the CRI has no rlimits). Without CAP_SYS_RESOURCE no process may raise a hard limit past its own, so the
-// hard limit is clamped to the agent's. Children the process forked before this ran keep the inherited limits.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { run } from '../engine/network/run.js';
+// The pod's open-files and processes limits, soft 1024 / hard 65535 as on Fargate. The CRI has no rlimits, so they
+// go into containerd's base runtime spec (engine/containerd/base-spec.ts) and every container's first process starts
+// with them. Without CAP_SYS_RESOURCE no process may raise a hard limit past its own, so a hard limit is clamped to
+// the agent's — and the node says so (`rlimitCapNote`, shown in the Ready condition's message), never silently.
+import { readFileSync } from 'node:fs';
 
 export const nofileSoft = 1024;
 export const nofileHard = 65535;
+export const nprocSoft = 1024;
+export const nprocHard = 65535;
 
-let ownHard: number | undefined;
+const wanted = [
+  { name: 'nofile', flag: 'nofile', line: 'Max open files', soft: nofileSoft, hard: nofileHard },
+  { name: 'nproc', flag: 'nproc', line: 'Max processes', soft: nprocSoft, hard: nprocHard },
+] as const;
 
-/** This process's hard RLIMIT_NOFILE, from /proc/self/limits (Infinity when unlimited). */
-async function ownNofileHard(): Promise<number> {
-  if (ownHard !== undefined) return ownHard;
-  const limits = await readFile('/proc/self/limits', 'utf8');
-  const line = limits.split('\n').find((l) => l.startsWith('Max open files'));
-  const hard = line?.trim().split(/\s+/)[4];
-  ownHard = hard === undefined ? nofileSoft : hard === 'unlimited' ? Infinity : Number(hard);
-  return ownHard;
+/** This process's hard limits, from /proc/self/limits (Infinity when unlimited). */
+export function ownHardLimits(limits = readFileSync('/proc/self/limits', 'utf8')): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const w of wanted) {
+    const line = limits.split('\n').find((l) => l.startsWith(w.line));
+    const hard = line?.slice(w.line.length).trim().split(/\s+/)[1];
+    result[w.name] = hard === undefined ? w.soft : hard === 'unlimited' ? Infinity : Number(hard);
+  }
+  return result;
 }
 
-/** The container's main process ID, from the runc shim's bundle under containerd's state dir. */
-export async function containerPid(stateDir: string, id: string): Promise<number | undefined> {
-  const file = join(stateDir, 'io.containerd.runtime.v2.task', 'k8s.io', id, 'init.pid');
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-  return pid > 0 ? pid : undefined;
+let own: Record<string, number> | undefined;
+const ownLimits = () => (own ??= ownHardLimits());
+
+/** The limits each container gets here: Fargate's, with hard limits clamped to what this host lets the agent set. */
+export function effectiveRlimits(hard = ownLimits()): { name: string; flag: string; soft: number; hard: number }[] {
+  return wanted.map((w) => {
+    const h = Math.min(w.hard, hard[w.name] ?? w.hard);
+    return { name: w.name, flag: w.flag, soft: Math.min(w.soft, h), hard: h };
+  });
 }
 
-export async function applyRlimits(stateDir: string, id: string): Promise<void> {
-  const pid = await containerPid(stateDir, id);
-  if (!pid) return;
-  const hard = Math.min(nofileHard, await ownNofileHard());
-  const soft = Math.min(nofileSoft, hard);
-  await run('prlimit', ['--pid', String(pid), `--nofile=${soft}:${hard}`]);
+/** "rlimit nofile hard limit capped at 20000 (wanted 65535): the host allows no more without CAP_SYS_RESOURCE". */
+export function rlimitCapNote(hard = ownLimits()): string | undefined {
+  const fargate = (name: string) => wanted.find((w) => w.name === name)!.hard;
+  const capped = effectiveRlimits(hard).filter((l) => l.hard < fargate(l.name));
+  if (!capped.length) return undefined;
+  const list = capped.map((l) => `${l.name} hard limit capped at ${l.hard} (Fargate: ${fargate(l.name)})`).join(', ');
+  return `container ${list}: this host allows no more without CAP_SYS_RESOURCE`;
 }

@@ -2,7 +2,7 @@
 // network namespace on the VPC bridge with the IP the agent chose), images pulled per policy with the kubelet's
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PodContract } from '../contract/contract.js';
 import type {
   ContainerLogOptions,
@@ -29,12 +29,15 @@ import {
   type SandboxRuntime,
 } from '../lifecycle/runtime.js';
 import { containerConfig } from './container-config.js';
+import { execSync } from './exec.js';
 import { ExitWatcher } from './exits.js';
 import { LogFiles } from './logs.js';
-import { runProbe } from './probes.js';
+import { applyPodPidsLimit, podPidsLimit } from './pids.js';
 import { type PodSize, parseCapacityProvisioned } from './resources.js';
-import { applyRlimits } from './rlimits.js';
+import { rlimitCapNote } from './rlimits.js';
+import { effectiveSecurityContext, runAsNonRootViolation } from './security-context.js';
 import { streamUrlOf } from './streams.js';
+import { readTerminationLog, removeTerminationLogs } from './termination-log.js';
 import { UsageRates } from './usage.js';
 
 export const capacityProvisionedAnnotation = 'CapacityProvisioned';
@@ -59,6 +62,8 @@ interface PodSandboxState {
 const bareId = (id: string) => (id.startsWith(containerIdPrefix) ? id.slice(containerIdPrefix.length) : id);
 
 export class ProcessRuntime implements SandboxRuntime {
+  /** What this host caps of the pod contract (rlimits), said in each node's Ready condition. */
+  readonly readyNote = rlimitCapNote();
   private sandboxes = new Map<string, PodSandboxState>();
   private logFiles = new LogFiles();
   private puller: ImagePuller;
@@ -66,6 +71,9 @@ export class ProcessRuntime implements SandboxRuntime {
   private rates = new UsageRates();
   /** The image ID each container's presence check found (`<pod uid>/<container>`): what the container is made of. */
   private imageIds = new Map<string, string>();
+  /** Each container instance's attempt number, by container ID (its termination log is named after it). */
+  private attempts = new Map<string, number>();
+  private readonly sandboxesDir: string;
 
   constructor(
     private engine: ContainerEngine,
@@ -75,6 +83,7 @@ export class ProcessRuntime implements SandboxRuntime {
     this.puller = new ImagePuller(engine.cri, new PullBackOff(0, 0));
     const onError = options.onError ?? ((error) => console.error('process runtime:', error));
     this.exits = new ExitWatcher(engine.cri, options.exitPollMs ?? 250, onError);
+    this.sandboxesDir = join(dirname(engine.paths.dir), 'sandboxes');
   }
 
   async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
@@ -95,6 +104,15 @@ export class ProcessRuntime implements SandboxRuntime {
     const size = pod.fargate
       ? parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation])
       : undefined;
+    const pids = podPidsLimit(size);
+    if (pids !== undefined) {
+      try {
+        await applyPodPidsLimit(config.linux?.cgroupParent ?? '', pids);
+      } catch (error: any) {
+        await this.engine.removePodSandbox(id).catch(() => {});
+        throw new Error(`failed to set the pod's pids limit ${pids}: ${error?.message ?? error}`);
+      }
+    }
     this.sandboxes.set(pod.uid, { id, config, size });
   }
 
@@ -105,6 +123,7 @@ export class ProcessRuntime implements SandboxRuntime {
     if (sandbox) await this.engine.removePodSandbox(sandbox.id);
     await this.options.contract?.tearDown(pod);
     if (sandbox) this.exits.poke();
+    await removeTerminationLogs(this.sandboxesDir, pod.uid);
   }
 
   updatePod(pod: SandboxPod): void {
@@ -144,14 +163,23 @@ export class ProcessRuntime implements SandboxRuntime {
 
   async createContainer(pod: SandboxPod, container: Container, attempt: number, _signal: AbortSignal) {
     const sandbox = this.sandboxOf(pod);
+    const sc = effectiveSecurityContext(pod, container);
+    const imageUser = sc.runAsNonRoot && sc.runAsUser === undefined ? await this.imageUser(container.image) : {};
+    const nonRoot = runAsNonRootViolation(pod, container, imageUser);
+    if (nonRoot) {
+      const failed = { type: 'Warning' as const, reason: 'Failed', message: `Error: ${nonRoot}` };
+      throw new LaunchError('CreateContainerConfigError', nonRoot, undefined, undefined, failed);
+    }
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     // As the kubelet: the container is made of the image ID found, so an image removed since fails here, and retries.
     const image = this.imageIds.get(`${pod.uid}/${container.name}`) ?? container.image;
     const setup = await this.options.contract?.setUpContainer(pod, container);
-    const config = containerConfig(pod, container, attempt, image, sandbox.size, setup);
+    const config = containerConfig(pod, container, attempt, image, sandbox.size, setup, this.sandboxesDir);
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));
+      this.attempts.set(id, attempt);
+      if (this.attempts.size > 20_000) this.attempts.delete(this.attempts.keys().next().value as string);
       return id;
     } catch (error: any) {
       throw new LaunchError('CreateContainerError', error?.details ?? error?.message ?? String(error));
@@ -168,7 +196,6 @@ export class ProcessRuntime implements SandboxRuntime {
     }
     const status = await cri.containerStatus(bareId(id)).catch(() => undefined);
     const startedNs = Number(status?.startedAt ?? 0);
-    await applyRlimits(this.engine.paths.state, bareId(id)).catch(() => {});
     return {
       id,
       startedAt: startedNs > 0 ? new Date(startedNs / 1e6) : new Date(),
@@ -205,9 +232,17 @@ export class ProcessRuntime implements SandboxRuntime {
     return running.exited.finally(() => kill.removeEventListener('abort', sigkill));
   }
 
-  probe(pod: SandboxPod, container: Container, running: RunningContainer, kind: 'readiness' | 'startup') {
-    const spec = kind === 'readiness' ? container.readinessProbe : container.startupProbe;
-    return spec ? runProbe(this.engine.cri, pod, container, bareId(running.id), spec) : Promise.resolve(true);
+  exec(_pod: SandboxPod, _container: Container, running: RunningContainer, command: string[], timeoutSeconds: number) {
+    return execSync(this.engine.cri, bareId(running.id), command, timeoutSeconds);
+  }
+
+  /** Pods are reached from inside the VPC namespace, whatever the host's routes say. */
+  dial(_pod: SandboxPod, host: string, port: number, timeoutMs: number) {
+    return this.engine.dial(host, port, timeoutMs);
+  }
+
+  terminationMessage(pod: SandboxPod, container: Container, containerId: string) {
+    return readTerminationLog(this.sandboxesDir, pod, container, this.attempts.get(containerId));
   }
 
   async usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]) {
@@ -231,6 +266,13 @@ export class ProcessRuntime implements SandboxRuntime {
   /** containerd's stream server URL for the request, as the kubelet asks the CRI for it. */
   streamUrl(request: StreamRequest): Promise<string> {
     return streamUrlOf(this.engine.cri, request, (podUid) => this.sandboxes.get(podUid)?.id);
+  }
+
+  /** The image's user, as the kubelet reads it for runAsNonRoot (only asked when that check needs it). */
+  private async imageUser(image: string): Promise<{ uid?: number; username?: string }> {
+    const status = await this.engine.cri.imageStatus(image).catch(() => null);
+    const uid = status?.uid?.value;
+    return { uid: uid === undefined || uid === '' ? undefined : Number(uid), username: status?.username || undefined };
   }
 
   private sandboxOf(pod: SandboxPod): PodSandboxState {

@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { parseQuantity } from '../../fargate/quantity.js';
 import type { ContainerLogOptions, ContainerLogRef, ContainerUsage, SandboxEvent, SandboxPod } from '../driver.js';
 import { sleep } from '../lifecycle/container.js';
-import type { Container, ContainerExit, ImageRef, RunningContainer, SandboxRuntime } from '../lifecycle/runtime.js';
+import type {
+  Container,
+  ContainerExit,
+  ImageRef,
+  ProbeKind,
+  RunningContainer,
+  SandboxRuntime,
+} from '../lifecycle/runtime.js';
 import { bannerOf, nginxTime, nginxTimeMark } from './banners.js';
 import { type Program, programOf } from './commands.js';
 import { SimulatedImages } from './images.js';
@@ -133,8 +140,8 @@ export class SimulatedRuntime implements SandboxRuntime {
     return running.exited.finally(() => kill.removeEventListener('abort', killed));
   }
 
-  async probe(_pod: SandboxPod, container: Container, running: RunningContainer, kind: 'readiness' | 'startup') {
-    const probe = kind === 'readiness' ? container.readinessProbe : container.startupProbe;
+  async probe(_pod: SandboxPod, container: Container, running: RunningContainer, kind: ProbeKind) {
+    const probe = container[`${kind}Probe`];
     const initialDelayMs = (probe?.initialDelaySeconds ?? 0) * 1000;
     return Date.now() - running.startedAt.getTime() >= initialDelayMs + this.timings.readinessDelayMs;
   }

@@ -6,11 +6,18 @@ export interface ContainerdConfigInput {
   paths: EnginePaths;
   sandboxImage: string;
   logLevel?: string;
+  /** A base OCI runtime spec for runc containers (see base-spec.ts); containerd's built-in one when absent. */
+  baseRuntimeSpec?: string;
 }
 
 const q = (value: string) => JSON.stringify(value);
 
-export function renderContainerdConfig({ paths, sandboxImage, logLevel = 'info' }: ContainerdConfigInput): string {
+export function renderContainerdConfig({
+  paths,
+  sandboxImage,
+  logLevel = 'info',
+  baseRuntimeSpec,
+}: ContainerdConfigInput): string {
   const cri = 'plugins."io.containerd.grpc.v1.cri"';
   return `# Written by Skiff on every start; edits are overwritten.
 version = 2
@@ -51,7 +58,7 @@ disabled_plugins = [
   default_runtime_name = "runc"
 
 [${cri}.containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
+  runtime_type = "io.containerd.runc.v2"${baseRuntimeSpec ? `\n  base_runtime_spec = ${q(baseRuntimeSpec)}` : ''}
 
 [${cri}.containerd.runtimes.runc.options]
   SystemdCgroup = false

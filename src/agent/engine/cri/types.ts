@@ -76,6 +76,7 @@ export interface ContainerConfig {
       namespaceOptions?: NamespaceOption;
       runAsUser?: { value: number };
       runAsGroup?: { value: number };
+      supplementalGroups?: number[];
       readonlyRootfs?: boolean;
       noNewPrivs?: boolean;
     };
