@@ -78,17 +78,7 @@ it('runs containerd for the process runtime and removes it on stop', {
     }, 'the container log');
     assert.equal(logs, 'hello from a runc container\n');
 
-    const profile = await w.skiff(
-      'create',
-      'fargateprofile',
-      '--cluster',
-      'skiff',
-      '--name',
-      'fp',
-      '--namespace',
-      'fg',
-    );
-    assert.equal(profile.code, 0, profile.stderr);
+    await w.fargateProfile('fp', 'fg');
     await skiff.kubectl(['create', 'namespace', 'fg']);
     assert.equal((await runPod('bb', 'fg')).code, 0);
     const fargate = await w.waitFor(async () => running(await w.pods('fg', 'run=bb'))[0], 'the Fargate busybox pod');

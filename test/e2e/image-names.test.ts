@@ -52,17 +52,7 @@ it('pods find an imported image by its short name, its full name and its digest'
     assert.equal((await image('import', '--base-name', 'busybox', archive)).stdout, imported.stdout);
 
     const w = await walkthrough(skiff);
-    const profile = await w.skiff(
-      'create',
-      'fargateprofile',
-      '--cluster',
-      'skiff',
-      '--name',
-      'fp',
-      '--namespace',
-      'fg',
-    );
-    assert.equal(profile.code, 0, profile.stderr);
+    await w.fargateProfile('fp', 'fg');
     await skiff.kubectl(['create', 'namespace', 'fg']);
     const digestRef = `busybox@${written.manifestDigest}`;
     const pods = [

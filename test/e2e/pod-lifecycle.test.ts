@@ -279,17 +279,7 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
   });
 
   it('caps a Fargate pod at the pids limit of its provisioned size; node-group pods are not capped', async () => {
-    const profile = await w.skiff(
-      'create',
-      'fargateprofile',
-      '--cluster',
-      'skiff',
-      '--name',
-      'fp',
-      '--namespace',
-      'fg',
-    );
-    assert.equal(profile.code, 0, profile.stderr);
+    await w.fargateProfile('fp', 'fg');
     assert.equal((await skiff.kubectl(['create', 'namespace', 'fg'])).code, 0);
     await apply(pod('small', 'fg', { containers: [container(sh('sleep 600'))] }));
     const running = await w.waitFor(

@@ -15,17 +15,7 @@ before(async () => {
   w = await walkthrough(cluster);
   const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'workers', '--nodes', '3');
   assert.equal(ng.code, 0, ng.stderr);
-  const profile = await w.skiff(
-    'create',
-    'fargateprofile',
-    '--cluster',
-    'skiff',
-    '--name',
-    'fp',
-    '--namespace',
-    'serverless',
-  );
-  assert.equal(profile.code, 0, profile.stderr);
+  await w.fargateProfile('fp', 'serverless');
 });
 after(async () => {
   await cluster?.stop();

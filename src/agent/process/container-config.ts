@@ -2,6 +2,8 @@
 // them with the image's entrypoint and cmd), env with the downward-API fields resolved, working dir, cgroup limits,
 // the kubelet's labels, and the log path `<container>/<attempt>.log` under the sandbox's log directory.
 import type { ContainerSetup } from '../contract/contract.js';
+import { expand } from '../contract/env.js';
+import { podFieldValue } from '../contract/fields.js';
 import type { SandboxPod } from '../driver.js';
 import type { ContainerConfig } from '../engine/cri/types.js';
 import type { Container } from '../lifecycle/runtime.js';
@@ -10,50 +12,14 @@ import { containerLimits, type PodSize } from './resources.js';
 import { criSecurityContext } from './security-context.js';
 import { terminationLogMounts } from './termination-log.js';
 
-/** A downward-API fieldRef's value (the subset the kubelet resolves for env), or undefined. */
-export function fieldValue(pod: SandboxPod, fieldPath: string): string | undefined {
-  const meta = pod.pod.metadata;
-  const label = /^metadata\.labels\['(.+)'\]$/.exec(fieldPath);
-  if (label) return meta.labels?.[label[1]!] ?? '';
-  const annotation = /^metadata\.annotations\['(.+)'\]$/.exec(fieldPath);
-  if (annotation) return meta.annotations?.[annotation[1]!] ?? '';
-  switch (fieldPath) {
-    case 'metadata.name':
-      return pod.name;
-    case 'metadata.namespace':
-      return pod.namespace;
-    case 'metadata.uid':
-      return pod.uid;
-    case 'spec.nodeName':
-      return pod.nodeName;
-    case 'spec.serviceAccountName':
-      return pod.pod.spec?.serviceAccountName ?? '';
-    case 'status.podIP':
-    case 'status.podIPs':
-      return pod.podIP;
-    case 'status.hostIP':
-    case 'status.hostIPs':
-      return pod.hostIP;
-    default:
-      return undefined;
-  }
-}
-
-/** `$(VAR)` references expanded from the variables defined so far; `$$` escapes, unknown names stay as they are. */
-export function expand(text: string, vars: Map<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (all, name: string | undefined) => {
-    if (!name) return '$';
-    return vars.get(name) ?? all;
-  });
-}
-
+/** A container's env from its own spec alone (values, downward fields): what runs without the pod contract. */
 export function envOf(pod: SandboxPod, container: Container): { key: string; value: string }[] {
   const vars = new Map<string, string>();
   for (const entry of container.env ?? []) {
     if (typeof entry?.name !== 'string') continue;
     let value: string | undefined;
-    if (typeof entry.value === 'string') value = expand(entry.value, vars);
-    else if (entry.valueFrom?.fieldRef?.fieldPath) value = fieldValue(pod, entry.valueFrom.fieldRef.fieldPath);
+    if (typeof entry.value === 'string') value = expand(entry.value, (name) => vars.get(name));
+    else if (entry.valueFrom?.fieldRef?.fieldPath) value = podFieldValue(pod, entry.valueFrom.fieldRef.fieldPath);
     else if (entry.value === undefined && !entry.valueFrom) value = '';
     if (value !== undefined) vars.set(entry.name, value);
   }
@@ -72,7 +38,8 @@ export function containerConfig(
 ): ContainerConfig {
   const env = contract?.envs ?? envOf(pod, container);
   const vars = new Map(env.map((e) => [e.key, e.value]));
-  const strings = (list: unknown) => (Array.isArray(list) ? list.map((s) => expand(String(s), vars)) : undefined);
+  const strings = (list: unknown) =>
+    Array.isArray(list) ? list.map((s) => expand(String(s), (name) => vars.get(name))) : undefined;
   return {
     metadata: { name: container.name, attempt },
     image: { image },
