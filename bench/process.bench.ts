@@ -98,17 +98,7 @@ export default async function bench(): Promise<BenchResult[]> {
     if (imported.code !== 0) throw new Error(`skiff image import: ${imported.stderr}`);
     step('importing busybox, creating the Fargate profile');
     const w = await walkthrough(skiff);
-    const profile = await w.skiff(
-      'create',
-      'fargateprofile',
-      '--cluster',
-      'skiff',
-      '--name',
-      'bench',
-      '--namespace',
-      namespace,
-    );
-    if (profile.code !== 0) throw new Error(`skiff create fargateprofile: ${profile.stderr}`);
+    await w.fargateProfile('bench', namespace);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     const watch = await runningWatch(client);
