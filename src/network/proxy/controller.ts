@@ -1,0 +1,97 @@
+// The service proxy, kube-proxy's job for the VPC: watches Services, EndpointSlices, Pods and Nodes; every change
+// queues one key, whose reconcile renders the whole ruleset (render.ts) and, when it differs from what was last
+// applied, loads it into the VPC namespace (apply.ts). The queue runs one worker, so applies never overlap and a
+// burst of changes collapses into one apply.
+
+import { nodeViewOf } from '../../agent/nodes.js';
+import { Controller, type ControllerOptions, type KeysOf } from '../../controllers/runtime/controller.js';
+import type { Informer } from '../../controllers/runtime/informer.js';
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
+import { applyRules, enableBridgeFiltering } from './apply.js';
+import { type ProxyInput, renderRules } from './render.js';
+
+export interface ProxyNetwork {
+  /** The VPC's network namespace (`ip netns` name). */
+  netns: string;
+  /** The VPC CIDR. */
+  cidr: string;
+}
+
+export interface ServiceProxyOptions extends ControllerOptions {
+  /** Loads a ruleset; by default iptables-restore in the namespace. */
+  apply?: (netns: string, rules: string) => Promise<void>;
+  /** Prepares the namespace once before the first apply. */
+  prepare?: (netns: string) => Promise<void>;
+}
+
+const rulesKey = 'rules';
+const everything: KeysOf = () => [rulesKey];
+
+export class ServiceProxy extends Controller {
+  private readonly services: Informer;
+  private readonly slices: Informer;
+  private readonly pods: Informer;
+  private readonly nodes: Informer;
+  private readonly apply: (netns: string, rules: string) => Promise<void>;
+  private readonly prepare: (netns: string) => Promise<void>;
+  private synced = false;
+  private applied?: string;
+
+  constructor(
+    client: KubeClient,
+    private readonly network: ProxyNetwork,
+    options: ServiceProxyOptions = {},
+  ) {
+    super(client, 'service proxy', options, 1);
+    this.apply = options.apply ?? applyRules;
+    this.prepare = options.prepare ?? enableBridgeFiltering;
+    this.services = this.watch({ apiVersion: 'v1', kind: 'Service' }, everything);
+    this.slices = this.watch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' }, everything);
+    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, podChanges);
+    this.nodes = this.watch({ apiVersion: 'v1', kind: 'Node' }, everything);
+  }
+
+  override async start(): Promise<void> {
+    await this.prepare(this.network.netns);
+    await super.start();
+    this.synced = true;
+    this.queue.add(rulesKey);
+  }
+
+  /** What the rules are made from, off the informers' caches. */
+  input(): ProxyInput {
+    return {
+      services: [...this.services.cache.values()],
+      slices: [...this.slices.cache.values()],
+      pods: [...this.pods.cache.values()].flatMap(clientPod),
+      nodes: [...this.nodes.cache.values()].map(nodeViewOf).flatMap((n) =>
+        // EKS serves no NodePort on Fargate nodes.
+        n.fargate || !n.internalIP ? [] : [{ name: n.name, ip: n.internalIP }],
+      ),
+      vpcCidr: this.network.cidr,
+    };
+  }
+
+  protected override async reconcile(): Promise<undefined> {
+    if (!this.synced) return;
+    const rules = renderRules(this.input());
+    if (rules === this.applied) return;
+    await this.apply(this.network.netns, rules);
+    this.applied = rules;
+  }
+}
+
+/** A pod in the VPC, as a client the traffic policies tell apart: its IP and node. */
+function clientPod(pod: KubeObject): { ip: string; nodeName: string }[] {
+  const ip = pod.status?.podIP;
+  const nodeName = pod.spec?.nodeName;
+  const done = ['Succeeded', 'Failed'].includes(pod.status?.phase);
+  return ip && nodeName && !pod.spec?.hostNetwork && !done ? [{ ip, nodeName }] : [];
+}
+
+/** Pods matter to the rules only through their IP, node and whether they still run. */
+const podChanges: KeysOf = (old, current) => {
+  const view = (pod?: KubeObject) => JSON.stringify(pod ? clientPod(pod) : []);
+  return view(old) === view(current) ? [] : [rulesKey];
+};
