@@ -25,6 +25,9 @@ function linkAddresses(id: string): { host: string; vpc: string } {
   return { host: `169.254.${a}.${b + 1}`, vpc: `169.254.${a}.${b + 2}` };
 }
 
+/** The host end of the host link a data dir's VPC gets (stable for the data dir): where pods reach the host. */
+export const hostLinkAddress = (paths: Pick<EnginePaths, 'id'>) => linkAddresses(paths.id).host;
+
 const ipIn = (netns: string, args: string[]) => run('ip', ['-n', netns, ...args]);
 
 export async function setUpVpcNetwork(paths: EnginePaths, cidrText: string, hostLink = true): Promise<VpcNetwork> {
