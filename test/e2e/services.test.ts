@@ -4,7 +4,8 @@
 // pod and a Fargate pod spread over both; an endpoint reaching itself (hairpin); sessionAffinity ClientIP; UDP (a
 // responder in each endpoint pod's network namespace: Debian's busybox nc has no UDP); NodePort from the host; a pod
 // whose readiness fails gets no traffic; an endpoint change reaches the rules within about a second; the
-// `kubernetes` Service reaches the kube API from pods and, through the same DNAT, accepts a pod's ServiceAccount token.
+// `kubernetes` Service reaches the kube API from pods and, through the same DNAT, accepts a pod's ServiceAccount token;
+// from outside the VPC only a NodePort reaches a pod.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -262,6 +263,28 @@ describe('Services route inside the VPC on the process runtime', {
     }
     const addedMs = Date.now() - back;
     assert.ok(removedMs < 1200 && addedMs < 1200, `removed in ${removedMs} ms, added in ${addedMs} ms`);
+  });
+
+  it('from outside the VPC, as to private subnets, only a NodePort reaches pods', async () => {
+    // An address from outside (TEST-NET-1) on the host's end of the VPC link stands for a packet the host forwards
+    // from elsewhere: it enters the VPC namespace over the link as such a packet would, with no host forwarding.
+    const outside = '192.0.2.1';
+    const hostLink = (await run('ip', ['-o', 'route', 'get', await podIp('web-1')])).stdout.match(/ dev (\S+)/)![1]!;
+    const added = await run('ip', ['addr', 'add', `${outside}/32`, 'dev', hostLink]);
+    assert.equal(added.code, 0, added.stderr);
+    try {
+      const curl = (url: string) => run('curl', ['-sS', '-m', '3', '--interface', outside, url]);
+      const group = (await w.nodes('eks.amazonaws.com/nodegroup=ng'))[0];
+      const viaNodePort = await curl(`http://${internalIp(group)}:${nodePort}/`);
+      assert.equal(viaNodePort.code, 0, viaNodePort.stderr);
+      assert.match(viaNodePort.stdout, /^web-[12]$/m);
+      const straight = await curl(`http://${await podIp('web-1')}:8080/`);
+      assert.notEqual(straight.code, 0, `a pod IP answered from outside: ${straight.stdout}`);
+      const fromHost = await run('curl', ['-sS', '-m', '3', `http://${await podIp('web-1')}:8080/`]);
+      assert.equal(fromHost.stdout.trim(), 'web-1', 'the host itself still reaches pod IPs');
+    } finally {
+      await run('ip', ['addr', 'del', `${outside}/32`, 'dev', hostLink]);
+    }
   });
 
   it('the `kubernetes` Service reaches the kube API from pods, which takes a pod’s ServiceAccount token', async () => {

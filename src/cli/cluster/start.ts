@@ -23,6 +23,7 @@ import { ensureAgentClientCert } from '../../kube/pki/agent-certs.js';
 import { ensurePki } from '../../kube/pki/pki.js';
 import { listenInVpc } from '../../network/apiserver/listen.js';
 import { ServiceProxy } from '../../network/proxy/controller.js';
+import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
@@ -137,7 +138,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
       const agent = await startProcessHost(client, engine, versions, paths.pki);
       stops.push(() => agent.stop());
-      const proxy = new ServiceProxy(client, { netns: engine.vpc.netns, cidr: engine.vpc.cidr });
+      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc));
       await proxy.start();
       stops.push(() => proxy.stop());
     }

@@ -16,6 +16,8 @@ export interface ProxyNetwork {
   netns: string;
   /** The VPC CIDR. */
   cidr: string;
+  /** The VPC's end of the host link and the link's /30, when there is one. */
+  hostLink?: { device: string; cidr: string };
 }
 
 export interface ServiceProxyOptions extends ControllerOptions {
@@ -70,6 +72,7 @@ export class ServiceProxy extends Controller {
         n.fargate || !n.internalIP ? [] : [{ name: n.name, ip: n.internalIP }],
       ),
       vpcCidr: this.network.cidr,
+      ...(this.network.hostLink ? { hostLink: this.network.hostLink } : {}),
     };
   }
 

@@ -208,6 +208,16 @@ const cases: Case[] = [
     filter: [/^(?!.*(headless|ext)).*$/s],
   },
   {
+    name: 'the host link: replies, NodePorts and the host itself come in; nothing else from outside the VPC',
+    input: input({ hostLink: { device: 'uplink0', cidr: '169.254.9.0/30' } }),
+    filter: [
+      '-A FORWARD -i uplink0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n' +
+        '-A FORWARD -i uplink0 -m conntrack --ctstate DNAT -m comment --comment "NodePorts" -j ACCEPT\n' +
+        '-A FORWARD -i uplink0 -s 169.254.9.0/30 -m comment --comment "this host" -j ACCEPT\n' +
+        '-A FORWARD -i uplink0 -m comment --comment "private subnets: nothing else from outside the VPC" -j DROP\n',
+    ],
+  },
+  {
     name: 'an unnamed port is named by the Service alone',
     input: input({
       services: [service('plain', { clusterIP: '10.100.0.9', ports: [{ port: 80, protocol: 'TCP' }] })],

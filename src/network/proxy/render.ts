@@ -21,6 +21,11 @@ export interface ProxyInput {
   nodes: { name: string; ip: string }[];
   /** The VPC CIDR: traffic from outside it to a ClusterIP is masqueraded. */
   vpcCidr: string;
+  /**
+   * The VPC's link to the host (its device in the namespace and the link's /30): new connections coming in over it
+   * are let through only from the host itself or to a NodePort, as nothing reaches a private subnet from outside.
+   */
+  hostLink?: { device: string; cidr: string };
 }
 
 const masqMark = '0x4000';
@@ -75,6 +80,7 @@ export function renderRules(input: ProxyInput): string {
     '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     ...t.filter,
+    ...privateSubnets(input.hostLink),
     'COMMIT',
     '*nat',
     ':PREROUTING ACCEPT [0:0]',
@@ -94,6 +100,17 @@ export function renderRules(input: ProxyInput): string {
     'COMMIT',
     '',
   ].join('\n');
+}
+
+function privateSubnets(link: ProxyInput['hostLink']): string[] {
+  if (!link) return [];
+  const from = `-A FORWARD -i ${link.device}`;
+  return [
+    `${from} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    `${from} -m conntrack --ctstate DNAT -m comment --comment "NodePorts" -j ACCEPT`,
+    `${from} -s ${link.cidr} -m comment --comment "this host" -j ACCEPT`,
+    `${from} -m comment --comment "private subnets: nothing else from outside the VPC" -j DROP`,
+  ];
 }
 
 const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;

@@ -7,7 +7,7 @@ import { formatCidr, gatewayOf, parseCidr } from './cidr.js';
 import { run, tryRun } from './run.js';
 
 export const BRIDGE = 'skiffbr0';
-const UPLINK = 'uplink0';
+export const UPLINK = 'uplink0';
 
 export interface VpcNetwork {
   netns: string;
