@@ -2,7 +2,8 @@
 // with real kubectl and the offline busybox image: two `busybox httpd` pods (each serving its hostname) behind a
 // NodePort Service whose named targetPort resolves to a different port on each; GETs (busybox nc) from a node-group
 // pod and a Fargate pod spread over both; an endpoint reaching itself (hairpin); sessionAffinity ClientIP; UDP (a
-// responder in each endpoint pod's network namespace: Debian's busybox nc has no UDP); NodePort from the host; a pod
+// responder in each endpoint pod's network namespace: Debian's busybox nc has no UDP), and a UDP flow moving off an
+// endpoint that left; NodePort from the host; a pod
 // whose readiness fails gets no traffic; an endpoint change reaches the rules within about a second; the
 // `kubernetes` Service reaches the kube API from pods and, through the same DNAT, accepts a pod's ServiceAccount token;
 // from outside the VPC only a NodePort reaches a pod.
@@ -100,6 +101,14 @@ const ask = () => { const c = require('node:dgram').createSocket('udp4');
   c.send('hi', ${udpPort}, ${JSON.stringify(ip)}); };
 const next = () => (--left < 0 ? (console.log(seen.join('\\n')), s.close()) : ask());
 next();`;
+
+/** One UDP socket, kept: asks once per line on stdin, printing each answer (one conntrack flow throughout). */
+const udpOneFlow = (ip: string) => `
+const s = require('node:dgram').createSocket('udp4');
+s.on('message', (m) => console.log(String(m)));
+const ask = () => s.send('hi', ${udpPort}, ${JSON.stringify(ip)});
+require('node:readline').createInterface({ input: process.stdin }).on('line', ask).on('close', () => s.close());
+ask();`;
 
 describe('Services route inside the VPC on the process runtime', {
   skip: !canRun && 'needs root and containerd',
@@ -217,6 +226,30 @@ describe('Services route inside the VPC on the process runtime', {
     const out = await run('nsenter', [`--net=/proc/${client}/ns/net`, process.execPath, '-e', udpAsk(clusterIP, 16)]);
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual([...new Set(out.stdout.trim().split('\n'))].sort(), ['web-1', 'web-2']);
+  });
+
+  it('a UDP flow whose endpoint leaves moves to another endpoint (stale conntrack entries deleted)', async () => {
+    const client = pidOf('sleep 100001');
+    const child = spawn('nsenter', [`--net=/proc/${client}/ns/net`, process.execPath, '-e', udpOneFlow(clusterIP)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    responders.push(child);
+    const answers: string[] = [];
+    child.stdout!.on('data', (d) => answers.push(...String(d).trim().split('\n')));
+    await w.waitFor(async () => answers.length === 1, 'a first UDP answer', 5_000);
+    const first = answers[0]!;
+    const ip = await podIp(first);
+    await kubectl(['label', 'pod', first, 'app-']);
+    try {
+      await w.waitFor(async () => !(await natRules()).includes(`${ip}:${udpPort}`), `${first} out of the rules`, 5_000);
+      child.stdin!.write('again\n');
+      await w.waitFor(async () => answers.length === 2, 'a second UDP answer', 5_000);
+      assert.notEqual(answers[1], first, 'the flow still went to the endpoint that left');
+    } finally {
+      child.stdin!.end();
+      await kubectl(['label', 'pod', first, 'app=web']);
+      await w.waitFor(async () => (await natRules()).includes(`${ip}:${udpPort}`), `${first} back in the rules`, 5_000);
+    }
   });
 
   it('a NodePort answers on the node-group node’s IP from the host, not on a Fargate node’s', async () => {

@@ -8,8 +8,9 @@ import { Controller, type ControllerOptions, type KeysOf } from '../../controlle
 import type { Informer } from '../../controllers/runtime/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { applyRules, enableBridgeFiltering } from './apply.js';
+import { applyRules, clearUdpFlows, enableBridgeFiltering } from './apply.js';
 import { type ProxyInput, renderRules } from './render.js';
+import { staleFlows, type UdpEndpoints, udpEndpoints } from './stale-udp.js';
 
 export interface ProxyNetwork {
   /** The VPC's network namespace (`ip netns` name). */
@@ -25,6 +26,8 @@ export interface ServiceProxyOptions extends ControllerOptions {
   apply?: (netns: string, rules: string) => Promise<void>;
   /** Prepares the namespace once before the first apply. */
   prepare?: (netns: string) => Promise<void>;
+  /** Deletes conntrack's UDP flows that match `conntrack -D -p udp <args>`; by default conntrack in the namespace. */
+  clearFlows?: (netns: string, args: string[]) => Promise<void>;
 }
 
 const rulesKey = 'rules';
@@ -39,6 +42,8 @@ export class ServiceProxy extends Controller {
   private readonly prepare: (netns: string) => Promise<void>;
   private synced = false;
   private applied?: string;
+  private udp: UdpEndpoints = new Map();
+  private readonly clearFlows: (netns: string, args: string[]) => Promise<void>;
 
   constructor(
     client: KubeClient,
@@ -48,6 +53,7 @@ export class ServiceProxy extends Controller {
     super(client, 'service proxy', options, 1);
     this.apply = options.apply ?? applyRules;
     this.prepare = options.prepare ?? enableBridgeFiltering;
+    this.clearFlows = options.clearFlows ?? clearUdpFlows;
     this.services = this.watch({ apiVersion: 'v1', kind: 'Service' }, everything);
     this.slices = this.watch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' }, everything);
     this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, podChanges);
@@ -78,10 +84,14 @@ export class ServiceProxy extends Controller {
 
   protected override async reconcile(): Promise<undefined> {
     if (!this.synced) return;
-    const rules = renderRules(this.input());
+    const input = this.input();
+    const rules = renderRules(input);
     if (rules === this.applied) return;
     await this.apply(this.network.netns, rules);
     this.applied = rules;
+    const udp = udpEndpoints(input.services, input.slices);
+    for (const args of staleFlows(this.udp, udp)) await this.clearFlows(this.network.netns, args);
+    this.udp = udp;
   }
 }
 
