@@ -1,6 +1,7 @@
 // What the proxy routes to for one service port, read off the Service's EndpointSlices as kube-proxy reads them:
 // the slice port of the same name and protocol gives the target port (a named targetPort is resolved there, per
-// pod), only ready endpoints (conditions.ready unset counts as ready), the first address of each, IPv4 slices only.
+// pod), the first address of each, IPv4 slices only. Traffic goes to the ready endpoints (conditions.ready unset
+// counts as ready); where there are none, to those still serving while they terminate, as kube-proxy does.
 import type { KubeObject } from '../../kube/api/types.js';
 
 export const serviceNameLabel = 'kubernetes.io/service-name';
@@ -9,6 +10,14 @@ export interface Endpoint {
   ip: string;
   port: number;
   nodeName?: string;
+  /** Not ready, but serving while it terminates: used only where no endpoint is ready. */
+  terminating?: boolean;
+}
+
+/** The ready endpoints of `endpoints`, else the serving terminating ones. */
+export function usable(endpoints: Endpoint[]): Endpoint[] {
+  const ready = endpoints.filter((e) => !e.terminating);
+  return ready.length ? ready : endpoints;
 }
 
 export function slicesOf(service: KubeObject, slices: KubeObject[]): KubeObject[] {
@@ -21,7 +30,8 @@ export function slicesOf(service: KubeObject, slices: KubeObject[]): KubeObject[
   );
 }
 
-export function readyEndpoints(servicePort: any, slices: KubeObject[]): Endpoint[] {
+/** Every endpoint that may take traffic (ready, or serving while terminating) for one service port. */
+export function portEndpoints(servicePort: any, slices: KubeObject[]): Endpoint[] {
   const name = servicePort.name ?? '';
   const protocol = servicePort.protocol ?? 'TCP';
   const found = new Map<string, Endpoint>();
@@ -30,8 +40,13 @@ export function readyEndpoints(servicePort: any, slices: KubeObject[]): Endpoint
     if (typeof port?.port !== 'number') continue;
     for (const endpoint of slice.endpoints ?? []) {
       const ip = endpoint.addresses?.[0];
-      if (!ip || endpoint.conditions?.ready === false) continue;
-      found.set(`${ip}:${port.port}`, { ip, port: port.port, nodeName: endpoint.nodeName });
+      const conditions = endpoint.conditions ?? {};
+      const ready = conditions.ready !== false;
+      const servingTerminating = conditions.serving === true && conditions.terminating === true;
+      if (!ip || (!ready && !servingTerminating)) continue;
+      const key = `${ip}:${port.port}`;
+      if (found.has(key) && !found.get(key)!.terminating) continue;
+      found.set(key, { ip, port: port.port, nodeName: endpoint.nodeName, ...(ready ? {} : { terminating: true }) });
     }
   }
   return [...found.values()].sort((a, b) => compareIp(a.ip, b.ip) || a.port - b.port);

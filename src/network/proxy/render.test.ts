@@ -80,6 +80,34 @@ const cases: Case[] = [
     notNat: ['10.0.2.6', 'statistic'],
   },
   {
+    name: 'no ready endpoint: those serving while they terminate take the traffic, others not',
+    input: input({
+      services: [web()],
+      slices: [
+        webSlice(
+          { addresses: ['10.0.1.5'], nodeName: 'n1', conditions: { ready: false, serving: true, terminating: true } },
+          { addresses: ['10.0.2.6'], nodeName: 'n2', conditions: { ready: false, serving: false, terminating: true } },
+        ),
+      ],
+    }),
+    nat: ['-j DNAT --to-destination 10.0.1.5:8080'],
+    notNat: ['10.0.2.6'],
+  },
+  {
+    name: 'a terminating endpoint gets nothing while another is ready',
+    input: input({
+      services: [web()],
+      slices: [
+        webSlice(
+          { addresses: ['10.0.1.5'], nodeName: 'n1', conditions: { ready: false, serving: true, terminating: true } },
+          ep('10.0.2.6', 'n2', true),
+        ),
+      ],
+    }),
+    nat: ['-j DNAT --to-destination 10.0.2.6:8080'],
+    notNat: ['10.0.1.5'],
+  },
+  {
     name: 'no ready endpoints: REJECT in filter, nothing in nat',
     input: input({ services: [web()], slices: [webSlice(ep('10.0.2.6', 'n2', false))] }),
     filter: [

@@ -1,16 +1,17 @@
 // The VPC namespace's whole packet-filter ruleset, as kube-proxy's iptables mode writes it, in iptables-restore's
 // format (a pure function: Services, EndpointSlices, pods and nodes in, rules text out). nat: KUBE-SERVICES
 // matches each ClusterIP port (and, through KUBE-NODEPORTS, each node-group node's InternalIP and NodePort) and
-// jumps to the service chain, which spreads over the ready endpoints with `statistic --mode random`, keeps a
-// client on its endpoint with `recent` under `sessionAffinity: ClientIP`, and marks for masquerade what comes from
-// outside the VPC and what hairpins (an endpoint reaching itself). `internalTrafficPolicy: Local` sends each
-// client pod only to endpoints on its own node; `externalTrafficPolicy: Local` sends a NodePort only to that
-// node's endpoints, keeping the client's address. filter: whatever still heads for a service port after nat
-// (no endpoints: REJECT as kube-proxy; none allowed by the traffic policy: DROP). Headless and ExternalName
-// Services get no rules.
+// jumps to the service chain, which spreads over the ready endpoints (else those serving while they terminate)
+// with `statistic --mode random`, keeps a client on its endpoint with `recent` under `sessionAffinity: ClientIP`,
+// and marks for masquerade what comes from outside the VPC and what hairpins (an endpoint reaching itself).
+// `internalTrafficPolicy: Local` sends each client pod only to endpoints on its own node;
+// `externalTrafficPolicy: Local` sends a NodePort only to that node's endpoints, keeping the client's address.
+// filter: whatever still heads for a service port after nat (no endpoints: REJECT as kube-proxy; none allowed by
+// the traffic policy: DROP); the host link lets in only replies, NodePorts and the host itself (private subnets).
+// Headless and ExternalName Services get no rules.
 import type { KubeObject } from '../../kube/api/types.js';
 import { chainName } from './chains.js';
-import { type Endpoint, readyEndpoints, slicesOf } from './endpoints.js';
+import { type Endpoint, portEndpoints, slicesOf, usable } from './endpoints.js';
 
 export interface ProxyInput {
   services: KubeObject[];
@@ -52,7 +53,8 @@ interface PortContext {
   /** `namespace/name:port`, kube-proxy's ServicePortName. */
   portName: string;
   protocol: string;
-  endpoints: Endpoint[];
+  /** Every endpoint that may take traffic; `usable` picks among them. */
+  all: Endpoint[];
 }
 
 const quote = (text: string) => `"${text.replace(/"/g, '')}"`;
@@ -67,7 +69,7 @@ export function renderRules(input: ProxyInput): string {
     for (const port of service.spec.ports ?? []) {
       const protocol = (port.protocol ?? 'TCP').toLowerCase();
       const portName = port.name ? `${key(service)}:${port.name}` : key(service);
-      renderPort(t, input, { service, port, portName, protocol, endpoints: readyEndpoints(port, slices) });
+      renderPort(t, input, { service, port, portName, protocol, all: portEndpoints(port, slices) });
     }
   }
   return [
@@ -122,7 +124,8 @@ function routable(service: KubeObject): boolean {
 }
 
 function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
-  const { service, port, portName, protocol, endpoints } = p;
+  const { service, port, portName, protocol, all } = p;
+  const endpoints = usable(all);
   const clusterIP = service.spec.clusterIP;
   const internalLocal = service.spec.internalTrafficPolicy === 'Local';
   const externalLocal = service.spec.externalTrafficPolicy === 'Local';
@@ -141,7 +144,7 @@ function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
   reject(clusterIP, port.port, '', internalLocal);
   for (const node of nodePorts) reject(node.ip, nodePort, ' nodePort', externalLocal);
   if (!endpoints.length) return;
-  const local = (nodeName: string) => endpoints.filter((e) => e.nodeName === nodeName);
+  const local = (nodeName: string) => usable(all.filter((e) => e.nodeName === nodeName));
   const clusterChain = () => spread(t, p, chainName('KUBE-SVC', portName, protocol), endpoints);
   const localChain = (nodeName: string) =>
     local(nodeName).length ? spread(t, p, chainName('KUBE-SVL', portName, protocol, nodeName), local(nodeName)) : '';

@@ -3,9 +3,9 @@
 // gets its first endpoints the flows it had without any (un-NATed, refused) are deleted too. A pure diff of the
 // UDP endpoints, and the `conntrack -D` commands it takes inside the VPC namespace.
 import type { KubeObject } from '../../kube/api/types.js';
-import { readyEndpoints, slicesOf } from './endpoints.js';
+import { portEndpoints, slicesOf, usable } from './endpoints.js';
 
-/** `clusterIP:port` of each UDP service port → its ready endpoints' IPs. */
+/** `clusterIP:port` of each UDP service port → the IPs of the endpoints it sends to. */
 export type UdpEndpoints = Map<string, Set<string>>;
 
 export function udpEndpoints(services: KubeObject[], slices: KubeObject[]): UdpEndpoints {
@@ -16,7 +16,7 @@ export function udpEndpoints(services: KubeObject[], slices: KubeObject[]): UdpE
     const own = slicesOf(service, slices);
     for (const port of service.spec.ports ?? []) {
       if (port.protocol !== 'UDP') continue;
-      out.set(`${ip}:${port.port}`, new Set(readyEndpoints(port, own).map((e) => e.ip)));
+      out.set(`${ip}:${port.port}`, new Set(usable(portEndpoints(port, own)).map((e) => e.ip)));
     }
   }
   return out;
