@@ -224,6 +224,14 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'externalIPs go to every endpoint, masqueraded',
+    input: input({ services: [web({ externalIPs: ['192.0.2.10'] })], slices: [webSlice(ep('10.0.1.5', 'n1'))] }),
+    nat: [
+      '-A KUBE-SERVICES -d 192.0.2.10/32 -p tcp -m tcp --dport 80 -m comment --comment "default/web:http external IP" -j KUBE-MARK-MASQ',
+      `-A KUBE-SERVICES -d 192.0.2.10/32 -p tcp -m tcp --dport 80 -m comment --comment "default/web:http external IP" -j ${svcChain}`,
+    ],
+  },
+  {
     name: 'headless and ExternalName Services get no rules',
     input: input({
       services: [

@@ -1,9 +1,9 @@
 // The VPC namespace's whole packet-filter ruleset, as kube-proxy's iptables mode writes it, in iptables-restore's
 // format (a pure function: Services, EndpointSlices, pods and nodes in, rules text out). nat: KUBE-SERVICES
-// matches each ClusterIP port (and, through KUBE-NODEPORTS, each node-group node's InternalIP and NodePort) and
-// jumps to the service chain, which spreads over the ready endpoints (else those serving while they terminate)
-// with `statistic --mode random`, keeps a client on its endpoint with `recent` under `sessionAffinity: ClientIP`,
-// and marks for masquerade what comes from outside the VPC and what hairpins (an endpoint reaching itself).
+// matches each ClusterIP and external IP port (and, through KUBE-NODEPORTS, each node-group node's InternalIP and
+// NodePort) and jumps to the service chain, which spreads over the ready endpoints (else those serving while they
+// terminate) with `statistic --mode random`, keeps a client on its endpoint with `recent` under
+// `sessionAffinity: ClientIP`, and marks for masquerade what comes from outside the VPC and what hairpins (an endpoint reaching itself).
 // `internalTrafficPolicy: Local` sends each client pod only to endpoints on its own node;
 // `externalTrafficPolicy: Local` sends a NodePort only to that node's endpoints, keeping the client's address.
 // filter: whatever still heads for a service port after nat (no endpoints: REJECT as kube-proxy; none allowed by
@@ -141,7 +141,11 @@ function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
       `-A KUBE-SERVICES -d ${destination}/32 ${match(protocol, dport)} -m comment --comment ${comment} -j ${verdict}`,
     );
   };
+  // spec.externalIPs: no node receives them here, so every endpoint serves them (the client's address kept under
+  // externalTrafficPolicy: Local).
+  const externalIPs: string[] = [...(service.spec.externalIPs ?? [])].sort();
   reject(clusterIP, port.port, '', internalLocal);
+  for (const ip of externalIPs) reject(ip, port.port, ' external IP', false);
   for (const node of nodePorts) reject(node.ip, nodePort, ' nodePort', externalLocal);
   if (!endpoints.length) return;
   const local = (nodeName: string) => usable(all.filter((e) => e.nodeName === nodeName));
@@ -169,6 +173,11 @@ function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
     const head = `-A KUBE-NODEPORTS -d ${node.ip}/32 ${match(protocol, nodePort)} -m comment --comment ${quote(`${portName} nodePort`)}`;
     if (!externalLocal) t.nat.push(`${head} -j KUBE-MARK-MASQ`);
     t.nat.push(`${head} -j ${target}`);
+  }
+  for (const ip of externalIPs) {
+    const head = `-A KUBE-SERVICES -d ${ip}/32 ${match(protocol, port.port)} -m comment --comment ${quote(`${portName} external IP`)}`;
+    if (!externalLocal) t.nat.push(`${head} -j KUBE-MARK-MASQ`);
+    t.nat.push(`${head} -j ${clusterChain()}`);
   }
 }
 
