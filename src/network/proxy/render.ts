@@ -3,12 +3,12 @@
 // matches each ClusterIP and external IP port (and, through KUBE-NODEPORTS, each node-group node's InternalIP and
 // NodePort) and jumps to the service chain, which spreads over the ready endpoints (else those serving while they
 // terminate) with `statistic --mode random`, keeps a client on its endpoint with `recent` under
-// `sessionAffinity: ClientIP`, and marks for masquerade what comes from outside the VPC and what hairpins (an endpoint reaching itself).
-// `internalTrafficPolicy: Local` sends each client pod only to endpoints on its own node;
-// `externalTrafficPolicy: Local` sends a NodePort only to that node's endpoints, keeping the client's address.
-// filter: whatever still heads for a service port after nat (no endpoints: REJECT as kube-proxy; none allowed by
-// the traffic policy: DROP); the host link lets in only replies, NodePorts and the host itself (private subnets).
-// Headless and ExternalName Services get no rules.
+// `sessionAffinity: ClientIP`, and marks for masquerade what comes from outside the VPC and what hairpins (an
+// endpoint reaching itself). `internalTrafficPolicy: Local` sends each client pod only to endpoints on its own
+// node; `externalTrafficPolicy: Local` sends a NodePort only to that node's endpoints, keeping the client's
+// address. filter: whatever still heads for a service port after nat (no endpoints: REJECT as kube-proxy; none
+// allowed by the traffic policy: DROP); the host link lets in only replies, NodePorts and the host itself
+// (private subnets). Headless and ExternalName Services get no rules.
 import type { KubeObject } from '../../kube/api/types.js';
 import { chainName } from './chains.js';
 import { type Endpoint, portEndpoints, slicesOf, usable } from './endpoints.js';
