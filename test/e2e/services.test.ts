@@ -3,10 +3,10 @@
 // NodePort Service whose named targetPort resolves to a different port on each; GETs (busybox nc) from a node-group
 // pod and a Fargate pod spread over both; an endpoint reaching itself (hairpin); sessionAffinity ClientIP; UDP (a
 // responder in each endpoint pod's network namespace: Debian's busybox nc has no UDP), and a UDP flow moving off an
-// endpoint that left; NodePort from the host; a pod
-// whose readiness fails gets no traffic; an endpoint change reaches the rules within about a second; the
-// `kubernetes` Service reaches the kube API from pods and, through the same DNAT, accepts a pod's ServiceAccount token;
-// from outside the VPC only a NodePort reaches a pod.
+// endpoint that left; NodePort and ClusterIPs from the host; a pod whose readiness fails gets no traffic; an
+// endpoint change reaches the rules within about a second; the `kubernetes` Service reaches the kube API from pods
+// and, through the same DNAT, accepts a pod's ServiceAccount token; from outside the VPC only a NodePort reaches a
+// pod.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -265,6 +265,15 @@ describe('Services route inside the VPC on the process runtime', {
     const fargateNode = nodes.find((n) => n.metadata.labels?.['eks.amazonaws.com/compute-type'] === 'fargate');
     assert.ok(fargateNode);
     assert.doesNotMatch(await natRules(), new RegExp(`-d ${internalIp(fargateNode)}/32 .*--dport ${nodePort}`));
+  });
+
+  it('the host reaches ClusterIPs, as an EKS node does (and with it hostNetwork pods)', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 16; i++) {
+      const res = await fetch(`http://${clusterIP}/`, { signal: AbortSignal.timeout(3000) });
+      seen.add((await res.text()).trim());
+    }
+    assert.deepEqual([...seen].sort(), ['web-1', 'web-2']);
   });
 
   it('a pod whose readiness fails stops getting traffic, and gets it back once ready', async () => {

@@ -34,6 +34,7 @@ import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
 export const kubernetesVersion = '1.32';
+const serviceCidr = '10.100.0.0/16';
 
 export interface RunningCluster {
   info: RuntimeInfo;
@@ -113,7 +114,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeEndpoint: kube.url,
       caCertPem: pki.caCert,
       credentials,
-      serviceIpv4Cidr: '10.100.0.0/16',
+      serviceIpv4Cidr: serviceCidr,
     }).catch((error) => {
       throw explainListenError(error, eksPort);
     });
@@ -138,7 +139,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
       const agent = await startProcessHost(client, engine, versions, paths.pki);
       stops.push(() => agent.stop());
-      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc));
+      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
       stops.push(() => proxy.stop());
     }

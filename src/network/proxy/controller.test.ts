@@ -42,8 +42,8 @@ before(async () => {
         assert.equal(netns, 'skiff-test');
         applied.push(rules);
       },
-      prepare: async (netns) => {
-        prepared.push(netns);
+      prepare: async (network) => {
+        prepared.push(network.netns);
       },
     },
   );

@@ -8,7 +8,7 @@ import { Controller, type ControllerOptions, type KeysOf } from '../../controlle
 import type { Informer } from '../../controllers/runtime/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { applyRules, clearUdpFlows, enableBridgeFiltering } from './apply.js';
+import { applyRules, clearUdpFlows, prepareNetwork } from './apply.js';
 import { type ProxyInput, renderRules } from './render.js';
 import { staleFlows, type UdpEndpoints, udpEndpoints } from './stale-udp.js';
 
@@ -17,15 +17,17 @@ export interface ProxyNetwork {
   netns: string;
   /** The VPC CIDR. */
   cidr: string;
-  /** The VPC's end of the host link and the link's /30, when there is one. */
-  hostLink?: { device: string; cidr: string };
+  /** The VPC's end of the host link (device and address) and the link's /30, when there is one. */
+  hostLink?: { device: string; address: string; cidr: string };
+  /** The Service CIDR, routed from the host into the VPC (as an EKS node reaches ClusterIPs). */
+  serviceCidr?: string;
 }
 
 export interface ServiceProxyOptions extends ControllerOptions {
   /** Loads a ruleset; by default iptables-restore in the namespace. */
   apply?: (netns: string, rules: string) => Promise<void>;
   /** Prepares the namespace once before the first apply. */
-  prepare?: (netns: string) => Promise<void>;
+  prepare?: (network: ProxyNetwork) => Promise<void>;
   /** Deletes conntrack's UDP flows that match `conntrack -D -p udp <args>`; by default conntrack in the namespace. */
   clearFlows?: (netns: string, args: string[]) => Promise<void>;
 }
@@ -39,7 +41,7 @@ export class ServiceProxy extends Controller {
   private readonly pods: Informer;
   private readonly nodes: Informer;
   private readonly apply: (netns: string, rules: string) => Promise<void>;
-  private readonly prepare: (netns: string) => Promise<void>;
+  private readonly prepare: (network: ProxyNetwork) => Promise<void>;
   private synced = false;
   private applied?: string;
   private udp: UdpEndpoints = new Map();
@@ -52,7 +54,7 @@ export class ServiceProxy extends Controller {
   ) {
     super(client, 'service proxy', options, 1);
     this.apply = options.apply ?? applyRules;
-    this.prepare = options.prepare ?? enableBridgeFiltering;
+    this.prepare = options.prepare ?? prepareNetwork;
     this.clearFlows = options.clearFlows ?? clearUdpFlows;
     this.services = this.watch({ apiVersion: 'v1', kind: 'Service' }, everything);
     this.slices = this.watch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' }, everything);
@@ -61,7 +63,7 @@ export class ServiceProxy extends Controller {
   }
 
   override async start(): Promise<void> {
-    await this.prepare(this.network.netns);
+    await this.prepare(this.network);
     await super.start();
     this.synced = true;
     this.queue.add(rulesKey);
@@ -78,7 +80,9 @@ export class ServiceProxy extends Controller {
         n.fargate || !n.internalIP ? [] : [{ name: n.name, ip: n.internalIP }],
       ),
       vpcCidr: this.network.cidr,
-      ...(this.network.hostLink ? { hostLink: this.network.hostLink } : {}),
+      ...(this.network.hostLink
+        ? { hostLink: { device: this.network.hostLink.device, cidr: this.network.hostLink.cidr } }
+        : {}),
     };
   }
 
