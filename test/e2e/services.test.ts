@@ -322,6 +322,8 @@ describe('Services route inside the VPC on the process runtime', {
       assert.match(viaNodePort.stdout, /^web-[12]$/m);
       const straight = await curl(`http://${await podIp('web-1')}:8080/`);
       assert.notEqual(straight.code, 0, `a pod IP answered from outside: ${straight.stdout}`);
+      const viaClusterIp = await curl(`http://${clusterIP}/`);
+      assert.notEqual(viaClusterIp.code, 0, `a ClusterIP answered from outside: ${viaClusterIp.stdout}`);
       const fromHost = await run('curl', ['-sS', '-m', '3', `http://${await podIp('web-1')}:8080/`]);
       assert.equal(fromHost.stdout.trim(), 'web-1', 'the host itself still reaches pod IPs');
     } finally {

@@ -248,7 +248,7 @@ const cases: Case[] = [
     input: input({ hostLink: { device: 'uplink0', cidr: '169.254.9.0/30' } }),
     filter: [
       '-A FORWARD -i uplink0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n' +
-        '-A FORWARD -i uplink0 -m conntrack --ctstate DNAT -m comment --comment "NodePorts" -j ACCEPT\n' +
+        '-A FORWARD -i uplink0 -m conntrack --ctstate DNAT --ctorigdst 10.0.0.0/16 -m comment --comment "NodePorts" -j ACCEPT\n' +
         '-A FORWARD -i uplink0 -s 169.254.9.0/30 -m comment --comment "this host" -j ACCEPT\n' +
         '-A FORWARD -i uplink0 -m comment --comment "private subnets: nothing else from outside the VPC" -j DROP\n',
     ],

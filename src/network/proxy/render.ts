@@ -82,7 +82,7 @@ export function renderRules(input: ProxyInput): string {
     '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     ...t.filter,
-    ...privateSubnets(input.hostLink),
+    ...privateSubnets(input.hostLink, input.vpcCidr),
     'COMMIT',
     '*nat',
     ':PREROUTING ACCEPT [0:0]',
@@ -104,12 +104,13 @@ export function renderRules(input: ProxyInput): string {
   ].join('\n');
 }
 
-function privateSubnets(link: ProxyInput['hostLink']): string[] {
+/** NodePorts are the node IPs' (in the VPC CIDR): a ClusterIP is no way in from outside. */
+function privateSubnets(link: ProxyInput['hostLink'], vpcCidr: string): string[] {
   if (!link) return [];
   const from = `-A FORWARD -i ${link.device}`;
   return [
     `${from} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-    `${from} -m conntrack --ctstate DNAT -m comment --comment "NodePorts" -j ACCEPT`,
+    `${from} -m conntrack --ctstate DNAT --ctorigdst ${vpcCidr} -m comment --comment "NodePorts" -j ACCEPT`,
     `${from} -s ${link.cidr} -m comment --comment "this host" -j ACCEPT`,
     `${from} -m comment --comment "private subnets: nothing else from outside the VPC" -j DROP`,
   ];
