@@ -1,7 +1,7 @@
 // Services that route on `skiff up --runtime process` (the service proxy's iptables rules in the VPC namespace),
 // with real kubectl and the offline busybox image: two `busybox httpd` pods (each serving its hostname) behind a
 // NodePort Service whose named targetPort resolves to a different port on each; GETs (busybox nc) from a node-group
-// pod and a Fargate pod spread over both; an endpoint reaching itself (hairpin); sessionAffinity ClientIP; UDP (a
+// pod and a Fargate pod spread over both; hairpin; sessionAffinity ClientIP; internalTrafficPolicy Local; UDP (a
 // responder in each endpoint pod's network namespace: Debian's busybox nc has no UDP), and a UDP flow moving off an
 // endpoint that left; NodePort and ClusterIPs from the host; a pod whose readiness fails gets no traffic; an
 // endpoint change reaches the rules within about a second; the `kubernetes` Service reaches the kube API from pods
@@ -73,6 +73,12 @@ const services = [
     metadata: { name: 'sticky', namespace: 'default' },
     spec: { selector: { app: 'web' }, sessionAffinity: 'ClientIP', ports: [{ port: 80, targetPort: 'http' }] },
   },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'local', namespace: 'default' },
+    spec: { selector: { app: 'web' }, internalTrafficPolicy: 'Local', ports: [{ port: 80, targetPort: 'http' }] },
+  },
 ];
 
 /** The host PID of the process whose command line is exactly `cmdline` (a pod's main process). */
@@ -118,6 +124,7 @@ describe('Services route inside the VPC on the process runtime', {
   let netns: string;
   let clusterIP: string;
   let stickyIP: string;
+  let localIP: string;
   let nodePort: number;
   const responders: ChildProcess[] = [];
   const clients = [
@@ -186,6 +193,7 @@ describe('Services route inside the VPC on the process runtime', {
     clusterIP = web.spec.clusterIP;
     nodePort = web.spec.ports.find((p: any) => p.name === 'http').nodePort;
     stickyIP = (await w.kubectlJson('get', 'service', 'sticky')).spec.clusterIP;
+    localIP = (await w.kubectlJson('get', 'service', 'local')).spec.clusterIP;
   });
   after(async () => {
     for (const child of responders) if (child.exitCode === null) child.kill('SIGTERM');
@@ -208,6 +216,13 @@ describe('Services route inside the VPC on the process runtime', {
     const answers = await fetchFrom('default', 'client', stickyIP, 12);
     assert.equal(new Set(answers).size, 1, answers.join(','));
     assert.match(answers[0]!, /^web-[12]$/);
+  });
+
+  it('internalTrafficPolicy Local: a pod on the endpoints’ node reaches them, a Fargate pod (its own node) not', async () => {
+    const near = await fetchFrom('default', 'client', localIP, 8);
+    assert.deepEqual([...new Set(near)].sort(), ['web-1', 'web-2']);
+    const far = await fetchFrom('fg', 'client', localIP, 2);
+    assert.deepEqual(far, ['failed', 'failed']);
   });
 
   it('UDP reaches both endpoints through the ClusterIP', async () => {
