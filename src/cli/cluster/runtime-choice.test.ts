@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ChoiceIo, chooseRuntime, type HostFacts } from './runtime-choice.js';
 
-const full = ['containerd', 'ctr', 'runc', 'ip', 'apt-get'];
+const full = ['containerd', 'ctr', 'runc', 'ip', 'iptables-restore', 'conntrack', 'apt-get'];
 const files = ['/usr/lib/cni/bridge', '/bin/busybox'];
 
 function host(overrides: Partial<HostFacts> & { commands?: string[]; files?: string[] } = {}): HostFacts {
@@ -29,7 +29,7 @@ test('auto runs the process runtime as root on Linux when everything is there', 
 });
 
 test('auto installs what is missing with apt-get, saying so, then runs the process runtime', async () => {
-  const commands = new Set(['apt-get', 'ip']);
+  const commands = new Set(['apt-get', 'ip', 'iptables-restore', 'conntrack']);
   const paths = new Set(['/bin/busybox']);
   const facts = host({ has: (c) => commands.has(c), exists: (p) => paths.has(p) });
   const installed: string[][] = [];
@@ -49,7 +49,7 @@ test('auto falls back to simulated only where no real sandbox can run, saying wh
     ['not root', host({ uid: 1000 }), io(), /need root: run `sudo \.\/bin\/skiff up`/],
     [
       'install failed',
-      host({ commands: ['apt-get', 'ip'], files: ['/bin/busybox'] }),
+      host({ commands: ['apt-get', 'ip', 'iptables-restore', 'conntrack'], files: ['/bin/busybox'] }),
       io(async () => {
         throw Object.assign(new Error('x'), { stderr: 'E: Unable to locate package containerd\n' });
       }),

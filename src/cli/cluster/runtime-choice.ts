@@ -39,6 +39,8 @@ export const processRuntimePackages: { name: string; present: (host: HostFacts) 
   { name: 'runc', present: (h) => h.has('runc') },
   { name: 'containernetworking-plugins', present: (h) => h.exists('/usr/lib/cni/bridge') },
   { name: 'iproute2', present: (h) => h.has('ip') },
+  { name: 'iptables', present: (h) => h.has('iptables-restore') },
+  { name: 'conntrack', present: (h) => h.has('conntrack') },
   { name: 'busybox-static', present: (h) => h.exists('/bin/busybox') },
 ];
 

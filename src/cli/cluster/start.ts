@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startContainerEngine } from '../../agent/engine/index.js';
+import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
+import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
@@ -20,6 +21,9 @@ import {
 } from '../../kube/index.js';
 import { ensureAgentClientCert } from '../../kube/pki/agent-certs.js';
 import { ensurePki } from '../../kube/pki/pki.js';
+import { listenInVpc } from '../../network/apiserver/listen.js';
+import { ServiceProxy } from '../../network/proxy/controller.js';
+import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
@@ -30,6 +34,7 @@ import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
 export const kubernetesVersion = '1.32';
+const serviceCidr = '10.100.0.0/16';
 
 export interface RunningCluster {
   info: RuntimeInfo;
@@ -60,7 +65,15 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
   try {
     const compactor = startCompactor(store, { intervalMs: 5 * 60_000 });
     stops.push(() => compactor.stop());
-    const extraHosts = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? [] : [config.host];
+    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `simulated` runs nothing.
+    const chosen = await chooseRuntime(config.runtime);
+    const { runtime } = chosen;
+    const wildcard = ['0.0.0.0', '::'].includes(config.host);
+    // Pods reach the kube API (the `kubernetes` Service) on the host end of the VPC's host link.
+    const vpcApiAddress = runtime === 'process' ? hostLinkAddress(enginePaths(join(paths.root, 'containerd'))) : '';
+    const extraHosts = [...(wildcard || config.host === '127.0.0.1' ? [] : [config.host]), vpcApiAddress].filter(
+      Boolean,
+    );
     const pki = await ensurePki(paths.pki, config.name, extraHosts);
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
@@ -101,7 +114,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeEndpoint: kube.url,
       caCertPem: pki.caCert,
       credentials,
-      serviceIpv4Cidr: '10.100.0.0/16',
+      serviceIpv4Cidr: serviceCidr,
     }).catch((error) => {
       throw explainListenError(error, eksPort);
     });
@@ -109,21 +122,26 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
-    const apiServer = { addresses: [listening], port: Number(api.port) };
+    const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
+    if (engine) stops.push(() => engine.stop());
+    const inVpc = engine?.vpc.hostAddress;
+    if (engine && inVpc && !wildcard) {
+      const listener = await listenInVpc(kube.server, inVpc, kube.port, engine.vpc.cidr);
+      stops.push(() => listener.close());
+    }
+    const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
-    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `simulated` runs nothing.
-    const chosen = await chooseRuntime(config.runtime);
-    const { runtime } = chosen;
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
-    if (runtime === 'process') {
+    if (engine) {
       const versions = await engineVersions();
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
-      const engine = await startContainerEngine({ dataDir: paths.root });
-      stops.push(() => engine.stop());
       const agent = await startProcessHost(client, engine, versions, paths.pki);
       stops.push(() => agent.stop());
+      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
+      await proxy.start();
+      stops.push(() => proxy.stop());
     }
     if (runtime === 'simulated') {
       const agent = await startSimulatedHost(client, paths.root, paths.pki);

@@ -7,7 +7,7 @@ import { formatCidr, gatewayOf, parseCidr } from './cidr.js';
 import { run, tryRun } from './run.js';
 
 export const BRIDGE = 'skiffbr0';
-const UPLINK = 'uplink0';
+export const UPLINK = 'uplink0';
 
 export interface VpcNetwork {
   netns: string;
@@ -24,6 +24,9 @@ function linkAddresses(id: string): { host: string; vpc: string } {
   const b = (Number.parseInt(id.slice(2, 4), 16) % 64) * 4;
   return { host: `169.254.${a}.${b + 1}`, vpc: `169.254.${a}.${b + 2}` };
 }
+
+/** The host end of the host link a data dir's VPC gets (stable for the data dir): where pods reach the host. */
+export const hostLinkAddress = (paths: Pick<EnginePaths, 'id'>) => linkAddresses(paths.id).host;
 
 const ipIn = (netns: string, args: string[]) => run('ip', ['-n', netns, ...args]);
 

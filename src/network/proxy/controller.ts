@@ -1,0 +1,114 @@
+// The service proxy, kube-proxy's job for the VPC: watches Services, EndpointSlices, Pods and Nodes; every change
+// queues one key, whose reconcile renders the whole ruleset (render.ts) and, when it differs from what was last
+// applied, loads it into the VPC namespace (apply.ts). The queue runs one worker, so applies never overlap and a
+// burst of changes collapses into one apply.
+
+import { nodeViewOf } from '../../agent/nodes.js';
+import { Controller, type ControllerOptions, type KeysOf } from '../../controllers/runtime/controller.js';
+import type { Informer } from '../../controllers/runtime/informer.js';
+import type { KubeObject } from '../../kube/api/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
+import { applyRules, clearUdpFlows, prepareNetwork } from './apply.js';
+import { type ProxyInput, renderRules } from './render.js';
+import { staleFlows, type UdpEndpoints, udpEndpoints } from './stale-udp.js';
+
+export interface ProxyNetwork {
+  /** The VPC's network namespace (`ip netns` name). */
+  netns: string;
+  /** The VPC CIDR. */
+  cidr: string;
+  /** The VPC's end of the host link (device and address) and the link's /30, when there is one. */
+  hostLink?: { device: string; address: string; cidr: string };
+  /** The Service CIDR, routed from the host into the VPC (as an EKS node reaches ClusterIPs). */
+  serviceCidr?: string;
+}
+
+export interface ServiceProxyOptions extends ControllerOptions {
+  /** Loads a ruleset; by default iptables-restore in the namespace. */
+  apply?: (netns: string, rules: string) => Promise<void>;
+  /** Prepares the namespace once before the first apply. */
+  prepare?: (network: ProxyNetwork) => Promise<void>;
+  /** Deletes conntrack's UDP flows that match `conntrack -D -p udp <args>`; by default conntrack in the namespace. */
+  clearFlows?: (netns: string, args: string[]) => Promise<void>;
+}
+
+const rulesKey = 'rules';
+const everything: KeysOf = () => [rulesKey];
+
+export class ServiceProxy extends Controller {
+  private readonly services: Informer;
+  private readonly slices: Informer;
+  private readonly pods: Informer;
+  private readonly nodes: Informer;
+  private readonly apply: (netns: string, rules: string) => Promise<void>;
+  private readonly prepare: (network: ProxyNetwork) => Promise<void>;
+  private synced = false;
+  private applied?: string;
+  private udp: UdpEndpoints = new Map();
+  private readonly clearFlows: (netns: string, args: string[]) => Promise<void>;
+
+  constructor(
+    client: KubeClient,
+    private readonly network: ProxyNetwork,
+    options: ServiceProxyOptions = {},
+  ) {
+    super(client, 'service proxy', options, 1);
+    this.apply = options.apply ?? applyRules;
+    this.prepare = options.prepare ?? prepareNetwork;
+    this.clearFlows = options.clearFlows ?? clearUdpFlows;
+    this.services = this.watch({ apiVersion: 'v1', kind: 'Service' }, everything);
+    this.slices = this.watch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' }, everything);
+    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, podChanges);
+    this.nodes = this.watch({ apiVersion: 'v1', kind: 'Node' }, everything);
+  }
+
+  override async start(): Promise<void> {
+    await this.prepare(this.network);
+    await super.start();
+    this.synced = true;
+    this.queue.add(rulesKey);
+  }
+
+  /** What the rules are made from, off the informers' caches. */
+  input(): ProxyInput {
+    return {
+      services: [...this.services.cache.values()],
+      slices: [...this.slices.cache.values()],
+      pods: [...this.pods.cache.values()].flatMap(clientPod),
+      nodes: [...this.nodes.cache.values()].map(nodeViewOf).flatMap((n) =>
+        // EKS serves no NodePort on Fargate nodes.
+        n.fargate || !n.internalIP ? [] : [{ name: n.name, ip: n.internalIP }],
+      ),
+      vpcCidr: this.network.cidr,
+      ...(this.network.hostLink
+        ? { hostLink: { device: this.network.hostLink.device, cidr: this.network.hostLink.cidr } }
+        : {}),
+    };
+  }
+
+  protected override async reconcile(): Promise<undefined> {
+    if (!this.synced) return;
+    const input = this.input();
+    const rules = renderRules(input);
+    if (rules === this.applied) return;
+    await this.apply(this.network.netns, rules);
+    this.applied = rules;
+    const udp = udpEndpoints(input.services, input.slices);
+    for (const args of staleFlows(this.udp, udp)) await this.clearFlows(this.network.netns, args);
+    this.udp = udp;
+  }
+}
+
+/** A pod in the VPC, as a client the traffic policies tell apart: its IP and node. */
+function clientPod(pod: KubeObject): { ip: string; nodeName: string }[] {
+  const ip = pod.status?.podIP;
+  const nodeName = pod.spec?.nodeName;
+  const done = ['Succeeded', 'Failed'].includes(pod.status?.phase);
+  return ip && nodeName && !pod.spec?.hostNetwork && !done ? [{ ip, nodeName }] : [];
+}
+
+/** Pods matter to the rules only through their IP, node and whether they still run. */
+const podChanges: KeysOf = (old, current) => {
+  const view = (pod?: KubeObject) => JSON.stringify(pod ? clientPod(pod) : []);
+  return view(old) === view(current) ? [] : [rulesKey];
+};
