@@ -1,7 +1,7 @@
 // Starts a real `bin/skiff up` on free ports in a temp data dir for end-to-end tests, and runs the real kubectl
 // against it with a fresh discovery cache. `stop` ends the process by its PID and removes the data dir.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,7 +65,53 @@ async function waitExit(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
+/**
+ * Every real-runtime cluster routes the same default VPC (10.0.0.0/16) and Service CIDR from this host, and the last
+ * one started takes those host routes. Test files run two at a time, so clusters that run pods for real hold this
+ * lock (a directory, made atomically) from start to stop; simulated ones run side by side.
+ */
+const vpcLock = join(tmpdir(), 'skiff-e2e-vpc.lock');
+
+const runsRealPods = (args: string[]) => {
+  const at = args.indexOf('--runtime');
+  return at < 0 ? process.getuid?.() === 0 : args[at + 1] !== 'simulated';
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function takeVpcLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(vpcLock);
+      writeFileSync(join(vpcLock, 'pid'), String(process.pid));
+      return () => rmSync(vpcLock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(join(vpcLock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (holder && !alive(holder)) rmSync(vpcLock, { recursive: true, force: true });
+      else await sleep(200);
+    }
+  }
+}
+
 export async function startSkiff(extraArgs: string[] = []): Promise<SkiffProcess> {
+  const release = runsRealPods(extraArgs) ? await takeVpcLock() : () => {};
+  try {
+    return await startSkiffHolding(extraArgs, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function startSkiffHolding(extraArgs: string[], release: () => void): Promise<SkiffProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-cache-'));
   let { child, info } = await launch(dataDir, extraArgs);
@@ -94,6 +140,7 @@ export async function startSkiff(extraArgs: string[] = []): Promise<SkiffProcess
       await waitExit(child);
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(cacheDir, { recursive: true, force: true });
+      release();
     },
   };
   return skiff;
