@@ -16,7 +16,8 @@ import {
 } from '../../streams/upgrade.js';
 import { spdyExecProtocols, translateExec, websocketExecProtocols } from '../../streams/websocket-exec.js';
 import { portForwardTunnelProtocol, tunnel } from '../../streams/websocket-tunnel.js';
-import { ApiError, badRequest, internalError, notFound } from '../api/errors.js';
+import { badRequest, internalError, notFound } from '../api/errors.js';
+import { toApiError } from '../api/unexpected.js';
 import { getObject } from '../storage/objects.js';
 import { type AgentConnection, agentOf } from './agent-client.js';
 import type { ApiContext } from './context.js';
@@ -171,7 +172,6 @@ function withProtocol(req: IncomingMessage, protocol: string): IncomingMessage {
 
 /** A Status refusal for an upgrade request that failed before it reached the agent. */
 export function refuseWithStatus(socket: Duplex, error: unknown): void {
-  const apiError =
-    error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+  const apiError = toApiError(error);
   refuse(socket, apiError.code, 'application/json', JSON.stringify(apiError.status));
 }

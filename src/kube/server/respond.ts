@@ -1,8 +1,8 @@
 // Writes responses: JSON objects, Status errors (with the code the Status carries), and objects or lists as a
 // meta.k8s.io Table when the client asked for one (kubectl's human-readable gets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, internalError } from '../api/errors.js';
 import type { KubeList, KubeObject } from '../api/types.js';
+import { toApiError } from '../api/unexpected.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { toTable, wantsTable } from '../table/index.js';
 
@@ -13,9 +13,7 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
 }
 
 export function writeError(res: ServerResponse, error: unknown): void {
-  const apiError =
-    error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
-  if (!(error instanceof ApiError)) console.error('skiff: internal error:', error);
+  const apiError = toApiError(error);
   if (res.headersSent) {
     res.end();
     return;

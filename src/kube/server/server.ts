@@ -21,7 +21,7 @@ import {
   negotiateAggregated,
 } from './discovery.js';
 import { OpenApiServer } from './openapi.js';
-import { parseResourcePath } from './request-info.js';
+import { parseResourcePath, rawPathOf } from './request-info.js';
 import { serveResource } from './resources.js';
 import { writeError, writeJson } from './respond.js';
 import { serverVersion } from './version.js';
@@ -95,7 +95,7 @@ function serveDiscovery(opts: KubeApiOptions, req: IncomingMessage, res: ServerR
 
 async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'https://localhost');
-  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const path = rawPathOf(req.url ?? '/');
   if (['/healthz', '/livez', '/readyz'].includes(path)) {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('ok');
@@ -125,7 +125,7 @@ async function handleUpgrade(opts: KubeApiOptions, req: IncomingMessage, socket:
   const url = new URL(req.url ?? '/', 'https://localhost');
   const user = await authenticate(req, opts.authenticators);
   if (!user) throw unauthorized();
-  const path = parseResourcePath(url.pathname.replace(/\/+$/, ''));
+  const path = parseResourcePath(rawPathOf(req.url ?? '/'));
   const isPod = path && path.group === '' && path.resource === 'pods' && path.namespace && path.name;
   if (!isPod || !streamSubresources.has(path.subresource ?? '')) throw serverNotFound();
   await servePodStream(opts.ctx, req, socket, head, url, path.namespace!, path.name!, path.subresource!);

@@ -1,0 +1,151 @@
+// Hostile request paths against the kube API over HTTPS, sent byte for byte (no client-side normalising):
+// `.`/`..` segments, literal or percent-encoded, encoded slashes and bad escapes are refused with a Status before
+// routing, never resolved to another resource (issue 15's traversal cases); an unexpected exception is a 500
+// Status that names no JavaScript.
+import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { after, before, describe, it } from 'node:test';
+import { startTestApi, type TestApi } from '../testing/api.js';
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+let api: TestApi;
+before(async () => {
+  api = await startTestApi();
+});
+after(() => api.close());
+
+/** `path` goes on the request line exactly as written. */
+function call(method: string, path: string, body?: unknown): Promise<Reply> {
+  const { hostname, port } = new URL(api.server.url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const length: Record<string, number> = text === undefined ? {} : { 'Content-Length': Buffer.byteLength(text) };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: hostname,
+        port,
+        path,
+        method,
+        ca: api.caCert,
+        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json', ...length },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => {
+          let parsed: any = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {}
+          resolve({ status: res.statusCode!, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+function expectStatus(reply: Reply, code: number, reason: string, message?: string) {
+  assert.equal(reply.status, code, JSON.stringify(reply.body));
+  assert.equal(reply.body.kind, 'Status');
+  assert.equal(reply.body.reason, reason);
+  if (message !== undefined) assert.equal(reply.body.message, message);
+}
+
+async function create(path: string, object: unknown) {
+  const reply = await call('POST', path, object);
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+}
+
+describe('request paths', () => {
+  before(async () => {
+    await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'walls' } });
+    await create('/api/v1/namespaces/walls/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hidden' },
+      data: { k: 'dg==' },
+    });
+    await create('/api/v1/namespaces/walls/resourcequotas', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'quota' },
+      spec: { hard: { pods: '10' } },
+    });
+    await create('/api/v1/namespaces/walls/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'plain' },
+    });
+  });
+
+  it('refuses a name `..` instead of deleting the namespace above it', async () => {
+    for (const name of ['%2e%2e', '%2E%2E', '..', '.%2e']) {
+      const reply = await call('DELETE', `/api/v1/namespaces/walls/secrets/${name}`);
+      expectStatus(reply, 400, 'BadRequest', `Name parameter invalid: "..": may not be '..'`);
+    }
+    const namespace = await call('GET', '/api/v1/namespaces/walls');
+    assert.equal(namespace.status, 200);
+    assert.equal(namespace.body.status.phase, 'Active');
+    assert.equal(namespace.body.metadata.deletionTimestamp, undefined);
+  });
+
+  it('refuses a namespace `..` instead of deleting a collection in every namespace', async () => {
+    const reply = await call('DELETE', '/api/v1/namespaces/%2e%2e/resourcequotas');
+    expectStatus(reply, 400, 'BadRequest', `Namespace parameter invalid: "..": may not be '..'`);
+    assert.equal((await call('GET', '/api/v1/namespaces/walls/resourcequotas/quota')).status, 200);
+  });
+
+  it('does not climb from configmaps to a SecretList', async () => {
+    const reply = await call('GET', '/api/v1/namespaces/walls/configmaps/%2e%2e/%2e%2e/%2e%2e/secrets');
+    expectStatus(reply, 404, 'NotFound');
+    assert.ok(!JSON.stringify(reply.body).includes('hidden'));
+    const literal = await call('GET', '/api/v1/namespaces/walls/configmaps/../../../secrets');
+    expectStatus(literal, 404, 'NotFound');
+  });
+
+  it('does not climb from a pod log to a NodeList', async () => {
+    const reply = await call('GET', '/api/v1/namespaces/walls/pods/x/log/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/nodes');
+    expectStatus(reply, 404, 'NotFound');
+    assert.notEqual(reply.body.kind, 'NodeList');
+  });
+
+  it('answers `configmaps/.` with a refusal, not a list', async () => {
+    for (const dot of ['.', '%2e', '%2E']) {
+      const reply = await call('GET', `/api/v1/namespaces/walls/configmaps/${dot}`);
+      expectStatus(reply, 400, 'BadRequest', `Name parameter invalid: ".": may not be '.'`);
+    }
+  });
+
+  it('refuses encoded slashes and `%` in names, and `..` as resource or subresource', async () => {
+    const slash = await call('GET', '/api/v1/namespaces/walls/configmaps/a%2Fplain');
+    expectStatus(slash, 400, 'BadRequest', `Name parameter invalid: "a/plain": may not contain '/'`);
+    const percent = await call('GET', '/api/v1/namespaces/walls/configmaps/a%25b');
+    expectStatus(percent, 400, 'BadRequest', `Name parameter invalid: "a%b": may not contain '%'`);
+    expectStatus(await call('GET', '/api/v1/namespaces/walls/%2e%2e'), 404, 'NotFound');
+    expectStatus(await call('GET', '/api/v1/namespaces/walls/configmaps/plain/%2e%2e'), 404, 'NotFound');
+    expectStatus(await call('GET', '/apis/%2e%2e/v1/namespaces/walls/configmaps'), 404, 'NotFound');
+  });
+
+  it('answers a bad percent-escape with a 400 Status on every verb', async () => {
+    for (const method of ['GET', 'DELETE', 'PUT', 'PATCH', 'POST']) {
+      const reply = await call(method, '/api/v1/namespaces/walls/configmaps/%zz', method === 'GET' ? undefined : {});
+      expectStatus(reply, 400, 'BadRequest', 'invalid URL escape "%zz"');
+    }
+    expectStatus(await call('GET', '/api/v1/namespaces/%e2%28/configmaps'), 400, 'BadRequest');
+  });
+
+  it('still serves ordinary names, query strings and trailing slashes', async () => {
+    const reply = await call('GET', '/api/v1/namespaces/walls/configmaps/plain/?pretty=true');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.metadata.name, 'plain');
+    const list = await call('GET', '/api/v1/namespaces/walls/configmaps?labelSelector=a%3Db');
+    assert.equal(list.status, 200);
+    assert.equal(list.body.kind, 'ConfigMapList');
+  });
+});
