@@ -1,5 +1,8 @@
-// The EKS REST-JSON routes: method + path template → handler, path parameters decoded.
+// The EKS REST-JSON routes: method + path template → handler, path parameters decoded. Segments are matched as
+// sent, never normalised, so `..` or an encoded slash is a parameter value (a name no resource has), not a way
+// to another route; a malformed percent-escape is an InvalidParameterException, not a 500.
 import type { EksContext } from './context.js';
+import { EksError } from './errors.js';
 
 export interface RouteInput {
   params: Record<string, string>;
@@ -32,7 +35,7 @@ export class Router {
       const params: Record<string, string> = {};
       const fits = entry.segments.every((seg, i) => {
         if (seg.startsWith('{')) {
-          params[seg.slice(1, -1)] = decodeURIComponent(parts[i]);
+          params[seg.slice(1, -1)] = decodeParameter(parts[i]);
           return true;
         }
         return seg === parts[i];
@@ -40,5 +43,13 @@ export class Router {
       if (fits) return { entry, params };
     }
     return undefined;
+  }
+}
+
+function decodeParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new EksError('InvalidParameterException', `The request path has an invalid percent-encoding: ${raw}`);
   }
 }

@@ -148,15 +148,22 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     }
     const match = router.match(method, rawPath);
     if (!match) throw new EksError('UnknownOperationException', `No operation matches ${method} ${rawPath}.`);
-    let parsed: Record<string, unknown> = {};
+    let parsed: unknown = {};
     if (body.length > 0) {
       try {
-        parsed = JSON.parse(body.toString('utf8'));
+        parsed = JSON.parse(body.toString('utf8')) ?? {};
       } catch {
         throw new EksError('SerializationException', 'The request body is not valid JSON.');
       }
     }
-    const input = { params: match.params, query: new URLSearchParams(rawQuery), body: parsed ?? {} };
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new EksError('SerializationException', 'The request body must be a JSON object.');
+    }
+    const input = {
+      params: match.params,
+      query: new URLSearchParams(rawQuery),
+      body: parsed as Record<string, unknown>,
+    };
     const run = () => match.entry.handler(ctx, input);
     const result = method === 'GET' ? await run() : await serialised(run);
     sendJson(res, 200, result);

@@ -11,6 +11,7 @@ import {
 import { KeyExistsError } from '../../store/errors.js';
 import { requireCluster, requireClusterVpc } from '../context.js';
 import { EksError } from '../errors.js';
+import { checkMemberTypes } from '../member-types.js';
 import { type FargateProfile, keys, type StoredProfile } from '../records.js';
 import type { Route } from '../router.js';
 import { subnetFacts } from '../vpc.js';
@@ -18,6 +19,14 @@ import { readStoredProfiles } from './read.js';
 
 export const createFargateProfile: Route = async (ctx, { params, body }) => {
   const clusterName = params.name;
+  checkMemberTypes(body, {
+    fargateProfileName: 'string',
+    podExecutionRoleArn: 'string',
+    subnets: 'list<string>',
+    selectors: { listOf: { namespace: 'string', labels: 'map<string,string>' } },
+    clientRequestToken: 'string',
+    tags: 'map<string,string>',
+  });
   const cluster = await requireCluster(ctx, clusterName);
   const req = body as FargateProfileRequest & { clientRequestToken?: string };
   const token = typeof req.clientRequestToken === 'string' ? req.clientRequestToken : undefined;

@@ -6,6 +6,7 @@ import { validateTags } from '../../fargate/profile-validation.js';
 import { KeyExistsError } from '../../store/errors.js';
 import { readJson, requireCluster, requireClusterVpc } from '../context.js';
 import { EksError } from '../errors.js';
+import { checkMemberTypes } from '../member-types.js';
 import { keys, type Nodegroup, type StoredNodegroup, type Taint } from '../records.js';
 import type { Route } from '../router.js';
 
@@ -29,6 +30,18 @@ const TAINT_EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];
 
 export const createNodegroup: Route = async (ctx, { params, body }) => {
   const clusterName = params.name;
+  checkMemberTypes(body, {
+    nodegroupName: 'string',
+    nodeRole: 'string',
+    subnets: 'list<string>',
+    instanceTypes: 'list<string>',
+    labels: 'map<string,string>',
+    tags: 'map<string,string>',
+    amiType: 'string',
+    capacityType: 'string',
+    version: 'string',
+    clientRequestToken: 'string',
+  });
   const cluster = await requireCluster(ctx, clusterName);
   const req = body as CreateNodegroupBody;
   const name = req.nodegroupName ?? '';
