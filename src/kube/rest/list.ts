@@ -1,6 +1,6 @@
 // LIST: every object under a resource (optionally one namespace) at one consistent revision, filtered by label
 // and field selectors, paged with limit/continue (the continue token pins the revision, as etcd3 storage does).
-import { CompactedError } from '../../store/errors.js';
+import { CompactedError, FutureRevisionError } from '../../store/errors.js';
 import { badRequest, gone } from '../api/errors.js';
 import type { KubeList, KubeObject } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
@@ -9,6 +9,7 @@ import { type FieldRequirement, matchesFields, parseFieldSelector } from '../sel
 import { matchesLabels, parseLabelSelector, type Requirement } from '../selectors/labels.js';
 import { decode, resourcePrefix } from '../storage/objects.js';
 import type { ApiContext } from './context.js';
+import { tooLargeResourceVersion } from './resource-version.js';
 
 export interface ListQuery {
   labelSelector?: string;
@@ -46,7 +47,7 @@ const tooOld =
 function parseContinue(token: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString());
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return parsed;
+    if (Number.isSafeInteger(parsed.rv) && parsed.rv > 0 && typeof parsed.start === 'string') return parsed;
   } catch {}
   throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }
@@ -88,6 +89,7 @@ export async function listObjects(
     }
   } catch (error) {
     if (error instanceof CompactedError) throw gone(tooOld);
+    if (error instanceof FutureRevisionError) throw tooLargeResourceVersion(error.requested, error.current);
     throw error;
   }
   const apiVersion = apiVersionOf(info);

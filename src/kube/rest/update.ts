@@ -12,6 +12,7 @@ import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
 import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
+import { checkMetadataTypes } from './metadata-types.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
@@ -68,6 +69,7 @@ export async function commitUpdate(
   next: KubeObject,
   options: RequestOptions = {},
 ): Promise<KubeObject> {
+  checkMetadataTypes(info, next);
   next = prepareUpdate(info, old, next, options.subresource);
   const name = old.metadata.name!;
   const request = {

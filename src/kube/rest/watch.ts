@@ -3,13 +3,14 @@
 // selectors is sent as DELETED, one that starts matching as ADDED. A compacted revision ends in a 410 ERROR.
 import { CompactedError } from '../../store/errors.js';
 import type { WatchEvent } from '../../store/types.js';
-import { badRequest, statusFailure } from '../api/errors.js';
+import { statusFailure } from '../api/errors.js';
 import type { KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { apiVersionOf } from '../resources/types.js';
 import { decode, resourcePrefix } from '../storage/objects.js';
 import type { ApiContext } from './context.js';
 import { listObjects, makeFilter, matchesFilter } from './list.js';
+import { parseResourceVersion } from './resource-version.js';
 
 export interface WatchQuery {
   labelSelector?: string;
@@ -63,8 +64,7 @@ export async function watchObjects(
     for (const object of current.items) emit({ type: 'ADDED', object });
     after = Number(current.metadata.resourceVersion);
   } else {
-    after = Number(rv);
-    if (!Number.isSafeInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rv}`);
+    after = parseResourceVersion(rv);
   }
   let last = after;
   try {

@@ -14,6 +14,7 @@ import { listObjects } from '../rest/list.js';
 import { patchContentTypes, patchObject, schemaOf } from '../rest/patch.js';
 import { streamPodLogs } from '../rest/pod-logs.js';
 import { streamSubresources } from '../rest/pod-streams.js';
+import { parseResourceVersion } from '../rest/resource-version.js';
 import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js';
 import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
@@ -58,6 +59,7 @@ function listQuery(url: URL) {
   const limit = q.get('limit');
   if (limit !== null && !/^\d+$/.test(limit))
     throw badRequest(`limit: Invalid value: "${limit}": must be a non-negative integer`);
+  parseResourceVersion(q.get('resourceVersion'));
   return {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
@@ -127,6 +129,7 @@ export async function serveResource(
     return streamPodLogs(ctx, req, res, url, namespace!, name);
   }
   if (method === 'GET' && name) {
+    parseResourceVersion(url.searchParams.get('resourceVersion'));
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
     return writeObjects(req, res, url, info, await getOne(ctx, info, namespace, name));
   }

@@ -1,7 +1,7 @@
-// Hostile request paths against the kube API over HTTPS, sent byte for byte (no client-side normalising):
+// Hostile requests against the kube API over HTTPS, paths sent byte for byte (no client-side normalising):
 // `.`/`..` segments, literal or percent-encoded, encoded slashes and bad escapes are refused with a Status before
-// routing, never resolved to another resource (issue 15's traversal cases); an unexpected exception is a 500
-// Status that names no JavaScript.
+// routing, never resolved to another resource (issue 15's traversal cases); odd resourceVersion values and
+// ownerReferences of the wrong JSON type get kube-apiserver's 400s instead of 500s.
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,7 @@ before(async () => {
 after(() => api.close());
 
 /** `path` goes on the request line exactly as written. */
-function call(method: string, path: string, body?: unknown): Promise<Reply> {
+function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
   const { hostname, port } = new URL(api.server.url);
   const text = body === undefined ? undefined : JSON.stringify(body);
   const length: Record<string, number> = text === undefined ? {} : { 'Content-Length': Buffer.byteLength(text) };
@@ -31,7 +31,7 @@ function call(method: string, path: string, body?: unknown): Promise<Reply> {
         path,
         method,
         ca: api.caCert,
-        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json', ...length },
+        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': contentType, ...length },
       },
       (res) => {
         let text = '';
@@ -147,5 +147,94 @@ describe('request paths', () => {
     const list = await call('GET', '/api/v1/namespaces/walls/configmaps?labelSelector=a%3Db');
     assert.equal(list.status, 200);
     assert.equal(list.body.kind, 'ConfigMapList');
+  });
+});
+
+describe('odd values', () => {
+  before(async () => {
+    await create('/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'rv' },
+    });
+  });
+
+  it('answers resourceVersion values ParseUint refuses with a 400 on list, get and watch', async () => {
+    for (const rv of ['1e%2B300', 'abc', '-1', '1.5']) {
+      const decoded = decodeURIComponent(rv);
+      const message = `invalid resource version: resourceVersion: Invalid value: "${decoded}": strconv.ParseUint: parsing "${decoded}": invalid syntax`;
+      for (const path of [
+        `/api/v1/namespaces/default/configmaps?resourceVersion=${rv}`,
+        `/api/v1/namespaces/default/configmaps/rv?resourceVersion=${rv}`,
+        `/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1&resourceVersion=${rv}`,
+      ]) {
+        expectStatus(await call('GET', path), 400, 'BadRequest', message);
+      }
+    }
+    assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps?resourceVersion=0')).status, 200);
+  });
+
+  it('answers a continue token at an impossible or future revision with 400 and 504, not a 500', async () => {
+    const token = (rv: unknown) => Buffer.from(JSON.stringify({ rv, start: '' })).toString('base64url');
+    for (const rv of [1e300, 1.5, -3, 0, '7']) {
+      const reply = await call('GET', `/api/v1/namespaces/default/configmaps?limit=1&continue=${token(rv)}`);
+      expectStatus(reply, 400, 'BadRequest');
+    }
+    const future = await call('GET', `/api/v1/namespaces/default/configmaps?limit=1&continue=${token(9_999_999)}`);
+    expectStatus(future, 504, 'Timeout');
+    assert.match(future.body.message, /^Timeout: Too large resource version: 9999999, current: \d+$/);
+  });
+
+  it('refuses ownerReferences that are not a list of objects, on create, update and patch', async () => {
+    const configMap = (ownerReferences: unknown) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'owned', ownerReferences },
+    });
+    const prefix = 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal';
+    const cases: [unknown, string][] = [
+      ['x', `${prefix} string into Go struct field ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference`],
+      [
+        { a: 1 },
+        `${prefix} object into Go struct field ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference`,
+      ],
+      [[5], `${prefix} number into Go struct field ObjectMeta.metadata.ownerReferences of type v1.OwnerReference`],
+      [
+        [{ uid: 5 }],
+        `${prefix} number into Go struct field OwnerReference.metadata.ownerReferences.uid of type types.UID`,
+      ],
+    ];
+    for (const [refs, message] of cases) {
+      expectStatus(
+        await call('POST', '/api/v1/namespaces/default/configmaps', configMap(refs)),
+        400,
+        'BadRequest',
+        message,
+      );
+      expectStatus(
+        await call('PUT', '/api/v1/namespaces/default/configmaps/rv', {
+          ...configMap(refs),
+          metadata: { name: 'rv', ownerReferences: refs },
+        }),
+        400,
+        'BadRequest',
+        message,
+      );
+      const patch = await call(
+        'PATCH',
+        '/api/v1/namespaces/default/configmaps/rv',
+        { metadata: { ownerReferences: refs } },
+        'application/merge-patch+json',
+      );
+      expectStatus(patch, 400, 'BadRequest', message);
+    }
+    const pod = await call('POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'owned', ownerReferences: 'x' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    expectStatus(pod, 400, 'BadRequest');
+    assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps/owned')).status, 404);
   });
 });
