@@ -11,7 +11,7 @@ import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
 import { walkthrough } from '../test/e2e/harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from '../test/e2e/harness/skiff.js';
+import { type SkiffProcess, startSkiff } from '../test/e2e/harness/skiff.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -94,8 +94,7 @@ export default async function bench(): Promise<BenchResult[]> {
   try {
     const layout = join(skiff.dataDir, 'busybox-layout');
     writeBusyboxImage(layout, image, 'bench');
-    const imported = await run(skiffBin, ['image', 'import', layout, '--data-dir', skiff.dataDir]);
-    if (imported.code !== 0) throw new Error(`skiff image import: ${imported.stderr}`);
+    await skiff.importImage(layout);
     step('importing busybox, creating the Fargate profile');
     const w = await walkthrough(skiff);
     await w.fargateProfile('bench', namespace);

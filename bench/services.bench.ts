@@ -13,7 +13,7 @@ import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
 import { internalIp, walkthrough } from '../test/e2e/harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from '../test/e2e/harness/skiff.js';
+import { type SkiffProcess, startSkiff } from '../test/e2e/harness/skiff.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -100,12 +100,10 @@ export default async function bench(): Promise<BenchResult[]> {
   try {
     const layout = join(skiff.dataDir, 'busybox-layout');
     writeBusyboxImage(layout, image, 'bench');
-    const imported = await run(skiffBin, ['image', 'import', layout, '--data-dir', skiff.dataDir]);
-    if (imported.code !== 0) throw new Error(`skiff image import: ${imported.stderr}`);
+    await skiff.importImage(layout);
     step('a node group, the pod and its NodePort Service');
     const w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'bench', '--nodes', '1');
-    if (ng.code !== 0) throw new Error(`skiff create nodegroup: ${ng.stderr}`);
+    await w.nodegroup('bench', 1);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     for (const object of objects) await client.create(object);
     const service = await client.get({ apiVersion: 'v1', kind: 'Service', namespace: 'default' }, 'web');

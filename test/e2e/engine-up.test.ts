@@ -44,11 +44,9 @@ it('runs containerd for the process runtime and removes it on stop', {
 
     const image = 'import.skiff.local/e2e/busybox:1';
     writeBusyboxImage(join(dataDir, 'busybox-layout'), image, 'hello from a runc container');
-    const imported = await run(skiffBin, ['image', 'import', join(dataDir, 'busybox-layout'), '--data-dir', dataDir]);
-    assert.equal(imported.code, 0, imported.stderr);
+    await skiff.importImage(join(dataDir, 'busybox-layout'));
     const w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 1);
     const runPod = (name: string, namespace: string) =>
       skiff.kubectl([
         'run',

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
 const image = 'import.skiff.local/e2e/busybox:contract';
@@ -74,11 +74,9 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
     skiff = await startSkiff(['--runtime', 'process']);
     const layout = join(skiff.dataDir, 'busybox-layout');
     writeBusyboxImage(layout, image);
-    const imported = await run(skiffBin, ['image', 'import', layout, '--data-dir', skiff.dataDir]);
-    assert.equal(imported.code, 0, imported.stderr);
+    await skiff.importImage(layout);
     w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 1);
   });
   after(async () => {
     await skiff?.stop();

@@ -14,7 +14,7 @@ import { enginePaths } from '../../src/agent/engine/paths.js';
 import { busyboxLayer } from '../../src/agent/engine/testing/busybox-image.js';
 import { pidsMaxPath } from '../../src/agent/process/pids.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
 const image = 'import.skiff.local/e2e/busybox:lifecycle';
@@ -54,11 +54,9 @@ describe('pod lifecycle on the process runtime', { skip: !canRun && 'needs root 
       ],
       cmd: ['/bin/sh'],
     });
-    const imported = await run(skiffBin, ['image', 'import', layout, '--data-dir', skiff.dataDir]);
-    assert.equal(imported.code, 0, imported.stderr);
+    await skiff.importImage(layout);
     w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '2');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 2);
     await w.waitFor(
       async () =>
         (await w.nodes()).filter((n) =>

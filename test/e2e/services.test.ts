@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { enginePaths } from '../../src/agent/engine/index.js';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { internalIp, running, type Walkthrough, walkthrough } from './harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun =
   process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/iptables-restore');
@@ -156,17 +156,9 @@ describe('Services route inside the VPC on the process runtime', {
     skiff = await startSkiff(['--runtime', 'process']);
     netns = enginePaths(join(skiff.dataDir, 'containerd')).netns;
     writeBusyboxImage(join(skiff.dataDir, 'busybox-layout'), image, 'hello');
-    const imported = await run(skiffBin, [
-      'image',
-      'import',
-      join(skiff.dataDir, 'busybox-layout'),
-      '--data-dir',
-      skiff.dataDir,
-    ]);
-    assert.equal(imported.code, 0, imported.stderr);
+    await skiff.importImage(join(skiff.dataDir, 'busybox-layout'));
     w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 1);
     const fp = await w.skiff('create', 'fargateprofile', '--cluster', 'skiff', '--name', 'fp', '--namespace', 'fg');
     assert.equal(fp.code, 0, fp.stderr);
     await kubectl(['create', 'namespace', 'fg']);

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { execInPod } from '../../src/streams/exec-client.js';
 import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
-import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
 const image = 'import.skiff.local/e2e/busybox:1';
@@ -78,17 +78,9 @@ describe('kubectl exec, cp, port-forward, run -i, attach and debug on the proces
   before(async () => {
     skiff = await startSkiff(['--runtime', 'process']);
     writeBusyboxImage(join(skiff.dataDir, 'busybox-layout'), image, 'hello');
-    const imported = await run(skiffBin, [
-      'image',
-      'import',
-      join(skiff.dataDir, 'busybox-layout'),
-      '--data-dir',
-      skiff.dataDir,
-    ]);
-    assert.equal(imported.code, 0, imported.stderr);
+    await skiff.importImage(join(skiff.dataDir, 'busybox-layout'));
     w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 1);
     const fp = await w.skiff('create', 'fargateprofile', '--cluster', 'skiff', '--name', 'fp', '--namespace', 'fg');
     assert.equal(fp.code, 0, fp.stderr);
     assert.equal((await skiff.kubectl(['create', 'namespace', 'fg'])).code, 0);
@@ -321,8 +313,7 @@ describe('the simulated runtime names itself', () => {
   before(async () => {
     skiff = await startSkiff(['--runtime', 'simulated']);
     const w = await walkthrough(skiff);
-    const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'ng', '--nodes', '1');
-    assert.equal(ng.code, 0, ng.stderr);
+    await w.nodegroup('ng', 1);
     assert.equal((await skiff.kubectl(['run', 'sim', '--image=busybox', '--', 'sleep', '3600'])).code, 0);
     await w.waitFor(async () => running(await w.pods('default', 'run=sim'))[0], 'the simulated pod');
   });

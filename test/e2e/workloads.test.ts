@@ -13,8 +13,7 @@ let w: Walkthrough;
 before(async () => {
   cluster = await startSkiff(['--runtime', 'simulated']);
   w = await walkthrough(cluster);
-  const ng = await w.skiff('create', 'nodegroup', '--cluster', 'skiff', '--name', 'workers', '--nodes', '3');
-  assert.equal(ng.code, 0, ng.stderr);
+  await w.nodegroup('workers', 3);
   await w.fargateProfile('fp', 'serverless');
 });
 after(async () => {

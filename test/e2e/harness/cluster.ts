@@ -8,6 +8,8 @@ export interface Walkthrough {
   skiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   kubectlJson<T = any>(...args: string[]): Promise<T>;
+  /** `skiff create nodegroup --cluster skiff --name N --nodes K`; throws with its stderr if it fails. */
+  nodegroup(name: string, nodes: number): Promise<void>;
   /** `skiff create fargateprofile --cluster skiff --name N --namespace NS`; throws with its stderr if it fails. */
   fargateProfile(name: string, namespace: string): Promise<void>;
   pods(namespace: string, selector?: string): Promise<any[]>;
@@ -29,6 +31,11 @@ export async function walkthrough(cluster: SkiffProcess): Promise<Walkthrough> {
     skiff: (...args) => run(skiffBin, args, { env, timeoutMs: 120_000 }),
     aws: (...args) => run('aws', args, { env }),
     kubectlJson,
+    async nodegroup(name, nodes) {
+      const args = ['create', 'nodegroup', '--cluster', 'skiff', '--name', name, '--nodes', String(nodes)];
+      const out = await self.skiff(...args);
+      if (out.code !== 0) throw new Error(`skiff ${args.join(' ')}: ${out.stderr}`);
+    },
     async fargateProfile(name, namespace) {
       const args = ['create', 'fargateprofile', '--cluster', 'skiff', '--name', name, '--namespace', namespace];
       const out = await self.skiff(...args);

@@ -18,6 +18,8 @@ export interface SkiffProcess {
   caCert: string;
   child: ChildProcess;
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** `skiff image import <source> --data-dir D` (an OCI layout or archive); throws with its stderr if it fails. */
+  importImage(source: string): Promise<void>;
   restart(): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
@@ -126,6 +128,10 @@ async function startSkiffHolding(extraArgs: string[], release: () => void): Prom
     child,
     kubectl: (args, input) =>
       run('kubectl', ['--cache-dir', cacheDir, ...args], { env: { KUBECONFIG: kubeconfig }, input }),
+    async importImage(source) {
+      const imported = await run(skiffBin, ['image', 'import', source, '--data-dir', dataDir]);
+      if (imported.code !== 0) throw new Error(`skiff image import ${source}: ${imported.stderr}`);
+    },
     async restart() {
       ({ child, info } = await launch(dataDir, [...extraArgs]));
       Object.assign(skiff, { child, kubeEndpoint: info.kubeEndpoint, eksEndpoint: info.eksEndpoint });
