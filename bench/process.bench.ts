@@ -1,17 +1,10 @@
-// The process runtime as a user meets it: a real `skiff up --runtime process` (runc containers in Skiff's containerd),
-// a Fargate profile, an imported busybox. Create → Running p50/p99 for one Fargate pod at a time and for 50 created
-// at once (seen over an HTTPS watch), and the `pods/exec` round trip of `true` over the kube API's WebSocket
-// (v5.channel.k8s.io, as kubectl 1.30+ speaks it) p50/p99. Needs root and containerd; says so otherwise.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeBusyboxImage } from '../src/agent/engine/testing/busybox-image.js';
 import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
-import { walkthrough } from '../test/e2e/harness/cluster.js';
-import { type SkiffProcess, startSkiff } from '../test/e2e/harness/skiff.js';
+import type { SkiffProcess } from '../test/e2e/harness/skiff.js';
+import { canRunRealPods, startBusyboxCluster } from './real-cluster.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -86,17 +79,13 @@ async function execRoundTrips(skiff: SkiffProcess, podName: string, count: numbe
 }
 
 export default async function bench(): Promise<BenchResult[]> {
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/containerd')) {
+  if (!canRunRealPods()) {
     return [{ name: 'process runtime', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
   }
   step('starting skiff up --runtime process');
-  const skiff = await startSkiff(['--runtime', 'process']);
+  const { skiff, w } = await startBusyboxCluster(image);
   try {
-    const layout = join(skiff.dataDir, 'busybox-layout');
-    writeBusyboxImage(layout, image, 'bench');
-    await skiff.importImage(layout);
     step('importing busybox, creating the Fargate profile');
-    const w = await walkthrough(skiff);
     await w.fargateProfile('bench', namespace);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });

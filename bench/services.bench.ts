@@ -1,19 +1,11 @@
-// Services on the process runtime: how soon a pod that turns ready gets traffic through its Service. A real
-// `skiff up --runtime process`, a node group, one `busybox httpd` pod behind a NodePort Service, its readiness
-// switched by a file; each round makes it unready, then ready again, and measures from the moment the kube API
-// shows the pod Ready (seen over an HTTPS watch) until a GET from the host to <node IP>:<nodePort> is answered
-// (the EndpointSlice controller, the service proxy's watch, render and iptables-restore in the VPC namespace).
-// Needs root and containerd; says so otherwise.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeBusyboxImage } from '../src/agent/engine/testing/busybox-image.js';
 import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
-import { internalIp, walkthrough } from '../test/e2e/harness/cluster.js';
-import { type SkiffProcess, startSkiff } from '../test/e2e/harness/skiff.js';
+import { internalIp } from '../test/e2e/harness/cluster.js';
+import type { SkiffProcess } from '../test/e2e/harness/skiff.js';
+import { canRunRealPods, startBusyboxCluster } from './real-cluster.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -92,17 +84,13 @@ async function execIn(skiff: SkiffProcess, script: string): Promise<void> {
 }
 
 export default async function bench(): Promise<BenchResult[]> {
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/containerd')) {
+  if (!canRunRealPods()) {
     return [{ name: 'services', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
   }
   step('starting skiff up --runtime process');
-  const skiff = await startSkiff(['--runtime', 'process']);
+  const { skiff, w } = await startBusyboxCluster(image);
   try {
-    const layout = join(skiff.dataDir, 'busybox-layout');
-    writeBusyboxImage(layout, image, 'bench');
-    await skiff.importImage(layout);
     step('a node group, the pod and its NodePort Service');
-    const w = await walkthrough(skiff);
     await w.nodegroup('bench', 1);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     for (const object of objects) await client.create(object);
