@@ -82,10 +82,10 @@ export default async function bench(): Promise<BenchResult[]> {
   if (!canRunRealPods()) {
     return [{ name: 'process runtime', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
   }
-  step('starting skiff up --runtime process');
+  step('starting skiff up --runtime process, importing busybox');
   const { skiff, w } = await startBusyboxCluster(image);
   try {
-    step('importing busybox, creating the Fargate profile');
+    step('creating the Fargate profile');
     await w.fargateProfile('bench', namespace);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });

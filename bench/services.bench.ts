@@ -87,7 +87,7 @@ export default async function bench(): Promise<BenchResult[]> {
   if (!canRunRealPods()) {
     return [{ name: 'services', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
   }
-  step('starting skiff up --runtime process');
+  step('starting skiff up --runtime process, importing busybox');
   const { skiff, w } = await startBusyboxCluster(image);
   try {
     step('a node group, the pod and its NodePort Service');
