@@ -12,6 +12,7 @@ import { ContainerdSupervisor } from './containerd/supervisor.js';
 import { CriClient } from './cri/client.js';
 import type { NamespaceOption, PodSandboxConfig } from './cri/types.js';
 import { buildPauseImage, PAUSE_IMAGE } from './images/pause.js';
+import { removeLeftoverSandboxes } from './leftovers.js';
 import { type RotateOptions, startLogRotation } from './logs/rotate.js';
 import { contains, parseCidr } from './network/cidr.js';
 import { assignPodIp, releasePodIp, writeCniConfig } from './network/cni.js';
@@ -173,5 +174,11 @@ export async function startContainerEngine(options: ContainerEngineOptions): Pro
       }
     },
   };
+  try {
+    await removeLeftoverSandboxes(cri, (id) => engine.removePodSandbox(id));
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
   return engine;
 }

@@ -74,6 +74,7 @@ const ipFile = (paths: EnginePaths, namespace: string, name: string) => join(pat
 
 /** Records the IP the pod's sandbox must get; call before RunPodSandbox. */
 export function assignPodIp(paths: EnginePaths, vpc: VpcNetwork, namespace: string, name: string, ip: string): void {
+  mkdirSync(paths.podIps, { recursive: true });
   writeFileSync(ipFile(paths, namespace, name), `${ip}/${vpc.prefix} ${vpc.gateway}\n`);
 }
 
