@@ -149,6 +149,9 @@ describe('Services route inside the VPC on the process runtime', {
       .map((response) => (response.startsWith('HTTP/1.1 200') ? response.trim().split('\n').at(-1)!.trim() : 'failed'));
   };
   const natRules = async () => (await run('ip', ['netns', 'exec', netns, 'iptables-save', '-t', 'nat'])).stdout;
+  /** conntrack's UDP flows NATed to `ip` (the proxy deletes them just after it has loaded the new rules). */
+  const udpFlowsTo = async (ip: string) =>
+    (await run('ip', ['netns', 'exec', netns, 'conntrack', '-L', '-p', 'udp', '--dst-nat', ip])).stdout.trim();
   const podIp = async (name: string) => (await w.kubectlJson('get', 'pod', name)).status.podIP as string;
   const ready = (pod: any) => pod.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
 
@@ -249,6 +252,7 @@ describe('Services route inside the VPC on the process runtime', {
     await kubectl(['label', 'pod', first, 'app-']);
     try {
       await w.waitFor(async () => !(await natRules()).includes(`${ip}:${udpPort}`), `${first} out of the rules`, 5_000);
+      await w.waitFor(async () => (await udpFlowsTo(ip)) === '', `the UDP flows to ${first} deleted`, 5_000);
       child.stdin!.write('again\n');
       await w.waitFor(async () => answers.length === 2, 'a second UDP answer', 5_000);
       assert.notEqual(answers[1], first, 'the flow still went to the endpoint that left');
