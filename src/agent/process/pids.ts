@@ -1,19 +1,16 @@
 // The pod's process-count limit (pids.max of its pod cgroup), as the kubelet's podPidsLimit would set it. Node-group
-// pods get the kubelet's default, -1: no limit. A Fargate pod gets what the micro-VM it stands for would allow: the
-// kernel's threads-max for a machine of the provisioned memory (memory / 128 KiB: 4096 for 0.5 GB, 32768 for 4 GB).
+// pods get the kubelet's default, -1: no limit. A Fargate pod gets what the micro-VM it stands for would allow
+// (src/fargate/limits.ts).
 // cgroup v1 (this host's hybrid layout) keeps pids under /sys/fs/cgroup/pids; v2 keeps it in the unified tree.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fargatePidsLimit } from '../../fargate/limits.js';
 import type { PodSize } from './resources.js';
-
-/** Bytes of memory per thread the kernel's threads-max allows (8 × a 16 KiB x86-64 kernel stack). */
-const bytesPerThread = 128 * 1024;
-const minThreads = 20;
 
 export function podPidsLimit(fargateSize: PodSize | undefined): number | undefined {
   if (!fargateSize) return undefined;
-  return Math.max(minThreads, Math.floor(fargateSize.memoryBytes / bytesPerThread));
+  return fargatePidsLimit(fargateSize.memoryBytes);
 }
 
 /** The pids.max file of the cgroup `cgroupParent` (cgroupfs syntax, "/skiff-1234/pod<uid>"). */

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fargateRlimits } from '../../fargate/limits.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
@@ -15,7 +16,6 @@ import { type ContainerEngine, startContainerEngine } from '../engine/engine.js'
 import { writeBusyboxImage } from '../engine/testing/busybox-image.js';
 import { eventsOf, hostName, messagesOf, nodeObject, podObject, podRef, podWhere } from '../testing/harness.js';
 import { createProcessDriver } from './index.js';
-import { nofileHard, nofileSoft } from './rlimits.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
 const skip = !canRun && 'needs root and containerd';
@@ -105,7 +105,12 @@ test('a busybox pod runs in a runc container with its IP, env, memory limit and 
   assert.equal(await exec('cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'), '50000\n');
   const ownHard = Number(/Max open files\s+\S+\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
   const limits = await exec('cat /proc/1/limits');
-  assert.match(limits, new RegExp(`Max open files\\s+${nofileSoft}\\s+${Math.min(nofileHard, ownHard)}\\s`));
+  assert.match(
+    limits,
+    new RegExp(
+      `Max open files\\s+${fargateRlimits.nofile.soft}\\s+${Math.min(fargateRlimits.nofile.hard, ownHard)}\\s`,
+    ),
+  );
   const log = readFileSync(join(root, 'logs', 'pods', `default_web_${pod.metadata.uid}`, 'web', '0.log'), 'utf8');
   assert.match(log, new RegExp(`stdout F ip=${ip(10).replaceAll('.', '\\.')} in /www\n`));
   const metrics = await until(

@@ -1,17 +1,13 @@
-// The pod's open-files and processes limits, soft 1024 / hard 65535 as on Fargate. The CRI has no rlimits, so they
+// The pod's open-files and processes limits, Fargate's (src/fargate/limits.ts). The CRI has no rlimits, so they
 // go into containerd's base runtime spec (engine/containerd/base-spec.ts) and every container's first process starts
 // with them. Without CAP_SYS_RESOURCE no process may raise a hard limit past its own, so a hard limit is clamped to
 // the agent's — and the node says so (`rlimitCapNote`, shown in the Ready condition's message), never silently.
 import { readFileSync } from 'node:fs';
-
-export const nofileSoft = 1024;
-export const nofileHard = 65535;
-export const nprocSoft = 1024;
-export const nprocHard = 65535;
+import { fargateRlimits } from '../../fargate/limits.js';
 
 const wanted = [
-  { name: 'nofile', flag: 'nofile', line: 'Max open files', soft: nofileSoft, hard: nofileHard },
-  { name: 'nproc', flag: 'nproc', line: 'Max processes', soft: nprocSoft, hard: nprocHard },
+  { name: 'nofile', flag: 'nofile', line: 'Max open files', ...fargateRlimits.nofile },
+  { name: 'nproc', flag: 'nproc', line: 'Max processes', ...fargateRlimits.nproc },
 ] as const;
 
 /** This process's hard limits, from /proc/self/limits (Infinity when unlimited). */
