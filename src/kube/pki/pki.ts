@@ -17,20 +17,20 @@ export interface Pki {
   serverKey: string;
 }
 
-export const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const tenYears = 10 * 365 * 24 * 3600 * 1000;
 
-export async function exportKey(key: CryptoKey): Promise<string> {
+async function exportKey(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-export async function importKey(pem: string): Promise<CryptoKey> {
+async function importKey(pem: string): Promise<CryptoKey> {
   const der = x509.PemConverter.decode(pem)[0];
   return (await webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign'])) as unknown as CryptoKey;
 }
 
-export function serial(): string {
+function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
     .toString('hex')
     .replace(/^[89a-f]/, '1');
@@ -57,28 +57,40 @@ async function makeCa(name: string) {
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
-async function makeServerCert(ca: { cert: string; key: string }, hosts: string[]) {
+/** A leaf certificate from the CA for `subject`, for client or server use, naming `hosts` (DNS names or IPs). */
+export async function issueCert(
+  ca: { cert: string; key: string },
+  subject: string,
+  usage: 'client' | 'server',
+  hosts: string[] = [],
+  lifetimeMs = tenYears,
+): Promise<{ cert: string; key: string }> {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const caCert = new x509.X509Certificate(ca.cert);
-  const names = hosts.map((h) =>
-    /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
-  );
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension([
+      usage === 'client' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth,
+    ]),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert),
+  ];
+  if (hosts.length) {
+    const names = hosts.map((h) =>
+      /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+    );
+    extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: 'CN=kube-apiserver',
+    subject,
     issuer: caCert.subject,
     notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + tenYears),
+    notAfter: new Date(Date.now() + lifetimeMs),
     signingKey: await importKey(ca.key),
     publicKey: keys.publicKey,
     signingAlgorithm: algorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(names),
-      await x509.AuthorityKeyIdentifierExtension.create(caCert),
-    ],
+    extensions,
   });
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
@@ -108,7 +120,7 @@ export async function ensurePki(dir: string, clusterName: string, extraHosts: st
   const hostsFile = file('server.hosts');
   const sameHosts = existsSync(hostsFile) && readFileSync(hostsFile, 'utf8') === hosts.join(',');
   if (!sameHosts || !existsSync(file('server.crt')) || !existsSync(file('server.key'))) {
-    const server = await makeServerCert(ca, hosts);
+    const server = await issueCert(ca, 'CN=kube-apiserver', 'server', hosts);
     writeFileSync(file('server.key'), server.key, { mode: 0o600 });
     writeFileSync(file('server.crt'), server.cert);
     writeFileSync(hostsFile, hosts.join(','));
