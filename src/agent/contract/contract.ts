@@ -32,6 +32,20 @@ export interface PodContractOptions {
 
 type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE';
 
+/**
+ * The kubelet enforces a disk emptyDir's sizeLimit by evicting the pod; Skiff does not evict yet, so it says so for
+ * each such volume rather than ignore the field (a `medium: Memory` limit is the tmpfs size, enforced).
+ */
+export function unenforcedSizeLimits(pod: SandboxPod): SandboxEvent[] {
+  return (pod.pod.spec?.volumes ?? [])
+    .filter((v: any) => v?.emptyDir?.sizeLimit !== undefined && v.emptyDir.medium !== 'Memory')
+    .map((v: any) => ({
+      type: 'Warning' as const,
+      reason: 'SizeLimitNotEnforced',
+      message: `emptyDir volume "${v.name}": sizeLimit ${v.emptyDir.sizeLimit} on disk is not enforced (no eviction on this node)`,
+    }));
+}
+
 export interface SandboxSetup {
   hostname: string;
   dnsConfig: DnsConfig;
@@ -99,6 +113,7 @@ export class PodContract {
     if (!state) {
       const volumes = new PodVolumes(pod, this.options.sandboxesDir, this.options.reader, this.allocatable(pod));
       state = { pod, volumes, etcHosts: join(volumes.dir, 'etc-hosts') };
+      for (const event of unenforcedSizeLimits(pod)) this.options.record?.(pod, event);
     }
     state.pod = pod;
     state.volumes.update(pod);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SandboxSetupError } from '../lifecycle/runtime.js';
-import { PodContract } from './contract.js';
+import { PodContract, unenforcedSizeLimits } from './contract.js';
 import { podDnsConfig } from './dns.js';
 import { etcHostsContent, podHostname } from './hosts.js';
 import type { TokenRequestSpec } from './reader.js';
@@ -212,4 +212,24 @@ describe('hosts and DNS', () => {
       ['ndots:1'],
     );
   });
+});
+
+it('says, for each disk emptyDir with a sizeLimit, that the limit is not enforced; a memory one is', () => {
+  const events = unenforcedSizeLimits(
+    sandboxPod({
+      containers: [{ name: 'main', image: 'busybox' }],
+      volumes: [
+        { name: 'disk', emptyDir: { sizeLimit: '1Gi' } },
+        { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+        { name: 'plain', emptyDir: {} },
+      ],
+    }),
+  );
+  assert.deepEqual(events, [
+    {
+      type: 'Warning',
+      reason: 'SizeLimitNotEnforced',
+      message: 'emptyDir volume "disk": sizeLimit 1Gi on disk is not enforced (no eviction on this node)',
+    },
+  ]);
 });
