@@ -9,7 +9,7 @@ import { getObject } from '../storage/objects.js';
 import { strategyFor } from '../strategy/index.js';
 import { validateLabels, validateName } from '../strategy/names.js';
 import type { ApiContext } from './context.js';
-import { checkMetadataTypes } from './metadata-types.js';
+import { checkDecodableTypes } from './decode-types.js';
 
 export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, object: KubeObject): void {
   if (!object || typeof object !== 'object' || Array.isArray(object))
@@ -25,8 +25,8 @@ export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | un
   }
   object.apiVersion = expected;
   object.kind = info.kind;
+  checkDecodableTypes(info, object);
   if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
-  checkMetadataTypes(info, object);
   if (info.namespaced) {
     if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

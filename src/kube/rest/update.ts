@@ -10,9 +10,9 @@ import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
+import { checkDecodableTypes } from './decode-types.js';
 import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
-import { checkMetadataTypes } from './metadata-types.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
@@ -69,7 +69,7 @@ export async function commitUpdate(
   next: KubeObject,
   options: RequestOptions = {},
 ): Promise<KubeObject> {
-  checkMetadataTypes(info, next);
+  checkDecodableTypes(info, next);
   next = prepareUpdate(info, old, next, options.subresource);
   const name = old.metadata.name!;
   const request = {

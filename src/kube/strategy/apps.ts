@@ -5,6 +5,7 @@ import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { matchesLabels, requirementsOf } from '../selectors/labels.js';
 import { defaultContainer } from './core.js';
+import { validatePodSpec } from './pod-spec.js';
 import type { Strategy } from './types.js';
 
 function validateSelector(object: KubeObject): FieldCause[] {
@@ -36,7 +37,22 @@ function defaultPodTemplate(object: KubeObject): void {
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
 }
 
-function workload(defaults: (spec: any) => void, selectorRequired = true): Strategy {
+/** The selector rule (where the kind requires a selector) and the pod template's spec with the restart policies allowed. */
+function validateWorkload(selectorRequired: boolean, restartPolicies: readonly string[]) {
+  return (object: KubeObject): FieldCause[] => [
+    ...(selectorRequired ? validateSelector(object) : []),
+    ...validatePodSpec(object.spec?.template?.spec, 'spec.template.spec', restartPolicies),
+  ];
+}
+
+const alwaysRestarts = ['Always'] as const;
+const jobRestartPolicies = ['OnFailure', 'Never'] as const;
+
+function workload(
+  defaults: (spec: any) => void,
+  selectorRequired = true,
+  restartPolicies: readonly string[] = alwaysRestarts,
+): Strategy {
   return {
     prepareForCreate(object) {
       object.spec ??= {};
@@ -49,7 +65,7 @@ function workload(defaults: (spec: any) => void, selectorRequired = true): Strat
       defaults(object.spec);
       defaultPodTemplate(object);
     },
-    validate: selectorRequired ? validateSelector : undefined,
+    validate: validateWorkload(selectorRequired, restartPolicies),
   };
 }
 
@@ -101,14 +117,18 @@ export const daemonSetStrategy: Strategy = {
   },
 };
 
-const jobDefaults = workload((spec) => {
-  spec.parallelism ??= 1;
-  spec.completions ??= spec.completions === null ? undefined : 1;
-  spec.backoffLimit ??= 6;
-  spec.completionMode ??= 'NonIndexed';
-  spec.suspend ??= false;
-  if (spec.template?.spec) spec.template.spec.restartPolicy ??= 'Never';
-}, false);
+const jobDefaults = workload(
+  (spec) => {
+    spec.parallelism ??= 1;
+    spec.completions ??= spec.completions === null ? undefined : 1;
+    spec.backoffLimit ??= 6;
+    spec.completionMode ??= 'NonIndexed';
+    spec.suspend ??= false;
+    if (spec.template?.spec) spec.template.spec.restartPolicy ??= 'Never';
+  },
+  false,
+  jobRestartPolicies,
+);
 
 /** Without `manualSelector`, the server labels a Job's pods with its uid and name and selects on the uid. */
 function generateJobSelector(job: KubeObject): void {
@@ -132,7 +152,7 @@ export const jobStrategy: Strategy = {
     jobDefaults.prepareForCreate!(job);
     generateJobSelector(job);
   },
-  validate: validateSelector,
+  validate: validateWorkload(true, jobRestartPolicies),
 };
 
 export const cronJobStrategy: Strategy = {
@@ -145,4 +165,10 @@ export const cronJobStrategy: Strategy = {
     spec.failedJobsHistoryLimit ??= 1;
     object.status = {};
   },
+  validate: (cronJob) =>
+    validatePodSpec(
+      cronJob.spec?.jobTemplate?.spec?.template?.spec,
+      'spec.jobTemplate.spec.template.spec',
+      jobRestartPolicies,
+    ),
 };

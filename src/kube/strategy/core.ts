@@ -2,6 +2,7 @@
 // class and the defaults the real server fills in), services and nodes.
 import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { validatePodSpec } from './pod-spec.js';
 import type { Strategy } from './types.js';
 
 export const namespaceStrategy: Strategy = {
@@ -110,20 +111,7 @@ export const podStrategy: Strategy = {
       }));
     }
   },
-  validate(pod) {
-    const causes: FieldCause[] = [];
-    const containers = pod.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0) {
-      causes.push({ field: 'spec.containers', reason: 'FieldValueRequired', message: 'Required value' });
-    }
-    (containers ?? []).forEach((c: any, i: number) => {
-      if (!c?.name)
-        causes.push({ field: `spec.containers[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
-      if (!c?.image)
-        causes.push({ field: `spec.containers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
-    });
-    return causes;
-  },
+  validate: (pod) => validatePodSpec(pod.spec, 'spec'),
 };
 
 export const serviceStrategy: Strategy = {

@@ -74,3 +74,30 @@ test('Secret stringData is merged into data and not stored; type defaults to Opa
   assert.equal(secret.stringData, undefined);
   assert.equal(secret.type, 'Opaque');
 });
+
+test('pod specs and workload templates are refused with kube-apiserver field causes', async () => {
+  const { validatePodSpec } = await import('./pod-spec.js');
+  const messages = (spec: unknown, path: string, policies?: readonly string[]) =>
+    validatePodSpec(spec, path, policies).map((c) => `${c.field}: ${c.message}`);
+  assert.deepEqual(messages({ containers: [] }, 'spec'), ['spec.containers: Required value']);
+  assert.deepEqual(
+    messages(
+      {
+        restartPolicy: 'Never',
+        containers: [
+          { name: 'a', image: 'x', ports: [{ containerPort: 0 }, { containerPort: 80, protocol: 'HTTP' }] },
+          { name: 'a' },
+        ],
+      },
+      'spec.template.spec',
+      ['Always'],
+    ),
+    [
+      'spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 0: must be between 1 and 65535, inclusive',
+      'spec.template.spec.containers[0].ports[1].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"',
+      'spec.template.spec.containers[1].name: Duplicate value: "a"',
+      'spec.template.spec.containers[1].image: Required value',
+      'spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
+    ],
+  );
+});

@@ -5,9 +5,9 @@ const labelPattern = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const label = new RegExp(`^${labelPattern}$`);
 const subdomain = new RegExp(`^${labelPattern}(\\.${labelPattern})*$`);
 
-export function validateName(name: string, format: 'label' | 'subdomain'): FieldCause[] {
+export function validateName(name: string, format: 'label' | 'subdomain', field = 'metadata.name'): FieldCause[] {
   const invalid = (message: string): FieldCause[] => [
-    { field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}` },
+    { field, reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}` },
   ];
   if (format === 'label') {
     if (name.length > 63) return invalid('must be no more than 63 characters');

@@ -1,0 +1,170 @@
+// The JSON types a body must have to decode into a kind's Go structs, checked against the kind's schema the way
+// kube-apiserver's decoder (encoding/json) fails: the first value of the wrong type anywhere in the object, named as
+// UnmarshalTypeError names it — the JSON type found, the innermost Go struct, the field's path and the Go type.
+
+import type { Schema } from './types.js';
+import { definitionNameOfRef, resolve } from './walk.js';
+
+/** One value that cannot be decoded: `json: cannot unmarshal <value> into Go struct field <struct>.<field> of type <goType>`. */
+export interface DecodeTypeError {
+  value: string;
+  struct: string;
+  field: string;
+  goType: string;
+}
+
+export function decodeTypeMessage(error: DecodeTypeError): string {
+  return `json: cannot unmarshal ${error.value} into Go struct field ${error.struct}.${error.field} of type ${error.goType}`;
+}
+
+/** Definitions whose Go types decode themselves (UnmarshalJSON) and accept more than their schema's `type` says. */
+const selfDecoding: Record<string, (value: unknown) => boolean> = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': (v) => typeof v === 'string' || Number.isInteger(v),
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': (v) => typeof v === 'string' || typeof v === 'number',
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': () => true,
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON': () => true,
+};
+
+/** Named Go string types the schema cannot tell from plain strings, by definition and field. */
+const namedStrings: Record<string, string> = {
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.uid': 'types.UID',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference.uid': 'types.UID',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions.uid': 'types.UID',
+  'io.k8s.api.core.v1.ObjectReference.uid': 'types.UID',
+};
+
+/** Go's name for a definition: the package's last element and the type, e.g. `v1.ServiceSpec`. */
+function goNameOfDefinition(name: string): string {
+  const parts = name.split('.');
+  return `${parts.at(-2)}.${parts.at(-1)}`;
+}
+
+const structNameOf = (definition: string) => definition.split('.').at(-1) ?? definition;
+
+/** JSON's name for a value's type, as UnmarshalTypeError writes it (a number an integer field refuses carries its text). */
+function jsonTypeOf(value: unknown, schema: Schema): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return resolve(schema)?.type === 'integer' ? `number ${String(value)}` : 'number';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+const intRanges: Record<string, [number, number]> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [-(2 ** 63), 2 ** 63],
+};
+
+/** The Go type a schema decodes into, for the message. */
+function goTypeOf(schema: Schema): string {
+  const definition = schema.$ref ? definitionNameOfRef(schema.$ref) : undefined;
+  if (definition) return goNameOfDefinition(definition);
+  const resolved = resolve(schema) ?? schema;
+  switch (resolved.type) {
+    case 'string':
+      return resolved.format === 'byte' ? '[]uint8' : 'string';
+    case 'integer':
+      return resolved.format === 'int32' || resolved.format === 'int64' ? resolved.format : 'int';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return `[]${resolved.items ? goTypeOf(resolved.items) : 'interface {}'}`;
+    case 'object':
+      return typeof resolved.additionalProperties === 'object'
+        ? `map[string]${goTypeOf(resolved.additionalProperties)}`
+        : 'map[string]interface {}';
+    default:
+      return 'interface {}';
+  }
+}
+
+/** Whether a non-null value has the JSON shape a schema's type asks for (numbers also by range and integrality). */
+function fits(schema: Schema, value: unknown): boolean {
+  switch (schema.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number';
+    case 'integer': {
+      if (!Number.isInteger(value)) return false;
+      const range = intRanges[schema.format ?? 'int64'] ?? intRanges.int64;
+      return (value as number) >= range[0] && (value as number) < range[1] + 1;
+    }
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
+
+interface Context {
+  struct: string;
+  path: string[];
+  /** The Go type of this field when the schema alone cannot say it (a named string type). */
+  goType?: string;
+}
+
+function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
+  if (!schema || value === null || value === undefined) return undefined;
+  const definition = schema.$ref ? definitionNameOfRef(schema.$ref) : undefined;
+  const custom = definition ? selfDecoding[definition] : undefined;
+  if (custom) {
+    return custom(value) ? undefined : mismatch(schema, value, context);
+  }
+  const resolved = resolve(schema);
+  if (!resolved || resolved['x-kubernetes-preserve-unknown-fields'] || resolved['x-kubernetes-int-or-string']) {
+    return undefined;
+  }
+  if (!fits(resolved, value)) return mismatch(schema, value, context);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = check(resolved.items, item, context);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object') return undefined;
+  const inner = definition && resolved.properties ? structNameOf(definition) : context.struct;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const property =
+      resolved.properties && Object.hasOwn(resolved.properties, key) ? resolved.properties[key] : undefined;
+    if (property) {
+      const goType = definition ? namedStrings[`${definition}.${key}`] : undefined;
+      const found = check(property, child, { struct: inner, path: [...context.path, key], goType });
+      if (found) return found;
+    } else if (typeof resolved.additionalProperties === 'object') {
+      const found = check(resolved.additionalProperties, child, context);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function mismatch(schema: Schema, value: unknown, context: Context): DecodeTypeError {
+  return {
+    value: jsonTypeOf(value, schema),
+    struct: context.struct,
+    field: context.path.join('.'),
+    goType: context.goType ?? goTypeOf(schema),
+  };
+}
+
+/**
+ * The first value of `object` that would not decode into the Go struct of the definition `definition` (whose schema
+ * is `schema`), or undefined; `at` is where the object sits in its parent (`metadata` for an ObjectMeta). Unknown
+ * fields are not type errors (fieldValidation reports them).
+ */
+export function decodeTypeError(
+  definition: string,
+  schema: Schema,
+  object: unknown,
+  at: string[] = [],
+): DecodeTypeError | undefined {
+  const top = at.length ? { $ref: `#/definitions/${definition}` } : { ...schema, $ref: undefined };
+  return check(top, object, { struct: structNameOf(definition), path: at });
+}
