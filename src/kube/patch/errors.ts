@@ -1,5 +1,7 @@
 // The Status errors patching answers with, as kube-apiserver's patch handler maps them: malformed patches are
-// 400 BadRequest, patches that cannot apply are 422 Invalid (message in details.causes), the rest 500.
+// 400 BadRequest, patches that cannot apply are 422 Invalid (message in details.causes). The strategic-merge
+// errors kube-apiserver passes through as 500s (a merge key missing from a list item, mixed list element types)
+// are the patch's fault, so Skiff answers them 400 with the same text: no request gets a 500 (issue 15).
 import { ApiError, statusFailure } from '../api/errors.js';
 
 export function patchBadRequest(message: string): ApiError {
@@ -17,10 +19,6 @@ export function patchUnprocessable(message: string): ApiError {
 
 export function patchTooLarge(message: string): ApiError {
   return new ApiError(statusFailure(413, 'RequestEntityTooLarge', message));
-}
-
-export function patchInternal(message: string): ApiError {
-  return new ApiError(statusFailure(500, 'InternalError', message));
 }
 
 /** The texts of k8s.io/apimachinery/pkg/util/mergepatch. */

@@ -2,7 +2,7 @@
 // elements), lists of primitives unioned or reduced by `$deleteFromPrimitiveList`, and the element order rules
 // ($setElementOrder first, then the patch's order, with server-only items kept where the live list had them).
 import type { Schema } from '../schema/index.js';
-import { mergePatchErrors, patchBadRequest, patchInternal } from './errors.js';
+import { mergePatchErrors, patchBadRequest } from './errors.js';
 import { deepEqual, isObject, type JsonObject, jsonKind } from './json.js';
 
 export type MapMerger = (original: JsonObject, patch: JsonObject, schema: Schema | undefined) => JsonObject;
@@ -10,14 +10,14 @@ export type MapMerger = (original: JsonObject, patch: JsonObject, schema: Schema
 function elementKind(original: unknown[], patch: unknown[]): string {
   const kinds = new Set([...original, ...patch].map(jsonKind));
   if (kinds.has('array')) throw patchBadRequest(mergePatchErrors.noListOfLists);
-  if (kinds.size > 1) throw patchInternal(`list elements have different types: ${[...kinds].join(', ')}`);
+  if (kinds.size > 1) throw patchBadRequest(`list elements have different types: ${[...kinds].join(', ')}`);
   return [...kinds][0] ?? 'null';
 }
 
 function keyOf(item: unknown, mergeKey: string | undefined): unknown {
   if (!mergeKey) return item;
   if (!isObject(item) || !Object.hasOwn(item, mergeKey)) {
-    throw patchInternal(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    throw patchBadRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
   }
   return item[mergeKey];
 }
@@ -93,8 +93,8 @@ function applySpecialElements(original: unknown[], patch: unknown[], mergeKey: s
       const key = keyOf(item, mergeKey);
       original = original.filter((o) => !(isObject(o) && deepEqual(o[mergeKey], key)));
     } else if (directive === 'replace') replace = true;
-    else if (directive === 'merge') throw patchInternal('merging lists cannot yet be specified in the patch');
-    else throw patchInternal(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(item)}`);
+    else if (directive === 'merge') throw patchBadRequest('merging lists cannot yet be specified in the patch');
+    else throw patchBadRequest(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(item)}`);
   }
   return replace ? [plain, []] : [original, plain];
 }
@@ -113,7 +113,7 @@ export function mergeList(
     for (const item of [...original, ...patch]) if (indexIn(merged, item, undefined) < 0) merged.push(item);
     return normalizeOrder(merged, patch, original);
   }
-  if (!mergeKey) throw patchInternal('cannot merge lists without merge key');
+  if (!mergeKey) throw patchBadRequest('cannot merge lists without merge key');
   [original, patch] = applySpecialElements(original, patch, mergeKey);
   const merged = [...original];
   for (const item of patch) {

@@ -2,7 +2,7 @@
 // merged or replaced by the field's x-kubernetes-patch-strategy and merge key, null deletes, and the directives
 // $patch, $retainKeys, $setElementOrder/<field> and $deleteFromPrimitiveList/<field>.
 import { fieldSchema, itemSchema, patchMetaOf, type Schema } from '../schema/index.js';
-import { mergePatchErrors, patchBadRequest, patchInternal } from './errors.js';
+import { mergePatchErrors, patchBadRequest } from './errors.js';
 import { clone, isObject, type JsonObject, jsonKind } from './json.js';
 import { deleteFromList, mergeList, normalizeOrder } from './strategic-list.js';
 
@@ -22,7 +22,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: Schema | unde
     if (directive === 'replace') return mergeMap({}, patch, schema);
     if (directive === 'delete') return {};
     if (directive !== 'merge') {
-      throw patchInternal(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+      throw patchBadRequest(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
     }
   }
   applyRetainKeys(original, patch);

@@ -26,6 +26,16 @@ function specOf(object: KubeObject): unknown {
   return rest;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, any> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What Go's decoder makes of a written object: `null` (a patch can leave one) decodes to an empty object and empty metadata. */
+function decodedShape(next: unknown): KubeObject {
+  const object = (isPlainObject(next) ? next : {}) as KubeObject;
+  if (!isPlainObject(object.metadata)) object.metadata = {};
+  return object;
+}
+
 /** Merges the desired object onto the stored one per the subresource being written and the kind's strategy. */
 function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
   if (subresource === 'status') {
@@ -70,6 +80,7 @@ export async function commitUpdate(
   options: RequestOptions = {},
 ): Promise<KubeObject> {
   checkDecodableTypes(info, next);
+  next = decodedShape(next);
   next = prepareUpdate(info, old, next, options.subresource);
   const name = old.metadata.name!;
   const request = {

@@ -1,6 +1,7 @@
 // The JSON types a body must have to decode into a kind's Go structs, checked against the kind's schema the way
 // kube-apiserver's decoder (encoding/json) fails: the first value of the wrong type anywhere in the object, named as
 // UnmarshalTypeError names it — the JSON type found, the innermost Go struct, the field's path and the Go type.
+// `null` list items of struct type become the zero struct, as the decoder makes them.
 
 import type { Schema } from './types.js';
 import { definitionNameOfRef, resolve } from './walk.js';
@@ -122,8 +123,10 @@ function check(schema: Schema | undefined, value: unknown, context: Context): De
   }
   if (!fits(resolved, value)) return mismatch(schema, value, context);
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = check(resolved.items, item, context);
+    const items = resolved.items;
+    for (const [i, item] of value.entries()) {
+      if (item === null && items && resolve(items)?.properties) value[i] = {};
+      const found = check(items, value[i], context);
       if (found) return found;
     }
     return undefined;
@@ -157,7 +160,8 @@ function mismatch(schema: Schema, value: unknown, context: Context): DecodeTypeE
 /**
  * The first value of `object` that would not decode into the Go struct of the definition `definition` (whose schema
  * is `schema`), or undefined; `at` is where the object sits in its parent (`metadata` for an ObjectMeta). Unknown
- * fields are not type errors (fieldValidation reports them).
+ * fields are not type errors (fieldValidation reports them). A `null` item of a list of structs becomes `{}` in
+ * place, the zero struct Go's decoder makes of it, so later steps see what kube-apiserver's would.
  */
 export function decodeTypeError(
   definition: string,

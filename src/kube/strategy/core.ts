@@ -1,6 +1,3 @@
-// Strategies for core/v1 kinds: namespaces (Active phase, the kubernetes finalizer), pods (Pending phase, QoS
-// class and the defaults the real server fills in), services and nodes.
-import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { validatePodSpec } from './pod-spec.js';
 import type { Strategy } from './types.js';
