@@ -2,77 +2,18 @@
 // `..` and encoded slashes in path parameters, a body that is not an object and members of the wrong type are
 // answered with the service's error types (`x-amzn-ErrorType` + `{"message"}`), never a 500 or another route.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { openStore } from '../store/index.js';
-import type { Backend } from '../store/types.js';
-import { generateAwsCredentials } from './credentials.js';
-import { type EksApi, startEksApi } from './server.js';
+import { type EksReply as Reply, startTestEksApi, type TestEksApi } from './testing/api.js';
 
-const region = 'ap-northeast-2';
-const creds = generateAwsCredentials();
 const role = 'arn:aws:iam::111122223333:role/fargate-pod-role';
-let store: Backend;
-let api: EksApi;
+let api: TestEksApi;
 
 before(async () => {
-  store = await openStore({ kind: 'memory' });
-  api = await startEksApi({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    region,
-    clusterName: 'skiff',
-    kubernetesVersion: '1.32',
-    kubeEndpoint: 'https://127.0.0.1:6443',
-    caCertPem: '-----BEGIN CERTIFICATE-----\nMIIBskiffTestCA\n-----END CERTIFICATE-----\n',
-    credentials: creds,
-    profileTransitionDelayMs: 50,
-  });
+  api = await startTestEksApi();
 });
-after(async () => {
-  await api.close();
-  await store.close();
-});
+after(() => api.close());
 
-interface Reply {
-  status: number;
-  errorType?: string;
-  body: any;
-}
-
-/** A SigV4-signed request whose path goes on the request line exactly as written. */
-async function call(method: string, path: string, body?: string): Promise<Reply> {
-  const { hostname, port } = new URL(api.url);
-  const signer = new SignatureV4({ credentials: creds, region, service: 'eks', sha256: Sha256 });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method,
-      protocol: 'http:',
-      hostname,
-      port: Number(port),
-      path,
-      headers: { host: `${hostname}:${port}`, 'content-type': 'application/json' },
-      body,
-    }),
-  );
-  const headers = { ...signed.headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method, headers }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => {
-        const errorType = res.headers['x-amzn-errortype'] as string | undefined;
-        resolve({ status: res.statusCode!, errorType, body: text ? JSON.parse(text) : undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (method: string, path: string, body?: string) => api.call(method, path, body);
 
 function expectError(reply: Reply, status: number, errorType: string) {
   assert.equal(reply.status, status, JSON.stringify(reply.body));

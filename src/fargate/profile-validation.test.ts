@@ -35,6 +35,12 @@ const shapeCases: [string, FargateProfileRequest, string | undefined][] = [
     'The Fargate profile name parameter should not be greater than 100 characters.',
   ],
   [
+    'dot segment as a name',
+    { ...ok, fargateProfileName: '..' },
+    "1 validation error detected: Value '..' at 'fargateProfileName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9A-Za-z][A-Za-z0-9\\-_]*",
+  ],
+  ['underscores and hyphens', { ...ok, fargateProfileName: 'fp_dev-1' }, undefined],
+  [
     'role with a path',
     { ...ok, podExecutionRoleArn: 'arn:aws:iam::111122223333:role/a/b' },
     'Invalid PodExecutionRoleArn: arn:aws:iam::111122223333:role/a/b. Expected arn:aws:iam::<account-id>:role/<role-name>.',

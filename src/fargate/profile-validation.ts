@@ -58,6 +58,10 @@ export const limits = {
 
 export const reservedProfileNamePrefix = 'eks-';
 
+/** The pattern EKS's model gives a Fargate profile's name (CloudFormation's `FargateProfileName` states it). */
+export const profileNamePattern = '^[0-9A-Za-z][A-Za-z0-9\\-_]*';
+const profileName = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+
 const invalid = (message: string): Violation => ({ type: 'InvalidParameterException', message });
 
 /** Checks of the request alone, in the order EKS reports them. */
@@ -69,6 +73,11 @@ export function validateProfileShape(req: FargateProfileRequest): Violation | un
   }
   if (name.length > limits.nameLength) {
     return invalid(`The Fargate profile name parameter should not be greater than ${limits.nameLength} characters.`);
+  }
+  if (!profileName.test(name)) {
+    return invalid(
+      `1 validation error detected: Value '${name}' at 'fargateProfileName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${profileNamePattern}`,
+    );
   }
   if (!req.podExecutionRoleArn) return invalid('Pod execution role ARN is required.');
   if (!isPodExecutionRoleArn(req.podExecutionRoleArn)) {
