@@ -8,11 +8,11 @@ import type { ResourceInfo } from '../resources/types.js';
 import { decodeTypeError, decodeTypeMessage } from '../schema/decode-types.js';
 import { definitionNameForKind, definitions, objectMetaName } from '../schema/index.js';
 
-export function checkDecodableTypes(info: ResourceInfo, object: KubeObject): void {
+export function checkDecodableTypes(info: ResourceInfo, object: KubeObject | null): void {
   const definition = info.custom ? undefined : definitionNameForKind(info.group, info.version, info.kind);
   const found = definition
     ? decodeTypeError(definition, definitions()[definition], object)
-    : decodeTypeError(objectMetaName, definitions()[objectMetaName], object.metadata ?? null, ['metadata']);
+    : decodeTypeError(objectMetaName, definitions()[objectMetaName], object?.metadata ?? null, ['metadata']);
   if (found) {
     throw badRequest(
       `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${decodeTypeMessage(found)}`,

@@ -22,7 +22,7 @@ interface Reply {
 
 let api: TestApi;
 before(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ store: 'sqlite', serviceAccounts: true });
 });
 after(() => api.close());
 
@@ -156,6 +156,64 @@ const kinds: Kind[] = [
   },
 ];
 
+const crdName = 'widgets.fuzz.example.com';
+const widgetSchema = (extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  properties: {
+    spec: {
+      type: 'object',
+      properties: { size: { type: 'integer' }, color: { type: 'string' }, ...extra },
+    },
+  },
+});
+/** The CRD the fuzz run creates, and re-writes now and then (a new optional field, a new version) while it runs. */
+const widgetCrd = (generation: number) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: crdName },
+  spec: {
+    group: 'fuzz.example.com',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: widgetSchema({ [`f${generation}`]: { type: 'string' } }) },
+      },
+      ...(generation % 2
+        ? [{ name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: widgetSchema() } }]
+        : []),
+    ],
+  },
+});
+kinds.push({
+  group: 'fuzz.example.com',
+  version: 'v1',
+  kind: 'Widget',
+  collection: `/apis/fuzz.example.com/v1/namespaces/${ns}/widgets`,
+  template: (name) => ({
+    apiVersion: 'fuzz.example.com/v1',
+    kind: 'Widget',
+    metadata: { name },
+    spec: { size: 1, color: 'red' },
+  }),
+});
+kinds.push({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  kind: 'CustomResourceDefinition',
+  collection: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  template: (name) => {
+    const crd = widgetCrd(1) as any;
+    const plural = `g${name.replace(/[^a-z0-9]/g, '')}s`;
+    crd.metadata.name = `${plural}.fuzz.example.com`;
+    crd.spec.names = { plural, kind: `G${plural}`, listKind: `G${plural}List` };
+    return crd;
+  },
+});
+
 const patchTypes = [
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
@@ -219,80 +277,99 @@ function jsonPatch(random: Random): unknown {
     : [{ op, path, from: '/metadata', value: structuredClone(random.pick(oddValues)) }];
 }
 
+const workers = 8;
+
 it('survives a seeded fuzz run with no 500, no stall, no escape and nothing invalid stored', async () => {
   const seed = fuzzSeed(20261205);
-  const random = new Random(seed);
   const tally: Tally = { requests: 0, byStatus: new Map(), failures: [] };
   const ok = await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   assert.equal(ok.status, 201);
+  const crd = await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetCrd(0));
+  assert.equal(crd.status, 201, JSON.stringify(crd.body));
   const acknowledged = new Map<string, Kind>();
   let serial = 0;
+  let crdGeneration = 0;
 
-  while (tally.requests < requestCount) {
-    const kind = random.pick(kinds);
-    const existing = [...acknowledged.entries()].filter(([, k]) => k === kind).map(([path]) => path);
-    const target = existing.length ? random.pick(existing) : undefined;
-    const action = random.int(8);
-    if (action <= 1 || !target) {
-      const name = random.chance(0.1) ? random.pick(oddValues) : `f-${serial++}`;
-      const body = random.chance(0.6) ? mutate(random, kind.template(String(name))) : kind.template(String(name));
-      if (typeof name !== 'string') body.metadata = { ...body.metadata, name };
-      const dryRun = random.chance(0.15);
-      const reply = await call('POST', `${kind.collection}${dryRun ? '?dryRun=All' : ''}`, body);
-      record(tally, `POST ${kind.kind} ${JSON.stringify(body).slice(0, 200)}`, reply);
-      if (reply.status < 300 && !dryRun) acknowledged.set(`${kind.collection}/${reply.body.metadata.name}`, kind);
-    } else if (action === 2) {
-      const current = await call('GET', target);
-      record(tally, `GET ${target}`, current);
-      if (current.status !== 200) continue;
-      const body = mutate(random, current.body);
-      const reply = await call('PUT', target, body);
-      record(tally, `PUT ${target} ${JSON.stringify(body).slice(0, 200)}`, reply);
-    } else if (action === 3) {
-      const type = random.pick(patchTypes);
-      const patch = type === 'application/json-patch+json' ? jsonPatch(random) : mutate(random, kind.template('x'));
-      if (type !== 'application/json-patch+json' && random.chance(0.7)) delete (patch as any).metadata;
-      const reply = await call('PATCH', target, patch, type);
-      record(tally, `PATCH ${type} ${target} ${JSON.stringify(patch).slice(0, 200)}`, reply);
-    } else if (action === 4) {
-      const segment = random.pick(oddSegments);
-      const parts = target.split('/');
-      const at = random.pick([parts.length - 1, parts.length - 2, parts.length - 3]);
-      parts[at] = segment;
-      const method = random.pick(['GET', 'DELETE', 'PUT', 'PATCH']);
-      const path = `${parts.join('/')}${random.chance(0.3) ? `/${random.pick(oddSegments)}` : ''}`;
-      const reply = await call(
-        method,
-        path,
-        method === 'GET' || method === 'DELETE' ? undefined : {},
-        'application/merge-patch+json',
-      );
-      record(tally, `${method} ${path}`, reply, escapeSegments.includes(segment));
-    } else if (action === 5) {
-      const path = `${kind.collection}?${random.pick(oddQueries)}`;
-      const reply = await call('GET', path);
-      record(tally, `GET ${path}`, reply);
-    } else if (action === 6 && random.chance(0.3)) {
-      const reply = await call('DELETE', target);
-      record(tally, `DELETE ${target}`, reply);
-      if (reply.status < 300) acknowledged.delete(target);
-    } else {
-      const reply = await call('GET', target);
-      record(tally, `GET ${target}`, reply);
+  /** One of `workers` concurrent request loops, each with its own random source derived from the seed. */
+  async function fuzz(random: Random): Promise<void> {
+    while (tally.requests < requestCount) {
+      const kind = random.pick(kinds);
+      const existing = [...acknowledged.entries()].filter(([, k]) => k === kind).map(([path]) => path);
+      const target = existing.length ? random.pick(existing) : undefined;
+      const action = random.int(9);
+      if (action <= 1 || !target) {
+        const name = random.chance(0.1) ? random.pick(oddValues) : `f-${serial++}`;
+        const body = random.chance(0.6) ? mutate(random, kind.template(String(name))) : kind.template(String(name));
+        if (typeof name !== 'string') body.metadata = { ...body.metadata, name };
+        const dryRun = random.chance(0.15);
+        const reply = await call('POST', `${kind.collection}${dryRun ? '?dryRun=All' : ''}`, body);
+        record(tally, `POST ${kind.kind} ${JSON.stringify(body).slice(0, 200)}`, reply);
+        if (reply.status < 300 && !dryRun) acknowledged.set(`${kind.collection}/${reply.body.metadata.name}`, kind);
+      } else if (action === 2) {
+        const current = await call('GET', target);
+        record(tally, `GET ${target}`, current);
+        if (current.status !== 200) continue;
+        const body = mutate(random, current.body);
+        const reply = await call('PUT', target, body);
+        record(tally, `PUT ${target} ${JSON.stringify(body).slice(0, 200)}`, reply);
+      } else if (action === 3) {
+        const type = random.pick(patchTypes);
+        const patch = type === 'application/json-patch+json' ? jsonPatch(random) : mutate(random, kind.template('x'));
+        if (type !== 'application/json-patch+json' && random.chance(0.7)) delete (patch as any).metadata;
+        const reply = await call('PATCH', target, patch, type);
+        record(tally, `PATCH ${type} ${target} ${JSON.stringify(patch).slice(0, 200)}`, reply);
+      } else if (action === 4) {
+        const segment = random.pick(oddSegments);
+        const parts = target.split('/');
+        const at = random.pick([parts.length - 1, parts.length - 2, parts.length - 3]);
+        parts[at] = segment;
+        const method = random.pick(['GET', 'DELETE', 'PUT', 'PATCH']);
+        const path = `${parts.join('/')}${random.chance(0.3) ? `/${random.pick(oddSegments)}` : ''}`;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+        const reply = await call(method, path, body, 'application/merge-patch+json');
+        record(tally, `${method} ${path}`, reply, escapeSegments.includes(segment));
+      } else if (action === 5) {
+        const path = `${kind.collection}?${random.pick(oddQueries)}`;
+        const reply = await call('GET', path);
+        record(tally, `GET ${path}`, reply);
+      } else if (action === 6 && random.chance(0.3)) {
+        const reply = await call('DELETE', target);
+        record(tally, `DELETE ${target}`, reply);
+        if (reply.status < 300) acknowledged.delete(target);
+      } else if (action === 7 && random.chance(0.1)) {
+        const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName}`;
+        const current = await call('GET', path);
+        const next = { ...widgetCrd(++crdGeneration), metadata: current.body.metadata };
+        record(tally, `PUT CRD generation ${crdGeneration}`, await call('PUT', path, next));
+      } else {
+        const reply = await call('GET', target);
+        record(tally, `GET ${target}`, reply);
+      }
     }
   }
 
+  await Promise.all(Array.from({ length: workers }, (_, w) => fuzz(new Random(seed + w))));
+
   let missing = 0;
   let undecodable = 0;
+  const listed = new Map<string, Set<string>>();
+  for (const kind of kinds) {
+    const list = await call('GET', kind.collection);
+    assert.equal(list.status, 200, `${kind.collection}: ${JSON.stringify(list.body).slice(0, 300)}`);
+    listed.set(kind.collection, new Set(list.body.items.map((item: any) => item.metadata.name)));
+  }
   for (const [path, kind] of acknowledged) {
     const reply = await call('GET', path);
-    if (reply.status !== 200) {
+    const name = path.slice(kind.collection.length + 1);
+    if (reply.status !== 200 || !listed.get(kind.collection)?.has(name)) {
       missing++;
-      tally.failures.push(`acknowledged ${path} is gone: ${reply.status}`);
+      tally.failures.push(
+        `acknowledged ${path} is gone: GET ${reply.status}, listed ${listed.get(kind.collection)?.has(name)}`,
+      );
       continue;
     }
-    const definition = definitionNameForKind(kind.group, kind.version, kind.kind)!;
-    const found = decodeTypeError(definition, definitions()[definition], reply.body);
+    const definition = definitionNameForKind(kind.group, kind.version, kind.kind);
+    const found = definition && decodeTypeError(definition, definitions()[definition], reply.body);
     if (found || typeof reply.body.metadata?.name !== 'string') {
       undecodable++;
       tally.failures.push(`${path} is stored with a value of the wrong type: ${JSON.stringify(found)}`);
@@ -303,7 +380,7 @@ it('survives a seeded fuzz run with no 500, no stall, no escape and nothing inva
     .map(([s, n]) => `${s}×${n}`)
     .join(' ');
   console.log(
-    `kube fuzz: seed ${seed}, ${tally.requests} requests (${statuses}), ${acknowledged.size} objects kept, ${missing} missing, ${undecodable} undecodable`,
+    `kube fuzz: seed ${seed}, ${workers} workers, ${tally.requests} requests (${statuses}), ${acknowledged.size} objects kept, ${missing} missing, ${undecodable} undecodable`,
   );
   assert.deepEqual(tally.failures, []);
 });
