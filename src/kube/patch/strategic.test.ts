@@ -268,8 +268,8 @@ test('strategic merge patch: malformed patches are kube Status errors', () => {
   fails({ spec: { strategy: { $retainKeys: ['type'], rollingUpdate: {} } } }, 400, /retainKeys/);
   fails(
     { spec: { template: { spec: { containers: [{ image: 'x' }] } } } },
-    500,
+    400,
     /does not contain declared merge key: name/,
   );
-  fails({ metadata: { $patch: 'bogus' } }, 500, /unknown patch type: bogus/);
+  fails({ metadata: { $patch: 'bogus' } }, 400, /unknown patch type: bogus/);
 });

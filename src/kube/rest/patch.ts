@@ -6,9 +6,10 @@ import type { KubeObject } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
 import { apply, applyJsonPatch, mergePatchObject, strategicMergePatch } from '../patch/index.js';
 import type { ResourceInfo } from '../resources/types.js';
-import { customResourceSchema, type Schema, schemaForKind } from '../schema/index.js';
+import { type Schema, schemaForKind } from '../schema/index.js';
 import type { ApiContext, RequestOptions } from './context.js';
 import { createObject } from './create.js';
+import { schemaOf } from './schema-of.js';
 import { guaranteedUpdate } from './update.js';
 
 export const patchContentTypes: Record<string, PatchType> = {
@@ -18,11 +19,6 @@ export const patchContentTypes: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
   'application/apply-patch+cbor': 'apply',
 };
-
-export function schemaOf(info: ResourceInfo): Schema | undefined {
-  if (info.custom) return customResourceSchema(info.group, info.version, info.kind, info.custom.schema as Schema);
-  return schemaForKind(info.group, info.version, info.kind);
-}
 
 function patchSchema(info: ResourceInfo, subresource?: string): Schema | undefined {
   if (subresource === 'scale') return schemaForKind('autoscaling', 'v1', 'Scale');

@@ -5,11 +5,13 @@ import { badRequest, type FieldCause, forbidden, invalid, notFound } from '../ap
 import type { KubeObject } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { apiVersionOf } from '../resources/types.js';
+import type { Schema } from '../schema/index.js';
+import { validateCustomResource } from '../schema/validate-custom.js';
 import { getObject } from '../storage/objects.js';
 import { strategyFor } from '../strategy/index.js';
 import { validateLabels, validateName } from '../strategy/names.js';
 import type { ApiContext } from './context.js';
-import { checkDecodableTypes } from './decode-types.js';
+import { checkDecodableTypes, dropUnknownFields } from './decode-types.js';
 
 export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, object: KubeObject): void {
   if (!object || typeof object !== 'object' || Array.isArray(object))
@@ -26,6 +28,7 @@ export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | un
   object.apiVersion = expected;
   object.kind = info.kind;
   checkDecodableTypes(info, object);
+  dropUnknownFields(info, object);
   if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
   if (info.namespaced) {
     if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
@@ -82,6 +85,7 @@ export function validateObject(info: ResourceInfo, object: KubeObject, old?: Kub
       message: 'Invalid value: must be a map of strings',
     });
   }
+  if (info.custom) causes.push(...validateCustomResource(info.custom.schema as Schema | undefined, object));
   causes.push(...(strategy.validate?.(object, old) ?? []));
   if (causes.length) throw invalid(info.kind, info.group, name, causes);
 }

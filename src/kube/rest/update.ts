@@ -10,7 +10,7 @@ import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
-import { checkDecodableTypes } from './decode-types.js';
+import { checkDecodableTypes, dropUnknownFields } from './decode-types.js';
 import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
@@ -81,6 +81,7 @@ export async function commitUpdate(
 ): Promise<KubeObject> {
   checkDecodableTypes(info, next);
   next = decodedShape(next);
+  dropUnknownFields(info, next);
   next = prepareUpdate(info, old, next, options.subresource);
   const name = old.metadata.name!;
   const request = {

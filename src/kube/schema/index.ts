@@ -4,5 +4,5 @@ export { customDefinitionName, customResourceSchema, objectMetaName } from './cr
 export { definitionNameForKind, definitions, gvkOf, schemaForKind } from './load.js';
 export { patchMetaAt, patchMetaOf } from './patch-meta.js';
 export type { GroupVersionKind, PatchMeta, PathStep, Schema } from './types.js';
-export { strictDecodingMessage, unknownFields, unknownFieldsIn } from './unknown-fields.js';
+export { pruneUnknownFields, strictDecodingMessage, unknownFields, unknownFieldsIn } from './unknown-fields.js';
 export { definitionNameOfRef, fieldSchema, itemSchema, keepsUnknownFields, resolve, schemaAt } from './walk.js';

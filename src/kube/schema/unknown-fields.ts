@@ -11,12 +11,15 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function visit(schema: Schema | undefined, value: unknown, path: string, found: string[]): void {
+/** Called for each field the schema does not know, with the object holding it and the field's dotted path. */
+type OnUnknown = (holder: Record<string, unknown>, key: string, path: string) => void;
+
+function visit(schema: Schema | undefined, value: unknown, path: string, onUnknown: OnUnknown): void {
   if (value === null || typeof value !== 'object' || !schema) return;
   if (Array.isArray(value)) {
     const items = itemSchema(schema);
     value.forEach((item, i) => {
-      visit(items, item, `${path}[${i}]`, found);
+      visit(items, item, `${path}[${i}]`, onUnknown);
     });
     return;
   }
@@ -24,24 +27,39 @@ function visit(schema: Schema | undefined, value: unknown, path: string, found: 
   const embedded = schema['x-kubernetes-embedded-resource'] || resolve(schema)?.['x-kubernetes-embedded-resource'];
   for (const [key, child] of Object.entries(value)) {
     const childSchema = fieldSchema(schema, key);
-    if (childSchema) visit(childSchema, child, join(path, key), found);
-    else if (!keepsUnknown && !(embedded && embeddedFields.has(key))) found.push(join(path, key));
+    if (childSchema) visit(childSchema, child, join(path, key), onUnknown);
+    else if (!keepsUnknown && !(embedded && embeddedFields.has(key))) {
+      onUnknown(value as Record<string, unknown>, key, join(path, key));
+    }
+  }
+}
+
+/** Walks an object's top level; status is written by controllers through /status and is never judged here. */
+function visitObject(schema: Schema | undefined, object: unknown, onUnknown: OnUnknown): void {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return;
+  for (const [key, child] of Object.entries(object)) {
+    if (key === 'status') continue;
+    const childSchema = fieldSchema(schema, key);
+    if (childSchema) visit(childSchema, child, key, onUnknown);
+    else if (schema && !keepsUnknownFields(schema)) onUnknown(object as Record<string, unknown>, key, key);
   }
 }
 
 /** Unknown fields of `object` under `schema`, as `unknown field "path"` texts, in the object's key order. */
 export function unknownFieldsIn(schema: Schema | undefined, object: unknown): string[] {
   const found: string[] = [];
-  if (object && typeof object === 'object' && !Array.isArray(object)) {
-    for (const [key, child] of Object.entries(object)) {
-      // status is written by controllers through /status and reset on spec writes; never reject a request for it.
-      if (key === 'status') continue;
-      const childSchema = fieldSchema(schema, key);
-      if (childSchema) visit(childSchema, child, key, found);
-      else if (schema && !keepsUnknownFields(schema)) found.push(key);
-    }
-  }
+  visitObject(schema, object, (_holder, _key, path) => found.push(path));
   return found.map((path) => `unknown field "${path}"`);
+}
+
+/**
+ * Drops the fields `schema` does not know from `object`, in place, as kube-apiserver's decoding does for built-in
+ * kinds and its pruning for custom resources (x-kubernetes-preserve-unknown-fields keeps them).
+ */
+export function pruneUnknownFields(schema: Schema | undefined, object: unknown): void {
+  visitObject(schema, object, (holder, key) => {
+    delete holder[key];
+  });
 }
 
 /** Unknown fields of a built-in kind's object; [] for kinds without a built-in schema. */

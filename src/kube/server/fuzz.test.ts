@@ -9,6 +9,7 @@ import { after, before, it } from 'node:test';
 import { fuzzSeed, mutate, oddSegments, oddValues, Random } from '../../testing/fuzz.js';
 import { decodeTypeError } from '../schema/decode-types.js';
 import { definitionNameForKind, definitions } from '../schema/index.js';
+import { validateCustomResource } from '../schema/validate-custom.js';
 import { startTestApi, type TestApi } from '../testing/api.js';
 
 const requestCount = Number(process.env.SKIFF_FUZZ_REQUESTS) || 3000;
@@ -369,7 +370,9 @@ it('survives a seeded fuzz run with no 500, no stall, no escape and nothing inva
       continue;
     }
     const definition = definitionNameForKind(kind.group, kind.version, kind.kind);
-    const found = definition && decodeTypeError(definition, definitions()[definition], reply.body);
+    const found = definition
+      ? decodeTypeError(definition, definitions()[definition], reply.body)
+      : validateCustomResource(widgetSchema(), reply.body)[0];
     if (found || typeof reply.body.metadata?.name !== 'string') {
       undecodable++;
       tally.failures.push(`${path} is stored with a value of the wrong type: ${JSON.stringify(found)}`);
