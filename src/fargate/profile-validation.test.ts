@@ -1,3 +1,4 @@
+// The rules a Fargate profile request must pass, table-driven: names, role, selectors, labels, subnets, tags.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

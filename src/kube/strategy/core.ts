@@ -1,5 +1,9 @@
+// Strategies for core/v1 kinds: namespaces (Active phase, the kubernetes finalizer), pods (Pending phase, QoS
+// class and the defaults the real server fills in; only the mutable fields of a spec may change), services and nodes.
+import { invalid } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { validatePodSpec } from './pod-spec.js';
+import { forbiddenPodSpecChange } from './pod-update.js';
 import type { Strategy } from './types.js';
 
 export const namespaceStrategy: Strategy = {
@@ -97,6 +101,8 @@ export const podStrategy: Strategy = {
   },
   prepareForUpdate(pod, old) {
     // Pod specs are immutable but for a few fields; binding and status go through their own subresources.
+    const forbidden = forbiddenPodSpecChange(pod.spec, old.spec);
+    if (forbidden) throw invalid('Pod', '', old.metadata.name ?? '', [forbidden]);
     pod.spec = {
       ...old.spec,
       activeDeadlineSeconds: pod.spec?.activeDeadlineSeconds ?? old.spec?.activeDeadlineSeconds,

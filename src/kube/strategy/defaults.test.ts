@@ -101,3 +101,26 @@ test('pod specs and workload templates are refused with kube-apiserver field cau
     ],
   );
 });
+
+test('a pod update may change images but nothing else of the spec', async () => {
+  const { forbiddenPodSpecChange } = await import('./pod-update.js');
+  const old = {
+    containers: [{ name: 'c', image: 'a', command: ['sleep'] }],
+    tolerations: [{ key: 'k', operator: 'Exists' }],
+  };
+  assert.equal(
+    forbiddenPodSpecChange({ ...old, containers: [{ name: 'c', image: 'b', command: ['sleep'] }] }, old),
+    undefined,
+  );
+  assert.equal(
+    forbiddenPodSpecChange({ ...old, tolerations: [...old.tolerations, { key: 'n', operator: 'Exists' }] }, old),
+    undefined,
+  );
+  const refused = forbiddenPodSpecChange({ ...old, containers: [{ name: 'c', image: 'a', command: ['true'] }] }, old);
+  assert.equal(refused?.field, 'spec');
+  assert.match(
+    refused?.message ?? '',
+    /^Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/,
+  );
+  assert.ok(forbiddenPodSpecChange({ ...old, tolerations: [] }, old));
+});
