@@ -211,7 +211,7 @@ describe('ALB and NLB load balancers and egress on the process runtime', {
   it('a pod whose readiness fails gets no traffic from the ALB or the NLB, and gets it back once ready', async () => {
     const alb = await hostnameOf('ingress', 'two-paths');
     const nlb = await hostnameOf('service', 'nlb');
-    await kubectl(['exec', '-n', ns, 'a-2', '--', 'rm', '/tmp/ready']);
+    await kubectl(['exec', '-n', ns, 'a-2', '--', 'sh', '-c', 'rm /tmp/ready']);
     await w.waitFor(async () => !ready(await w.kubectlJson('get', 'pod', 'a-2', '-n', ns)), 'a-2 unready', 30_000);
     await w.waitFor(
       async () => (await bodies(`http://${alb}/a/`, 6)).every((b) => b === 'a-1'),
@@ -220,7 +220,7 @@ describe('ALB and NLB load balancers and egress on the process runtime', {
     );
     assert.deepEqual([...new Set(await bodies(`http://${alb}/a/`, 10))], ['a-1']);
     assert.deepEqual([...new Set(await bodies(`http://${nlb}:8088/`, 10))], ['a-1']);
-    await kubectl(['exec', '-n', ns, 'a-2', '--', 'touch', '/tmp/ready']);
+    await kubectl(['exec', '-n', ns, 'a-2', '--', 'sh', '-c', 'touch /tmp/ready']);
     await w.waitFor(
       async () => new Set(await bodies(`http://${alb}/a/`, 8)).size === 2,
       'a-2 back behind the ALB',
@@ -309,9 +309,12 @@ describe('ALB and NLB load balancers and egress on the process runtime', {
   });
 
   it('seed 004: the 2048 game at its Ingress address, with curl and in headless Chromium', async (t) => {
+    // As the seed: `eksctl create fargateprofile --cluster ${EKSCLUSTER_NAME} --name … --namespace …`.
     const created = await w.skiff(
       'create',
       'fargateprofile',
+      '--cluster',
+      'skiff',
       '--name',
       'fargate-game-2048',
       '--namespace',
