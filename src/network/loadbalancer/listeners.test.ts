@@ -157,6 +157,17 @@ describe('load balancer listeners', () => {
     assert.equal((await get(port, '/', 'unknown.example.com')).status, 404);
   });
 
+  it('drops clients outside the load balancer’s source ranges', async () => {
+    const { BlockList } = await import('node:net');
+    const only = new BlockList();
+    only.addSubnet('10.0.0.0', 8, 'ipv4');
+    const lb = { ...alb('one', 'one.elb.localhost', port, [group('ga', [a])], [[[], ['/*'], 'ga']]), sources: only };
+    await apply([lb]);
+    await assert.rejects(get(port, '/', 'one.elb.localhost'), /socket hang up|ECONNRESET/);
+    only.addAddress('127.0.0.1', 'ipv4');
+    assert.equal((await get(port, '/', 'one.elb.localhost')).status, 200);
+  });
+
   it('reports a port in use, and an NLB on a port an ALB holds', async () => {
     const holder = createTcpServer();
     const taken = await freePort();

@@ -14,7 +14,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { connect, createServer as createTcpServer, isIPv4, type Socket, type Server as TcpServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TargetHealth } from './health.js';
 import type { Listener, LoadBalancer, Target } from './model.js';
@@ -23,6 +23,13 @@ import { hostOf, matchRule, pathOf } from './rules.js';
 
 /** A name of the shape load balancer addresses have (…elb….localhost). */
 const looksLikeAddress = (host: string) => host.includes('.elb.') && host.endsWith(`.${addressDomain}`);
+
+/** Whether the load balancer lets a client in (its source ranges, when it has any). */
+function admits(lb: LoadBalancer, remote: string | undefined): boolean {
+  if (!lb.sources) return true;
+  const address = remote?.startsWith('::ffff:') ? remote.slice(7) : (remote ?? '');
+  return isIPv4(address) && lb.sources.check(address, 'ipv4');
+}
 
 export interface PortProblem {
   port: number;
@@ -172,8 +179,9 @@ export class LoadBalancerListeners {
     return targets[cursor % targets.length];
   }
 
-  /** The target group an HTTP request goes to, or the status of the fixed response it gets. */
-  private route(port: number, routes: HttpRoutes, req: IncomingMessage): string | number {
+  /** The target group an HTTP request goes to, the status of the fixed response it gets, or undefined for a
+   * client the load balancer does not let in (its connection is dropped, as a security group drops it). */
+  private route(port: number, routes: HttpRoutes, req: IncomingMessage): string | number | undefined {
     const host = hostOf(req.headers.host).toLowerCase();
     const path = pathOf(req.url);
     let lb = routes.byAddress.get(host);
@@ -185,6 +193,7 @@ export class LoadBalancerListeners {
     if (!lb && routes.loadBalancers.length === 1) lb = routes.loadBalancers[0];
     const listener = lb?.listeners.find((l) => l.port === port);
     if (!listener) return 404;
+    if (!admits(lb!, req.socket.remoteAddress)) return undefined;
     const action = matchRule(listener.rules, host, path)?.action ?? listener.defaultAction;
     return action.type === 'forward' ? action.targetGroup : action.statusCode;
   }
@@ -202,6 +211,7 @@ export class LoadBalancerListeners {
   private httpServer(port: number, bound: Bound): Server {
     const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       const routed = this.route(port, bound.http!, req);
+      if (routed === undefined) return void req.socket.destroy();
       if (typeof routed === 'number') {
         res.writeHead(routed, {
           server: 'awselb/2.0',
@@ -235,6 +245,7 @@ export class LoadBalancerListeners {
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const routed = this.route(port, bound.http!, req);
+      if (routed === undefined) return void socket.destroy();
       const target = typeof routed === 'string' ? this.pick(routed) : undefined;
       if (!target) {
         socket.end(`HTTP/1.1 ${typeof routed === 'number' ? routed : 503} \r\nserver: awselb/2.0\r\n\r\n`);
@@ -264,6 +275,7 @@ export class LoadBalancerListeners {
 
   private tcpServer(bound: Bound): TcpServer {
     return createTcpServer((socket) => {
+      if (!admits(bound.tcp!.loadBalancer, socket.remoteAddress)) return void socket.destroy();
       const target = this.pick(
         bound.tcp!.listener.defaultAction.type === 'forward' ? bound.tcp!.listener.defaultAction.targetGroup : '',
       );

@@ -277,6 +277,47 @@ describe('ALBs from Ingresses', () => {
   });
 });
 
+describe('what Skiff’s ALB does not serve, and the names users choose', () => {
+  const one = (name: string, annotations: Record<string, string>, spec: any = {}) =>
+    buildModel(
+      input({
+        services: [service('a')],
+        ingresses: [ingress(name, annotations, { defaultBackend: backend('a'), ...spec })],
+      }),
+    );
+  it('refuses certificates, actions and a TLS Ingress’s default HTTPS listener, naming what', () => {
+    assert.equal(
+      one('cert', { 'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:x' }).problems[0]!.message,
+      "Failed build model due to ingress: default/cert: alb.ingress.kubernetes.io/certificate-arn is not served by Skiff's ALB",
+    );
+    assert.match(
+      one('act', { 'alb.ingress.kubernetes.io/actions.redirect': '{}' }).problems[0]!.message,
+      /actions\.redirect is not served/,
+    );
+    assert.match(
+      one('tls', {}, { tls: [{ hosts: ['a.example.com'] }] }).problems[0]!.message,
+      /HTTPS listener on port 443: its certificate would come from ACM/,
+    );
+    assert.equal(one('tags', { 'alb.ingress.kubernetes.io/tags': 'team=a' }).problems.length, 0);
+  });
+  it('takes load-balancer-name as the name, and inbound-cidrs as the clients let in', () => {
+    const model = one('named', {
+      'alb.ingress.kubernetes.io/load-balancer-name': 'my-alb',
+      'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8, 127.0.0.1/32',
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+    });
+    const [lb] = model.loadBalancers;
+    assert.equal(lb!.name, 'my-alb');
+    assert.match(lb!.address, /^my-alb-\d+\.ap-northeast-2\.elb\.localhost$/);
+    assert.ok(lb!.sources!.check('127.0.0.1', 'ipv4'));
+    assert.ok(!lb!.sources!.check('192.0.2.1', 'ipv4'));
+    assert.match(
+      one('bad', { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/99' }).problems[0]!.message,
+      /invalid CIDR: 10\.0\.0\.0\/99$/,
+    );
+  });
+});
+
 describe('NLBs from Services', () => {
   const nlb = (annotations: Record<string, string>, spec: any = {}): KubeObject => ({
     ...service('lb', 'LoadBalancer'),

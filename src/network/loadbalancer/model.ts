@@ -5,6 +5,7 @@
 // controller's Service webhook turns into its class). Targets are pods by IP (Fargate supports no other kind): the
 // ready endpoints of the backend Service's EndpointSlices. What the controller refuses is a problem with its event
 // text (`Failed build model due to …`); what Skiff cannot serve is refused the same way, saying so.
+import { BlockList, isIPv4 } from 'node:net';
 import type { KubeObject } from '../../kube/api/types.js';
 import { portEndpoints, slicesOf } from '../proxy/endpoints.js';
 import { type LoadBalancerType, loadBalancerAddress, loadBalancerName, type Scheme } from './names.js';
@@ -59,6 +60,8 @@ export interface LoadBalancer {
   targetGroups: Map<string, TargetGroup>;
   /** The Ingresses or the Service whose status carries the address. */
   owners: KubeObject[];
+  /** The client addresses let in (inbound-cidrs, loadBalancerSourceRanges); everyone when unset. */
+  sources?: BlockList;
 }
 
 export interface Problem {
@@ -204,10 +207,69 @@ function intAnnotation(annotations: Record<string, string>, key: string, fallbac
   return Number(raw);
 }
 
-/** `[{"HTTP": 80}, {"HTTPS": 443}]`; HTTP :80 when absent. */
+/**
+ * Annotations that ask for what Skiff's ALB has not (certificates and HTTPS, authentication, custom actions and
+ * conditions, WAF and Shield, a front NLB): refused, naming the annotation. Those that shape AWS resources Skiff does
+ * not model and change nothing a client sees here (subnets, security-groups, tags, load-balancer and target-group
+ * attributes) are accepted, as are keys the controller does not know.
+ */
+const refusedIngressAnnotations = [
+  /^certificate-arn$/,
+  /^ssl-redirect$/,
+  /^ssl-policy$/,
+  /^mutual-authentication$/,
+  /^auth-/,
+  /^actions\./,
+  /^conditions\./,
+  /^transforms\./,
+  /^wafv2-acl-arn$/,
+  /^waf-acl-id$/,
+  /^shield-advanced-protection$/,
+  /^enable-frontend-nlb$/,
+  /^frontend-nlb-/,
+];
+
+function refuseUnserved(ingress: KubeObject, what: string): void {
+  const annotations: Record<string, string> = ingress.metadata.annotations ?? {};
+  for (const key of Object.keys(annotations).sort()) {
+    if (!key.startsWith(ing)) continue;
+    const suffix = key.slice(ing.length);
+    if (refusedIngressAnnotations.some((r) => r.test(suffix))) {
+      throw new BuildError(`${what}${key} is not served by Skiff's ALB`);
+    }
+  }
+  const fixed: [string, string][] = [
+    ['backend-protocol', 'HTTP'],
+    ['backend-protocol-version', 'HTTP1'],
+    ['ip-address-type', 'ipv4'],
+  ];
+  for (const [suffix, only] of fixed) {
+    const value = annotations[`${ing}${suffix}`];
+    if (value !== undefined && value !== only) {
+      throw new BuildError(`${what}${ing}${suffix}: ${value} is not served by Skiff's ALB (only ${only})`);
+    }
+  }
+}
+
+/** Client CIDRs (IPv4) as a BlockList of those let in; undefined when every client is. */
+function sourceRanges(raw: string[] | undefined, what: string): BlockList | undefined {
+  if (!raw?.length) return undefined;
+  const list = new BlockList();
+  for (const cidr of raw.map((c) => c.trim()).filter(Boolean)) {
+    const [address, bits] = cidr.split('/');
+    const prefix = Number(bits ?? '32');
+    if (!address || !isIPv4(address) || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
+      throw new BuildError(`${what}invalid CIDR: ${cidr}`);
+    }
+    list.addSubnet(address, prefix, 'ipv4');
+  }
+  return list;
+}
+
+/** `[{"HTTP": 80}, {"HTTPS": 443}]`; when absent HTTP :80, or HTTPS :443 for an Ingress with TLS, as the controller. */
 function listenPorts(ingress: KubeObject, what: string): number[] {
   const key = `${ing}listen-ports`;
-  const raw = ingress.metadata.annotations?.[key];
+  const raw = ingress.metadata.annotations?.[key] ?? (ingress.spec?.tls?.length ? '[{"HTTPS": 443}]' : undefined);
   if (raw === undefined) return [80];
   let entries: unknown;
   try {
@@ -241,8 +303,14 @@ function buildAlb(input: ModelInput, services: Map<string, KubeObject>, groupId:
   const targetGroups = new Map<string, TargetGroup>();
   const rulesByPort = new Map<number, Rule[]>();
   const defaults: { ingress: KubeObject; action: Action }[] = [];
+  const names = new Set<string>();
+  const cidrs = new Set<string>();
   for (const member of group.members) {
     const what = `ingress: ${keyOf(member)}: `;
+    refuseUnserved(member, what);
+    const annotations = member.metadata.annotations ?? {};
+    if (annotations[`${ing}load-balancer-name`]) names.add(annotations[`${ing}load-balancer-name`]);
+    for (const cidr of annotations[`${ing}inbound-cidrs`]?.split(',') ?? []) cidrs.add(cidr.trim());
     const ports = listenPorts(member, what);
     const rules: Omit<Rule, 'priority'>[] = [];
     const forward = (backend: any): Action => ({
@@ -290,16 +358,23 @@ function buildAlb(input: ModelInput, services: Map<string, KubeObject>, groupId:
       rules: rules.map((r, i) => compile({ ...r, priority: i + 1 })),
       defaultAction,
     }));
-  const names = { clusterName: input.clusterName, groupId, scheme, explicitGroup: group.explicit };
+  if (names.size > 1) throw new BuildError(`conflicting load balancer name: ${[...names].sort().join(', ')}`);
+  const customName = [...names][0];
+  if (customName !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(customName)) {
+    throw new BuildError(`invalid load balancer name: ${customName}`);
+  }
+  const naming = { clusterName: input.clusterName, groupId, scheme, explicitGroup: group.explicit, customName };
+  const sources = sourceRanges([...cidrs], '');
   return {
     id: `ingress/${groupId}`,
     type: 'application',
-    name: loadBalancerName(names),
-    address: loadBalancerAddress('application', names, input.region),
+    name: loadBalancerName(naming),
+    address: loadBalancerAddress('application', naming, input.region),
     scheme,
     listeners,
     targetGroups,
     owners: group.members,
+    ...(sources ? { sources } : {}),
   };
 }
 
@@ -404,6 +479,11 @@ function buildNlb(input: ModelInput, service: KubeObject): LoadBalancer {
   const targetType = type === 'nlb-ip' ? 'ip' : (annotations[`${svcLb}nlb-target-type`] ?? 'instance');
   if (targetType === 'instance') throw new BuildError(instanceRefusal(`${svcLb}nlb-target-type`));
   if (targetType !== 'ip') throw new BuildError(`unsupported target type: ${targetType}`);
+  for (const suffix of ['ssl-cert', 'ssl-ports', 'ssl-negotiation-policy', 'alpn-policy', 'proxy-protocol']) {
+    if (annotations[`${svcLb}${suffix}`] !== undefined) {
+      throw new BuildError(`${svcLb}${suffix} is not served by Skiff's NLB`);
+    }
+  }
   const internal = annotations[`${svcLb}internal`] === 'true';
   const scheme = parseScheme(annotations[`${svcLb}scheme`] ?? (internal ? 'internal' : undefined), '');
   const protocol = (annotations[`${svcLb}healthcheck-protocol`] ?? 'TCP').toUpperCase();
@@ -437,6 +517,10 @@ function buildNlb(input: ModelInput, service: KubeObject): LoadBalancer {
     });
   }
   const names = { clusterName: input.clusterName, groupId: keyOf(service), scheme };
+  const ranges: string[] | undefined =
+    service.spec.loadBalancerSourceRanges ??
+    annotations['service.beta.kubernetes.io/load-balancer-source-ranges']?.split(',');
+  const sources = sourceRanges(ranges, '');
   return {
     id: `service/${keyOf(service)}`,
     type: 'network',
@@ -446,5 +530,6 @@ function buildNlb(input: ModelInput, service: KubeObject): LoadBalancer {
     listeners,
     targetGroups,
     owners: [service],
+    ...(sources ? { sources } : {}),
   };
 }

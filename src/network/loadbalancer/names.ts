@@ -20,6 +20,8 @@ export interface NameInput {
   scheme: Scheme;
   /** An explicit `alb.ingress.kubernetes.io/group.name`. */
   explicitGroup?: boolean;
+  /** `alb.ingress.kubernetes.io/load-balancer-name`, which the controller uses as it is. */
+  customName?: string;
 }
 
 const hashOf = (input: NameInput) =>
@@ -27,6 +29,7 @@ const hashOf = (input: NameInput) =>
 
 /** The load balancer's name (at most 32 characters, as ELB allows). */
 export function loadBalancerName(input: NameInput): string {
+  if (input.customName) return input.customName;
   const uuid = hashOf(input);
   if (input.explicitGroup) return `k8s-${input.groupId.replace(invalid, '').slice(0, 17)}-${uuid.slice(0, 10)}`;
   const [namespace = '', name = ''] = input.groupId.split('/');
