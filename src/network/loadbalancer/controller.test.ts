@@ -129,6 +129,30 @@ it('gives an Ingress its address, serves it, and records SuccessfullyReconciled 
   await until(() => !controller.ports().includes(port), 'the port closed');
 });
 
+it('keeps serving an Ingress as it last was when its new model fails, saying why', async () => {
+  const port = await freePort();
+  await client.create(ingress('edited', port));
+  const status = await until(() => address('edited'), 'the address');
+  await until(async () => (await get(port, status.hostname).catch(() => '')) === '200 pod', 'served');
+  await client.patch(
+    ingressRef,
+    'edited',
+    { metadata: { annotations: { 'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:x' } } },
+    'merge',
+  );
+  const refused = await until(
+    async () => (await events('edited')).find((e) => e.reason === 'FailedBuildModel'),
+    'event',
+  );
+  assert.match(refused.message, /certificate-arn is not served by Skiff's ALB$/);
+  assert.equal((await address('edited'))?.hostname, status.hostname);
+  assert.equal(await get(port, status.hostname), '200 pod');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal((await events('edited')).length, 2, 'no event repeated');
+  await client.delete(ingressRef, 'edited');
+  await until(() => !controller.ports().includes(port), 'the port closed');
+});
+
 it('reports a listener port in use with FailedDeployModel and the status port error, then takes it once free', async () => {
   const port = await freePort();
   const holder = createTcpServer();

@@ -4,18 +4,19 @@
 // (listeners.ts) and writes each load balancer's address into its Ingresses' or Service's
 // `status.loadBalancer.ingress[0].hostname`. Events as the controller's: `SuccessfullyReconciled` once per
 // generation, `FailedBuildModel` for what it refuses, `FailedDeployModel` when a listener port cannot be bound (that
-// port's `error` in the status too; retried every few seconds). An object no longer served loses its address; all
+// port's `error` in the status too; retried every few seconds). A load balancer whose new model fails goes on serving
+// as it last was (targets kept current), as AWS keeps it. An object no longer served loses its address; all
 // listeners close when the controller stops (`skiff down`).
 import { Controller, type ControllerOptions, type KeysOf } from '../../controllers/runtime/controller.js';
 import { type EventType, recordEvent } from '../../controllers/runtime/events.js';
-import type { Informer } from '../../controllers/runtime/informer.js';
+import { type Informer, keyOf } from '../../controllers/runtime/informer.js';
 import { ApiError } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { TargetHealth } from './health.js';
 import { ensureIngressClass } from './ingress-class.js';
 import { LoadBalancerListeners, type PortProblem } from './listeners.js';
-import { buildModel, type LoadBalancer, type Model } from './model.js';
+import { buildModel, type LoadBalancer, type Model, withCurrentTargets } from './model.js';
 import { addressDomain } from './names.js';
 
 export interface LoadBalancerControllerOptions extends ControllerOptions {
@@ -60,6 +61,8 @@ export class LoadBalancerController extends Controller {
   /** The last event of each kind recorded per object uid, so a steady state records nothing more. */
   private readonly recorded = new Map<string, string>();
   private synced = false;
+  /** The load balancers last served, by id. */
+  private lastGood = new Map<string, LoadBalancer>();
   /** The last model served, for tests and the bench. */
   model?: Model;
 
@@ -105,6 +108,22 @@ export class LoadBalancerController extends Controller {
       services: [...this.services.cache.values()],
       slices: [...this.slices.cache.values()],
     });
+    // A load balancer whose new model fails keeps serving as it last was, as on AWS, with its targets kept current.
+    const kept = new Set<string>();
+    const services = [...this.services.cache.values()];
+    const built = new Set(model.loadBalancers.map((lb) => lb.id));
+    for (const id of new Set(model.problems.map((p) => p.loadBalancerId))) {
+      const previous = this.lastGood.get(id);
+      if (built.has(id) || !previous) continue;
+      const owners = previous.owners.flatMap((o) => {
+        const current = (o.kind === 'Ingress' ? this.ingresses : this.services).cache.get(keyOf(o));
+        return current && !current.metadata.deletionTimestamp ? [current] : [];
+      });
+      if (!owners.length) continue;
+      kept.add(id);
+      model.loadBalancers.push({ ...withCurrentTargets(previous, services, [...this.slices.cache.values()]), owners });
+    }
+    this.lastGood = new Map(model.loadBalancers.map((lb) => [lb.id, lb]));
     this.model = model;
     this.health.update(model.loadBalancers.flatMap((lb) => [...lb.targetGroups.values()]));
     const portProblems = await this.listeners.apply(model.loadBalancers);
@@ -117,6 +136,7 @@ export class LoadBalancerController extends Controller {
       for (const owner of lb.owners) {
         served.add(objectKey(owner));
         await this.writeAddress(owner, lb, problems);
+        if (kept.has(lb.id)) continue;
         if (problems.length) {
           const message = `Failed deploy model due to ${problems.map((p) => p.message).join('; ')}`;
           await this.record(owner, 'Warning', 'FailedDeployModel', message);

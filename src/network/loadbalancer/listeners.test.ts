@@ -55,6 +55,7 @@ function get(port: number, path: string, host: string): Promise<{ status: number
 const group = (id: string, ports: number[]): TargetGroup => ({
   id,
   service: id,
+  servicePort: { port: 80 },
   healthCheck: check,
   targets: ports.map((port) => ({ ip: '127.0.0.1', port })),
 });

@@ -36,7 +36,9 @@ export interface Target {
 
 export interface TargetGroup {
   id: string;
+  /** The backend Service (`namespace/name`) and its port. */
   service: string;
+  servicePort: any;
   healthCheck: HealthCheck;
   targets: Target[];
 }
@@ -66,6 +68,8 @@ export interface LoadBalancer {
 
 export interface Problem {
   object: KubeObject;
+  /** The load balancer the object belongs to, which the controller keeps as it last was (as AWS keeps it). */
+  loadBalancerId: string;
   reason: string;
   message: string;
 }
@@ -101,6 +105,7 @@ export function buildModel(input: ModelInput): Model {
       for (const member of group.members) {
         model.problems.push({
           object: member,
+          loadBalancerId: `ingress/${groupId}`,
           reason: 'FailedBuildModel',
           message: `Failed build model due to ${error.message}`,
         });
@@ -115,6 +120,7 @@ export function buildModel(input: ModelInput): Model {
       if (!(error instanceof BuildError)) throw error;
       model.problems.push({
         object: service,
+        loadBalancerId: `service/${keyOf(service)}`,
         reason: 'FailedBuildModel',
         message: `Failed build model due to ${error.message}`,
       });
@@ -438,6 +444,7 @@ function albTargetGroup(
     id,
     service: keyOf(service),
     healthCheck,
+    servicePort,
     targets: targetsOf(service, servicePort, input.slices),
   };
   groups.set(id, group);
@@ -453,6 +460,20 @@ function healthCheckPort(raw: string | undefined, what: string): 'traffic-port' 
 /** Skiff's load balancers register pods by IP only: what instance targets would need (nodes) a Fargate pod has not. */
 function instanceRefusal(annotation: string): string {
   return `instance targets are not supported: Fargate pods (and Skiff's load balancers) take IP targets only; set ${annotation}: ip`;
+}
+
+/**
+ * A load balancer as it was, with each target group's targets read again from the slices: what AWS keeps serving
+ * while the controller cannot build a new model (its TargetGroupBindings still follow the endpoints).
+ */
+export function withCurrentTargets(lb: LoadBalancer, services: KubeObject[], slices: KubeObject[]): LoadBalancer {
+  const byKey = new Map(services.map((s) => [keyOf(s), s]));
+  const targetGroups = new Map<string, TargetGroup>();
+  for (const [id, group] of lb.targetGroups) {
+    const service = byKey.get(group.service);
+    targetGroups.set(id, { ...group, targets: service ? targetsOf(service, group.servicePort, slices) : [] });
+  }
+  return { ...lb, targetGroups };
 }
 
 /** A Service port's targets: its ready endpoints (IPv4 slices), at the port the slices resolve. */
@@ -508,7 +529,13 @@ function buildNlb(input: ModelInput, service: KubeObject): LoadBalancer {
       throw new BuildError(`${portProtocol} listeners are not served by Skiff's NLB (port ${port.port}): TCP only`);
     }
     const id = `${keyOf(service)}:${port.port}`;
-    targetGroups.set(id, { id, service: keyOf(service), healthCheck, targets: targetsOf(service, port, input.slices) });
+    targetGroups.set(id, {
+      id,
+      service: keyOf(service),
+      servicePort: port,
+      healthCheck,
+      targets: targetsOf(service, port, input.slices),
+    });
     listeners.push({
       port: port.port,
       protocol: 'TCP',
