@@ -232,6 +232,27 @@ describe('ALBs from Ingresses', () => {
     );
   });
 
+  it('checks group.order as the controller does', () => {
+    const order = (value: string) =>
+      buildModel(
+        input({
+          services: [service('a')],
+          ingresses: [
+            ingress('o', { 'alb.ingress.kubernetes.io/group.order': value }, { defaultBackend: backend('a') }),
+          ],
+        }),
+      ).problems[0]?.message;
+    assert.equal(
+      order('x'),
+      'Failed build model due to failed to load Ingress group order for ingress: default/o: failed to parse int64 annotation, alb.ingress.kubernetes.io/group.order: x: strconv.ParseInt: parsing "x": invalid syntax',
+    );
+    assert.equal(
+      order('1001'),
+      'Failed build model due to explicit Ingress group order must be within [-1000:1000], Ingress: default/o, order: 1001',
+    );
+    assert.equal(order('-1000'), undefined);
+  });
+
   it('refuses instance targets: a ClusterIP backend with the controller’s text, a NodePort one saying why', () => {
     const instance = { 'alb.ingress.kubernetes.io/target-type': 'instance' };
     const model = buildModel(

@@ -302,7 +302,26 @@ function listenPorts(ingress: KubeObject, what: string): number[] {
   return ports;
 }
 
+/** The controller's checks of explicit orders: an int64, within [-1000:1000]. */
+function checkOrder(ingress: KubeObject): void {
+  const key = `${ing}group.order`;
+  const raw = ingress.metadata.annotations?.[key];
+  if (raw === undefined) return;
+  const order = intAnnotation(
+    { [key]: raw },
+    key,
+    0,
+    `failed to load Ingress group order for ingress: ${keyOf(ingress)}: `,
+  );
+  if (order < -1000 || order > 1000) {
+    throw new BuildError(
+      `explicit Ingress group order must be within [-1000:1000], Ingress: ${keyOf(ingress)}, order: ${order}`,
+    );
+  }
+}
+
 function buildAlb(input: ModelInput, services: Map<string, KubeObject>, groupId: string, group: Group): LoadBalancer {
+  for (const member of group.members) checkOrder(member);
   const schemes = new Set(group.members.map((m) => memberScheme(m, input)));
   if (schemes.size > 1) throw new BuildError(`conflicting scheme: ${[...schemes].sort().join(', ')}`);
   const scheme = [...schemes][0] ?? 'internal';
