@@ -158,6 +158,29 @@ describe('load balancer listeners', () => {
     assert.equal((await get(port, '/', 'unknown.example.com')).status, 404);
   });
 
+  it('relays a WebSocket upgrade to the target', async () => {
+    const { WebSocket, WebSocketServer } = await import('ws');
+    const echo = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => echo.once('listening', resolve));
+    echo.on('connection', (socket, req) =>
+      socket.on('message', (m) => socket.send(`${m} via ${req.headers['x-forwarded-port']}`)),
+    );
+    try {
+      const echoPort = (echo.address() as { port: number }).port;
+      await apply([alb('ws', 'ws.elb.localhost', port, [group('gw', [echoPort])], [[[], ['/*'], 'gw']])]);
+      health.update([{ ...group('gw', [echoPort]), healthCheck: { ...check, protocol: 'TCP' } }]);
+      await sleep(200);
+      const client = new WebSocket(`ws://127.0.0.1:${port}/chat`, { headers: { host: 'ws.elb.localhost' } });
+      await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+      client.send('hello');
+      const answer = await new Promise((resolve) => client.once('message', (m) => resolve(String(m))));
+      assert.equal(answer, `hello via ${port}`);
+      client.close();
+    } finally {
+      echo.close();
+    }
+  });
+
   it('drops clients outside the load balancer’s source ranges', async () => {
     const { BlockList } = await import('node:net');
     const only = new BlockList();
