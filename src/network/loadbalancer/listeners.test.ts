@@ -214,6 +214,30 @@ describe('load balancer listeners', () => {
     }
   });
 
+  it('binds the address it is given (skiff up --host), and no other', async () => {
+    const elsewhere = new LoadBalancerListeners('127.0.0.2', health);
+    try {
+      const other = await freePort();
+      const lb = alb('host', 'host.elb.localhost', other, [group('ga', [a])], [[[], ['/*'], 'ga']]);
+      assert.equal((await elsewhere.apply([lb])).size, 0);
+      health.update([...lb.targetGroups.values()]);
+      await sleep(200);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.2', port: other, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve(body));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.match(answer, /^a \//);
+      await assert.rejects(get(other, '/', 'host.elb.localhost'), /ECONNREFUSED/);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('proxies TCP for an NLB, and closes a port whose load balancer went', async () => {
     const nlbPort = await freePort();
     const nlb: LoadBalancer = {
