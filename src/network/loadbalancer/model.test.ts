@@ -1,3 +1,5 @@
+// The model the AWS Load Balancer Controller would build: names and addresses, which Ingresses and Services it takes,
+// group merging and rule order, targets from ready endpoints, and what it (or Skiff) refuses with which text.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';

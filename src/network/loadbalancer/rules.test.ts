@@ -1,3 +1,5 @@
+// The ALB controller's path patterns and path order, and ELB's rule evaluation (host and path wildcards, first
+// match by priority).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile, hostOf, matchRule, pathOf, pathPatterns, type Rule, RuleError, sortPaths } from './rules.js';
