@@ -3,7 +3,7 @@
 # (containerd, runc, CNI plugins, registry, image tools, qemu) when running as root and they are missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-debs=(containerd runc containernetworking-plugins iproute2 iptables conntrack docker-registry skopeo umoci busybox-static python3)
+debs=(containerd runc containernetworking-plugins iproute2 iptables conntrack docker-registry skopeo umoci busybox-static python3 chromium wrk)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -27,6 +27,7 @@ import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
+import { startEdge } from './edge.js';
 import { startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
@@ -142,6 +143,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
       stops.push(() => proxy.stop());
+      const edge = await startEdge(client, engine, config);
+      stops.push(() => edge.stop());
     }
     if (runtime === 'simulated') {
       const agent = await startSimulatedHost(client, paths.root, paths.pki);

@@ -105,7 +105,11 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where Skiff keeps its state', defaultDataDir())
     .option('--name <name>', 'the EKS cluster name and kubeconfig context', defaults.name)
     .option('--region <region>', 'the AWS region the cluster reports', defaults.region)
-    .option('--host <address>', 'address both APIs bind to', defaults.host)
+    .option(
+      '--host <address>',
+      "address the kube and AWS APIs and the load balancers' listeners bind to",
+      defaults.host,
+    )
     .option('--port <port>', 'kube API port (HTTPS)', String(defaults.port))
     .option('--eks-port <port>', 'EKS API port', String(defaults.eksPort))
     .option(

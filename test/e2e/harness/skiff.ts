@@ -88,6 +88,14 @@ const alive = (pid: number) => {
   }
 };
 
+const readIfThere = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 async function takeVpcLock(): Promise<() => void> {
   for (;;) {
     try {
@@ -96,7 +104,8 @@ async function takeVpcLock(): Promise<() => void> {
       return () => rmSync(vpcLock, { recursive: true, force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(join(vpcLock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      // Read only: creating the file here (flag a+) could land it in a lock dir being removed (rmdir ENOTEMPTY).
+      const holder = Number(readIfThere(join(vpcLock, 'pid')) || 0);
       if (holder && !alive(holder)) rmSync(vpcLock, { recursive: true, force: true });
       else await sleep(200);
     }
