@@ -55,6 +55,11 @@ const cases: [string, PodShape, string | undefined][] = [
     'Pod not supported on Fargate: invalid SecurityContext fields: Capabilities added: SYS_PTRACE',
   ],
   [
+    'NET_BIND_SERVICE (EKS CoreDNS adds it) is allowed',
+    pod({ containers: [caps('NET_BIND_SERVICE')] }),
+    undefined,
+  ],
+  [
     'dropping capabilities is fine',
     pod({ containers: [{ securityContext: { capabilities: { drop: ['ALL'] } } }] }),
     undefined,

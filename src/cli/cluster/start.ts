@@ -4,7 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureAddons } from '../../addons/index.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
+import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
@@ -132,6 +134,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
+    await ensureAddons(client, { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url });
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
     if (engine) {
