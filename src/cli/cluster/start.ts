@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureAddons } from '../../addons/index.js';
+import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';
 import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
@@ -126,6 +126,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
+    const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
+    if (engine) await importAddonImages(engine, addonImages(addons));
     const inVpc = engine?.vpc.hostAddress;
     if (engine && inVpc && !wildcard) {
       const listener = await listenInVpc(kube.server, inVpc, kube.port, engine.vpc.cidr);
@@ -134,7 +136,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
-    await ensureAddons(client, { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url });
+    await ensureAddons(client, addons);
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
     if (engine) {
