@@ -20,7 +20,26 @@ const sleeper = () => ({
   terminationGracePeriodSeconds: 0,
 });
 
+/**
+ * busybox's nslookup applies the search path only to names without a dot, so `kubernetes.default` and
+ * `db-0.db` are asked through glibc's resolver (getaddrinfo: search path and ndots:5) by node in a pod of the
+ * coredns image, which Skiff built with the host's node and its libraries.
+ */
+const coreDnsImage = '602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/coredns:v1.11.4-eksbuild.2';
+const resolver = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'resolver', namespace: 'default' },
+  spec: {
+    containers: [{ name: 'main', image: coreDnsImage, command: ['/usr/bin/node', '-e', 'setInterval(() => {}, 1e9)'] }],
+    terminationGracePeriodSeconds: 0,
+  },
+};
+const lookupScript = (name: string) =>
+  `require('node:dns').lookup(${JSON.stringify(name)}, { all: true }, (e, a) => console.log(e ? e.code : a.map((x) => x.address).sort().join(' ')))`;
+
 const objects = [
+  resolver,
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: 'default' }, spec: sleeper() },
   {
     apiVersion: 'v1',
@@ -71,6 +90,8 @@ describe('cluster DNS from the coredns pods', { skip: !canRun && 'needs root and
     return out.stdout;
   };
   const nslookup = (name: string) => skiff.kubectl(['exec', 'client', '--', 'nslookup', name]);
+  const lookup = async (name: string) =>
+    (await kubectl(['exec', 'resolver', '--', '/usr/bin/node', '-e', lookupScript(name)])).trim();
   const ready = (pod: any) => pod.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
   const readyCoreDns = async () => (await w.pods('kube-system', 'k8s-app=kube-dns')).filter(ready);
 
@@ -83,8 +104,8 @@ describe('cluster DNS from the coredns pods', { skip: !canRun && 'needs root and
     await kubectl(['apply', '-f', '-'], objects.map((o) => JSON.stringify(o)).join('\n'));
     await w.waitFor(async () => (await readyCoreDns()).length === 2, 'two ready coredns pods', 120_000);
     await w.waitFor(
-      async () => running(await w.pods('default')).length === 4,
-      'client, web, db-0 and db-1 running',
+      async () => running(await w.pods('default')).length === 5,
+      'resolver, client, web, db-0 and db-1 running',
       120_000,
     );
   });
@@ -123,7 +144,8 @@ describe('cluster DNS from the coredns pods', { skip: !canRun && 'needs root and
   });
 
   it('resolves kubernetes.default to the kubernetes Service', async () => {
-    const out = await nslookup('kubernetes.default');
+    assert.equal(await lookup('kubernetes.default'), '10.100.0.1');
+    const out = await nslookup('kubernetes.default.svc.cluster.local');
     assert.deepEqual(addresses(out.stdout), ['10.100.0.1'], out.stdout + out.stderr);
   });
 
@@ -131,8 +153,10 @@ describe('cluster DNS from the coredns pods', { skip: !canRun && 'needs root and
     const ips = (await w.pods('default', 'app=db')).map((p) => p.status.podIP as string).sort();
     const headless = await nslookup('db');
     assert.deepEqual(addresses(headless.stdout), ips, headless.stdout + headless.stderr);
+    assert.equal(await lookup('db'), ips.join(' '));
     const db0 = (await w.kubectlJson('get', 'pod', 'db-0')).status.podIP;
-    const pod = await nslookup('db-0.db');
+    assert.equal(await lookup('db-0.db'), db0);
+    const pod = await nslookup('db-0.db.default.svc.cluster.local');
     assert.deepEqual(addresses(pod.stdout), [db0], pod.stdout + pod.stderr);
   });
 

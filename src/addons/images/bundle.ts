@@ -2,7 +2,7 @@
 // bundle made with esbuild from the repository's TypeScript sources, for the add-on images' node runtime.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 /** src/addons/programs/main.ts in the repository, from src/ or dist/ alike. */
 export const programsEntry = join(
@@ -26,6 +26,6 @@ export async function bundlePrograms(entry = programsEntry): Promise<string> {
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
-  });
+  }).finally(() => stop());
   return result.outputFiles[0]!.text;
 }
