@@ -115,11 +115,10 @@ export class BlockHandler {
         });
         return this.store(key, packet, hosts.ttl);
       }
+      // Without `fallthrough`, hosts answers every name it lacks itself, as CoreDNS' hosts plugin does.
       const falls =
         hosts.fallthrough !== undefined && (hosts.fallthrough.length === 0 || zoneOf(name, hosts.fallthrough));
-      if (!falls && !this.kubernetes && !this.block.forward) {
-        return this.encode({ ...base, flags: flags.QR | flags.AA | rd | flags.RA | rcodes.NXDOMAIN });
-      }
+      if (!falls) return this.encode({ ...base, flags: flags.QR | flags.AA | rd | flags.RA | rcodes.NXDOMAIN });
     }
     if (this.kubernetes && zoneOf(question.name, this.block.kubernetes!.zones) && !this.options.synced()) {
       throw new Error('plugin/kubernetes: not yet synced with the API');
