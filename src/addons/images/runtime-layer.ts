@@ -4,9 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import type { TarEntry } from '../../agent/engine/oci/tar.js';
 
-/** The absolute paths `ldd` prints for a binary (vdso has none). */
+/** The absolute paths `ldd` prints for a binary (vdso has none); none for a static one. */
 export function sharedLibraries(binary: string): string[] {
-  const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+  let out: string;
+  try {
+    out = execFileSync('ldd', [binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    // A statically linked node needs no libraries: ldd says so and exits 1.
+    const said = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
+    if (/not a dynamic executable/.test(said)) return [];
+    throw error;
+  }
   const paths = [...out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
   return [...new Set(paths)];
 }
