@@ -1,7 +1,8 @@
 // Creates the EKS add-ons in kube-system at cluster start, as EKS does when it creates a cluster: each object is
 // created when it is missing and left as it is when it exists, so a restart adds nothing twice and keeps what a
 // user changed since (scale, patched annotations, rollout restarts). Kinds the API does not serve (RBAC) are
-// skipped and said in the log: Skiff authorizes every authenticated user.
+// skipped and listed in the result (`skiff up` prints them with SKIFF_DEBUG): Skiff authorizes every authenticated
+// user.
 import { ApiError } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';

@@ -1,8 +1,8 @@
 // The add-on image layout: every EKS image name in one OCI layout, each with its program's entrypoint and the same
 // two layers (a stand-in runtime here, not the host's node), the programs' scripts calling the bundle, and the
-// cache: a second call with the same content builds nothing.
+// cache: a second call with the same content builds nothing, and stale layouts are pruned.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -49,6 +49,27 @@ describe('ensureAddonLayout', () => {
 
     const second = await ensureAddonLayout(images, { cacheDir: join(dir, 'cache'), runtime });
     assert.deepEqual(second, { ...first, built: false });
+  });
+});
+
+describe('the cache', () => {
+  it('removes layouts unused for a day and old scratch dirs when it builds a new one, keeping recent ones', async () => {
+    const cacheDir = join(dir, 'prune');
+    const runtime = { node: join(dir, 'node'), libraries: [] };
+    const recent = await ensureAddonLayout(images, { cacheDir, runtime });
+    const old = join(cacheDir, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const scratch = join(cacheDir, 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.tmp-1');
+    for (const [path, hours] of [
+      [old, 25],
+      [scratch, 2],
+    ] as const) {
+      mkdirSync(path);
+      const then = new Date(Date.now() - hours * 3_600_000);
+      utimesSync(path, then, then);
+    }
+    const next = await ensureAddonLayout(images.slice(0, 1), { cacheDir, runtime });
+    assert.equal(next.built, true);
+    assert.deepEqual(readdirSync(cacheDir).sort(), [next.key, recent.key].sort());
   });
 });
 

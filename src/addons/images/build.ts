@@ -2,9 +2,10 @@
 // (602401143452.dkr.ecr.<region>.amazonaws.com/eks/coredns:v1.11.4-eksbuild.2, …), each a runtime layer (host node
 // and its libraries) and a programs layer (the bundle and each image's executable, a script calling the bundle),
 // differing only in their entrypoint. The layout is cached under ~/.cache/skiff/addon-images/<key>, the key a hash
-// of everything in it, so a host builds it once per node binary and bundle.
+// of everything in it, so a host builds it once per node binary and bundle (layouts of other keys unused for a day
+// are removed when a new one is built).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeOciImage } from '../../agent/engine/oci/layout.js';
@@ -57,6 +58,17 @@ function programsLayer(bundle: string): TarEntry[] {
   return entries;
 }
 
+/** Layouts of other keys (an older node or bundle) unused for a day, and scratch dirs of builds an hour old, go. */
+function pruneStale(root: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(root)) {
+    if (name === keep) continue;
+    const path = join(root, name);
+    const age = now - statSync(path).mtimeMs;
+    if (age > (name.includes('.tmp-') ? 3_600_000 : 86_400_000)) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 export interface BuiltLayout {
   dir: string;
   key: string;
@@ -77,7 +89,11 @@ export async function ensureAddonLayout(
   const key = hash.digest('hex').slice(0, 32);
   const root = options.cacheDir ?? cacheRoot();
   const dir = join(root, key);
-  if (existsSync(join(dir, 'index.json'))) return { dir, key, built: false };
+  if (existsSync(join(dir, 'index.json'))) {
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return { dir, key, built: false };
+  }
   mkdirSync(root, { recursive: true });
   const scratch = `${dir}.tmp-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
@@ -89,5 +105,6 @@ export async function ensureAddonLayout(
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
+  pruneStale(root, key);
   return { dir, key, built: true };
 }

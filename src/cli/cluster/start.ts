@@ -136,7 +136,10 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
-    await ensureAddons(client, addons);
+    const applied = await ensureAddons(client, addons);
+    if (process.env.SKIFF_DEBUG && applied.notServed.length) {
+      console.error(`addons: kinds this API does not serve, not created: ${applied.notServed.join(', ')}`);
+    }
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
     if (engine) {
