@@ -152,7 +152,7 @@ async function start(options: CoreDnsOptions, text: string): Promise<RunningCore
       for (const block of blocks.filter((b) => (options.dnsPort ?? b.port) === port)) {
         log(`${block.zones.map((z) => `${z || '.'}`).join(' ')}:${boundPort}`);
       }
-      const prometheus = blocks.find((b) => b.prometheus)?.prometheus;
+      const prometheus = blocks.find((b) => (options.dnsPort ?? b.port) === port && b.prometheus)?.prometheus;
       if (prometheus) {
         const server = await listenHttp(prometheus.address, (path) =>
           path === '/metrics'
