@@ -54,6 +54,7 @@ const cases: [string, PodShape, string | undefined][] = [
     pod({ containers: [caps('SYS_PTRACE')] }),
     'Pod not supported on Fargate: invalid SecurityContext fields: Capabilities added: SYS_PTRACE',
   ],
+  ['NET_BIND_SERVICE (EKS CoreDNS adds it) is allowed', pod({ containers: [caps('NET_BIND_SERVICE')] }), undefined],
   [
     'dropping capabilities is fine',
     pod({ containers: [{ securityContext: { capabilities: { drop: ['ALL'] } } }] }),

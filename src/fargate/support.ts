@@ -14,8 +14,12 @@ export const supportedVolumeTypes = [
   'projected',
   'persistentVolumeClaim',
 ];
-/** EKS Fargate lets no capability be added (CAP_CHOWN, NET_ADMIN and SYS_PTRACE are all refused in the field). */
-export const allowedAddedCapabilities: string[] = [];
+/**
+ * EKS Fargate refuses added capabilities (CAP_CHOWN, NET_ADMIN and SYS_PTRACE are refused in the field) except
+ * NET_BIND_SERVICE: EKS' own CoreDNS Deployment adds it and runs on Fargate once its compute-type annotation is
+ * removed (UG fargate-getting-started, "Update CoreDNS").
+ */
+export const allowedAddedCapabilities: string[] = ['NET_BIND_SERVICE', 'CAP_NET_BIND_SERVICE'];
 export const efsCsiDriver = 'efs.csi.aws.com';
 /** Accelerator resources Fargate has no hardware for (§6.5 "GPUs and Inferentia"). */
 export const acceleratorResources = [

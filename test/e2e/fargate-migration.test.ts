@@ -1,5 +1,5 @@
-// Seed 002: moving a node-group cluster to Fargate with the real aws CLI and kubectl. CoreDNS-like kube-system pods
-// (opted out with eks.amazonaws.com/compute-type: ec2) and an app run on a node group; profiles for kube-system
+// Seed 002: moving a node-group cluster to Fargate with the real aws CLI and kubectl. The coredns pods Skiff creates
+// in kube-system (opted out with eks.amazonaws.com/compute-type: ec2) and an app run on a node group; profiles for kube-system
 // and app are created; removing the annotation and `rollout restart` move the pods to Fargate nodes; then the
 // node group is deleted and only Fargate nodes remain.
 import assert from 'node:assert/strict';

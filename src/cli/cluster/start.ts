@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';
+import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
@@ -125,6 +127,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
+    const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
+    if (engine) await importAddonImages(engine, addonImages(addons));
     const inVpc = engine?.vpc.hostAddress;
     if (engine && inVpc && !wildcard) {
       const listener = await listenInVpc(kube.server, inVpc, kube.port, engine.vpc.cidr);
@@ -133,6 +137,10 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
+    const applied = await ensureAddons(client, addons);
+    if (process.env.SKIFF_DEBUG && applied.notServed.length) {
+      console.error(`addons: kinds this API does not serve, not created: ${applied.notServed.join(', ')}`);
+    }
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
     if (engine) {

@@ -42,14 +42,21 @@ export function tagOf(name: string): string {
   return colon >= 0 ? last.slice(colon + 1) : 'latest';
 }
 
+/** Layers already packed in this process, by the entries array: images that share a layer pack it once. */
+const packedLayers = new WeakMap<TarEntry[], { diffId: string; digest: string; size: number }>();
+
 /** Writes the image into the OCI layout at `dir` (created if needed; other images in index.json are kept). */
 export function writeOciImage(dir: string, image: ImageSpecInput): WrittenImage {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'oci-layout'), `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`);
   const layers = image.layers.map((entries) => {
+    const known = packedLayers.get(entries);
+    if (known && statSync(join(dir, 'blobs', 'sha256', known.digest.slice(7)), { throwIfNoEntry: false })) return known;
     const tar = writeTar(entries);
     const gz = gzipSync(tar, { level: 6 });
-    return { diffId: sha256(tar), ...writeBlob(dir, gz) };
+    const layer = { diffId: sha256(tar), ...writeBlob(dir, gz) };
+    packedLayers.set(entries, layer);
+    return layer;
   });
   const config = {
     created: '1970-01-01T00:00:00Z',

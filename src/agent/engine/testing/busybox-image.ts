@@ -8,6 +8,8 @@ import type { TarEntry } from '../oci/tar.js';
 const APPLETS = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'nc', 'httpd', 'hostname', 'id', 'ip', 'test', 'env'];
 // kubectl cp runs tar in the container; `kubectl exec pod -- true` (the exec round trip) runs true.
 APPLETS.push('tar', 'true', 'mkdir');
+// The DNS walkthroughs ask the cluster DNS with nslookup.
+APPLETS.push('nslookup');
 
 export function busyboxLayer(): TarEntry[] {
   return [
