@@ -65,6 +65,17 @@ function entriesOf(object: KubeObject | undefined): ManagedFieldsEntry[] {
   );
 }
 
+/**
+ * The stored object with the managed fields a write sent, when it sent a valid non-empty list (how kubectl moves
+ * client-side apply ownership to server-side apply, and how a user edits them); else the stored ones, as
+ * kube-apiserver's field manager decides.
+ */
+export function withManagedFieldsSent(old: KubeObject, sent: unknown): KubeObject {
+  const entries = entriesOf({ metadata: { managedFields: sent } } as KubeObject);
+  if (!Array.isArray(sent) || entries.length === 0 || entries.length !== sent.length) return old;
+  return { ...old, metadata: { ...old.metadata, managedFields: entries } };
+}
+
 const sameWriter = (entry: ManagedFieldsEntry, writer: Writer, operation: ManagedFieldsEntry['operation']) =>
   entry.manager === writer.manager &&
   entry.operation === operation &&
@@ -153,6 +164,31 @@ export function appliedFields(config: JsonObject, schema: Schema | undefined, wr
   return appliedFieldSet(ownable(config, writer) ?? {}, schema);
 }
 
+const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * kube-apiserver's lastAppliedManager: `kubectl apply --server-side` over an object client-side apply made takes
+ * the fields of its last-applied configuration without conflicts, so moving to server-side apply needs no force.
+ */
+function upgradesClientSideApply(
+  live: KubeObject | undefined,
+  overlaps: { fields: FieldsV1 }[],
+  schema: Schema | undefined,
+  writer: Writer,
+): boolean {
+  const annotation = live?.metadata?.annotations?.[lastApplied];
+  if (writer.manager !== 'kubectl' || typeof annotation !== 'string' || !annotation) return false;
+  let config: unknown;
+  try {
+    config = JSON.parse(annotation);
+  } catch {
+    return false;
+  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return false;
+  const allowed = appliedFields(config as JsonObject, schema, writer);
+  return overlaps.every(({ fields }) => isEmpty(difference(fields, allowed)));
+}
+
 /**
  * Sets `merged.metadata.managedFields` for an Apply by `writer` of `config` over `live` (undefined on create),
  * or throws 409 Conflict naming every field another manager owns that the apply changes, unless `force`.
@@ -170,10 +206,12 @@ export function recordApply(
   const previous = entriesOf(live);
   const mine = previous.find((e) => sameWriter(e, writer, 'Apply'));
   const others = previous.filter((e) => e !== mine);
-  const conflicts = others
-    .map((e) => ({ entry: e, paths: leafPaths(intersection(e.fieldsV1, changed)) }))
+  const overlaps = others.map((e) => ({ entry: e, fields: intersection(e.fieldsV1, changed) }));
+  const conflicts = overlaps
+    .map(({ entry, fields }) => ({ entry, paths: leafPaths(fields) }))
     .filter((c) => c.paths.length > 0);
-  if (conflicts.length && !force) throw conflictError(merged, conflicts);
+  const upgrade = conflicts.length > 0 && upgradesClientSideApply(live, overlaps, schema, writer);
+  if (conflicts.length && !force && !upgrade) throw conflictError(merged, conflicts);
   if (mine && isEmpty(changed) && isDeepStrictEqual(mine.fieldsV1, applied)) {
     merged.metadata.managedFields = previous;
     return;

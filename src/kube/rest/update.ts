@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { recordUpdate } from '../managedfields/record.js';
+import { recordUpdate, withManagedFieldsSent } from '../managedfields/record.js';
 import { writerOf } from '../managedfields/writer.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
@@ -85,11 +85,10 @@ export async function commitUpdate(
   checkDecodableTypes(info, next);
   next = decodedShape(next);
   dropUnknownFields(info, next);
-  const resetManagedFields = Array.isArray(next.metadata.managedFields) && next.metadata.managedFields.length === 0;
+  const sentManagedFields = next.metadata.managedFields;
   next = prepareUpdate(info, old, next, options.subresource);
   if (!options.managedFieldsRecorded) {
-    const base = resetManagedFields ? { ...old, metadata: { ...old.metadata, managedFields: [] } } : old;
-    recordUpdate(base, next, schemaOf(info), writerOf(info, options));
+    recordUpdate(withManagedFieldsSent(old, sentManagedFields), next, schemaOf(info), writerOf(info, options));
   }
   const name = old.metadata.name!;
   const request = {
