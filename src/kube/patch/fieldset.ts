@@ -37,7 +37,8 @@ function listFields(list: unknown[], field: Schema | undefined): FieldsV1 {
   return out;
 }
 
-function objectFields(object: JsonObject, schema: Schema | undefined): FieldsV1 {
+/** Every field `object` sets, as FieldsV1 (nulls are not set). */
+export function objectFields(object: JsonObject, schema: Schema | undefined): FieldsV1 {
   const out: FieldsV1 = {};
   for (const [key, value] of Object.entries(object)) {
     if (value === null || value === undefined) continue;

@@ -29,6 +29,12 @@ export interface RequestOptions {
   fieldManager?: string;
   fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
   subresource?: string;
+  /** The request's User-Agent: its program name is the default field manager. */
+  userAgent?: string;
+  /** Server-side apply: take fields other managers own instead of answering 409 Conflict. */
+  force?: boolean;
+  /** Set by server-side apply, which records its own managed fields before the write is committed. */
+  managedFieldsRecorded?: boolean;
 }
 
 export async function notifyWrite(ctx: ApiContext, info: ResourceInfo, object: KubeObject, deleted = false) {

@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { KeyExistsError } from '../../store/errors.js';
 import { alreadyExists, badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { recordUpdate } from '../managedfields/record.js';
+import { writerOf } from '../managedfields/writer.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, nowTimestamp, type RequestOptions } from './context.js';
 import { checkNamespaceOpen, checkTypeAndNamespace, generateName, validateObject } from './prepare.js';
+import { schemaOf } from './schema-of.js';
 
 export async function createObject(
   ctx: ApiContext,
@@ -32,6 +35,10 @@ export async function createObject(
   if (tracksGeneration(info)) meta.generation = 1;
   else delete meta.generation;
   strategyFor(info).prepareForCreate?.(object);
+  if (!options.managedFieldsRecorded) {
+    delete meta.managedFields;
+    recordUpdate(undefined, object, schemaOf(info), writerOf(info, options));
+  }
   const request = {
     operation: 'CREATE' as const,
     resource: info,

@@ -4,7 +4,9 @@
 import { unsupportedMediaType } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
-import { apply, applyJsonPatch, mergePatchObject, strategicMergePatch } from '../patch/index.js';
+import { serverSideApply } from '../managedfields/apply.js';
+import { applyWriterOf } from '../managedfields/writer.js';
+import { applyJsonPatch, mergePatchObject, strategicMergePatch } from '../patch/index.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { type Schema, schemaForKind } from '../schema/index.js';
 import type { ApiContext, RequestOptions } from './context.js';
@@ -31,6 +33,7 @@ export function applyPatch(
   patch: unknown,
   type: PatchType,
   subresource?: string,
+  options: RequestOptions = {},
 ): KubeObject {
   const schema = patchSchema(info, subresource);
   switch (type) {
@@ -42,7 +45,7 @@ export function applyPatch(
     case 'json':
       return applyJsonPatch(original, patch);
     case 'apply':
-      return apply(original as any, patch, schema) as KubeObject;
+      return serverSideApply(original, patch, schema, applyWriterOf(info, options), Boolean(options.force));
   }
 }
 
@@ -61,14 +64,15 @@ export async function patchObject(
       info,
       namespace,
       name,
-      (old) => applyPatch(info, old, patch, type, options.subresource),
-      options,
+      (old) => applyPatch(info, old, patch, type, options.subresource, options),
+      type === 'apply' ? { ...options, managedFieldsRecorded: true } : options,
     );
     return { object, created: false };
   } catch (error: any) {
     if (type !== 'apply' || error?.code !== 404 || options.subresource) throw error;
-    const fresh = apply(undefined, patch, schemaOf(info)) as KubeObject;
+    const fresh = serverSideApply(undefined, patch, schemaOf(info), applyWriterOf(info, options), true);
     fresh.metadata = { ...fresh.metadata, name, namespace };
-    return { object: await createObject(ctx, info, namespace, fresh, options), created: true };
+    const created = await createObject(ctx, info, namespace, fresh, { ...options, managedFieldsRecorded: true });
+    return { object: created, created: true };
   }
 }

@@ -5,6 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { recordUpdate, withManagedFieldsSent } from '../managedfields/record.js';
+import { writerOf } from '../managedfields/writer.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
@@ -14,6 +16,7 @@ import { checkDecodableTypes, dropUnknownFields } from './decode-types.js';
 import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
+import { schemaOf } from './schema-of.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -82,7 +85,11 @@ export async function commitUpdate(
   checkDecodableTypes(info, next);
   next = decodedShape(next);
   dropUnknownFields(info, next);
+  const sentManagedFields = next.metadata.managedFields;
   next = prepareUpdate(info, old, next, options.subresource);
+  if (!options.managedFieldsRecorded) {
+    recordUpdate(withManagedFieldsSent(old, sentManagedFields), next, schemaOf(info), writerOf(info, options));
+  }
   const name = old.metadata.name!;
   const request = {
     operation: 'UPDATE' as const,

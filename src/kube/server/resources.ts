@@ -26,7 +26,12 @@ import type { ResourcePath } from './request-info.js';
 import { writeJson, writeObjects } from './respond.js';
 import { streamWatch } from './watch-stream.js';
 
-function requestOptions(url: URL, user: UserInfo | undefined, subresource?: string): RequestOptions {
+function requestOptions(
+  url: URL,
+  user: UserInfo | undefined,
+  subresource: string | undefined,
+  userAgent: string | undefined,
+): RequestOptions {
   const q = url.searchParams;
   const dryRun = q.getAll('dryRun');
   if (dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}`);
@@ -40,6 +45,8 @@ function requestOptions(url: URL, user: UserInfo | undefined, subresource?: stri
     fieldManager: q.get('fieldManager') ?? undefined,
     fieldValidation: validation as RequestOptions['fieldValidation'],
     subresource,
+    userAgent,
+    force: q.get('force') === 'true',
   };
 }
 
@@ -111,7 +118,7 @@ export async function serveResource(
   if (!hasSubresource(info, subresource)) throw serverNotFound();
   if (info.namespaced === false && namespace) throw serverNotFound();
   const method = req.method ?? 'GET';
-  const options = requestOptions(url, user, subresource);
+  const options = requestOptions(url, user, subresource, req.headers['user-agent']);
   const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
 
   if (method === 'GET' && !name) {
