@@ -2,11 +2,11 @@
 // for an orphan, every matching) DaemonSet; a node's arrival, departure or change of labels, taints or
 // schedulability wakes every DaemonSet it matters to. reconcileDaemonSet runs per key with retries.
 import { isDeepStrictEqual } from 'node:util';
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
+import { controllerOwnerKeys } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
-import { controllerOwnerKeys } from '../runtime/owners.js';
 import { FailedPodBackoff } from './backoff.js';
 import { nodeShouldRunDaemonPod } from './placement.js';
 import { reconcileDaemonSet } from './reconcile.js';

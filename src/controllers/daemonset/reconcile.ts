@@ -1,11 +1,12 @@
 // Reconciles one DaemonSet (`syncDaemonSet`): claims its pods, builds its revision history, makes sure each
 // eligible node has one daemon pod (and no other node has one), rolls out template changes by its update
 // strategy, trims history, and writes status through the status subresource.
+
+import { claimObjects } from '../../client/claim.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
-import { claimObjects } from '../runtime/claim.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { FailedPodBackoff } from './backoff.js';
 import { cleanupHistory, constructHistory } from './history.js';
 import { managePlan, nodesToDaemonPods } from './manage.js';

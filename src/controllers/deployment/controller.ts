@@ -1,9 +1,10 @@
 // The Deployment controller: watches Deployments, ReplicaSets and Pods, routing each ReplicaSet change to the
 // owning (or, for an orphan, every matching) Deployment's key; reconcileDeployment runs per key with retries.
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import { controllerOwnerKeys, controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { controllerOwnerKeys, controllerRefOf } from '../runtime/owners.js';
 import { reconcileDeployment } from './reconcile.js';
 
 export type DeploymentControllerOptions = ControllerOptions;

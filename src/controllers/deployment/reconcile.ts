@@ -1,12 +1,13 @@
 // Reconciles one Deployment (`syncDeployment`): claims its ReplicaSets, then either only scales (paused or a
 // replicas change) or rolls out by its strategy, cleans up old revisions and writes status and conditions.
+
+import { recordEvent } from '../../client/events.js';
+import { getIfExists } from '../../client/objects.js';
+import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { statusOf, sum } from './replicasets.js';
 import { isScalingEvent, rollingStep, scale, scaleDownAll } from './rollout.js';
 import {

@@ -1,9 +1,10 @@
 // The shared pieces of a deployment sync: scaling an RS with its ScalingReplicaSet event, finding or creating the
 // new RS for the current template (revision bookkeeping included), writing status, and revision-history cleanup.
+
+import { recordEvent } from '../../client/events.js';
+import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import { podTemplateHash } from './hash.js';
 import {
   byCreation,

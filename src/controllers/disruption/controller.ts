@@ -1,7 +1,8 @@
 // The disruption controller: watches PodDisruptionBudgets and Pods, routing every pod change to the budgets that
 // select the pod; reconcileDisruptionBudget runs per key, re-checking when a recorded eviction times out.
+
+import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../../client/controller.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../runtime/controller.js';
 import { budgetSelects, reconcileDisruptionBudget } from './reconcile.js';
 
 export type DisruptionControllerOptions = ControllerOptions;

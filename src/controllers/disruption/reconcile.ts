@@ -1,12 +1,13 @@
 // Reconciles one PodDisruptionBudget's status (the disruption controller's `sync`): the pods it selects, the
 // expected and desired counts, healthy pods, pending evictions; on failure the fail-safe status (no disruption
 // allowed, SyncFailed). Events (NoPods, UnmanagedPods, CalculateExpectedPodCountFailed) go with status writes.
+
+import { type EventType, recordEvent } from '../../client/events.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { type EventType, recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { expectedPodCount } from './scale.js';
 import { countHealthy, failSafeStatus, nextStatus, pendingDisruptions } from './status.js';
 

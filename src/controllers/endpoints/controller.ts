@@ -1,9 +1,10 @@
 // The Endpoints controller: watches Services, Pods and Endpoints, routing every change to the selecting
 // Services' keys; reconcileEndpoints runs per key. With `apiServer` given it also keeps the `kubernetes`
 // Service's Endpoints and EndpointSlice pointing at the API server (re-checked every 10 s, as kube-apiserver does).
+
+import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../../client/controller.js';
+import { keyOf } from '../../client/informer.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../runtime/controller.js';
-import { keyOf } from '../runtime/informer.js';
 import { type ApiServerEndpoints, reconcileApiServerEndpoints } from './apiserver.js';
 import { selects } from './pods.js';
 import { reconcileEndpoints } from './reconcile.js';

@@ -2,11 +2,11 @@
 // addresses, others as notReadyAddresses, ports resolved per pod, service labels plus the headless label,
 // the last-change trigger time; the Endpoints go with the Service. Services without a selector are left alone.
 import { isDeepStrictEqual } from 'node:util';
+import { recordEvent } from '../../client/events.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import {
   findPort,
   hasSelector,

@@ -1,12 +1,13 @@
 // The EndpointSlice controller: watches Services, Pods, Nodes and its own EndpointSlices, routing every change to
 // the selecting Services' keys; reconcileEndpointSlices runs per key (slices are always re-listed, so a stale
 // cache never duplicates them). Nodes are read from their informer's cache for zones.
+
+import { Controller, type ControllerOptions, namespacedName, noKeys, selectingKeys } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { selects } from '../endpoints/pods.js';
 import { TriggerTimeTracker } from '../endpoints/trigger-time.js';
-import { Controller, type ControllerOptions, namespacedName, noKeys, selectingKeys } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
 import { reconcileEndpointSlices } from './reconcile.js';
 import { controllerName, managedByLabel, serviceNameLabel } from './slices.js';
 

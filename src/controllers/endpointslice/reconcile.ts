@@ -1,6 +1,10 @@
 // Reconciles one Service's EndpointSlices (Kubernetes' EndpointSlice controller `syncService`): every pod with
 // an IP becomes an endpoint with ready/serving/terminating conditions, nodeName, zone, targetRef and hostname;
 // slices are planned by slices.ts and written; a pod whose Node is missing is retried later.
+
+import { recordEvent } from '../../client/events.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import {
@@ -17,9 +21,6 @@ import {
   targetRefOf,
 } from '../endpoints/pods.js';
 import { type TriggerTimeTracker, withTriggerTime } from '../endpoints/trigger-time.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { controllerName, type DesiredGroup, managedByLabel, planSlices, portsKey, serviceNameLabel } from './slices.js';
 
 export const component = 'endpoint-slice-controller';

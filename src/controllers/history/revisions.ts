@@ -1,9 +1,10 @@
 // ControllerRevisions as Kubernetes' controller history keeps them for DaemonSets and StatefulSets: the patch a
 // revision stores (the pod template, replaced whole), equality, ordering, naming, and claiming by selector.
+
+import { claimObjects } from '../../client/claim.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { canonical } from '../deployment/hash.js';
-import { claimObjects } from '../runtime/claim.js';
 
 export const revisionRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace });
 

@@ -1,9 +1,10 @@
 // The pods a Job owns: those its selector matches that name it as controller, after adopting matching orphans
 // (as ClaimPods does) while the Job is neither finished nor being deleted.
+
+import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { formatLabelSelector, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import { isJobFinished } from './conditions.js';
 
 export async function claimPods(client: KubeClient, job: KubeObject): Promise<KubeObject[]> {

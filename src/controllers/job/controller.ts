@@ -1,11 +1,12 @@
 // The Job controller: watches Jobs and Pods, routing each pod change to the owning (or, for an orphan, every
 // matching) Job's key, and pods left holding the tracking finalizer to an orphan key; reconcileJob (or
 // releaseOrphanPod) runs per key with rate-limited retries.
+
+import { Controller, type ControllerOptions, type KeysOf, namespacedName } from '../../client/controller.js';
+import { type Informer, keyOf } from '../../client/informer.js';
+import { controllerOwnerKeys, controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, type KeysOf, namespacedName } from '../runtime/controller.js';
-import { type Informer, keyOf } from '../runtime/informer.js';
-import { controllerOwnerKeys, controllerRefOf } from '../runtime/owners.js';
 import { BackoffStore, defaultBackoffMs, maxBackoffMs } from './backoff.js';
 import { isJobFinished } from './conditions.js';
 import { releaseOrphanPod } from './orphans.js';

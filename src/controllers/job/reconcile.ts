@@ -2,9 +2,9 @@
 // limit, deadline) or succeeded, deletes or creates pods (parallelism, completions, back-off, suspend), then
 // writes status and conditions through the tracking-finalizer flush. Finished pods are left where they are.
 import { isDeepStrictEqual } from 'node:util';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { type BackoffStore, nextBackoffRecord, remainingBackoffMs } from './backoff.js';
 import { claimPods } from './claim.js';
 import {

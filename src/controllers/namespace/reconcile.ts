@@ -1,7 +1,8 @@
 // Reconciles one terminating namespace: deletes everything in it, and once nothing is left removes the
 // `kubernetes` finalizer (through /finalize), which lets the API server remove the namespace itself.
+
+import { getIfExists } from '../../client/objects.js';
 import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
 
 export type Result = { requeueAfterMs?: number };
 

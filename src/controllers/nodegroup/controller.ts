@@ -1,12 +1,13 @@
 // The node-group controller: follows the EKS side's node groups through ClusterFacts, Nodes and host-agent Leases
 // through informers, and reconciles each node group by name; it claims existing nodes' IPs at start and releases a
 // node's IPs when its Node is gone.
+
+import { Controller } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
 import type { ClusterFacts, NodegroupInfo, Subscription } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { nodeIps, type VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
-import { Controller } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
 import { hostLeaseNamespace } from './hosts.js';
 import { nodegroupLabel } from './node.js';
 import { type NodegroupContext, reconcileNodegroup } from './reconcile.js';

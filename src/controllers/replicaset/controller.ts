@@ -1,8 +1,9 @@
 // The ReplicaSet controller: watches ReplicaSets and Pods, routing every pod change to the owning (or, for an
 // orphan, every matching) ReplicaSet's key; reconcileReplicaSet runs per key with rate-limited retries.
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import { controllerOwnerKeys } from '../../client/owners.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { controllerOwnerKeys } from '../runtime/owners.js';
 import { reconcileReplicaSet } from './reconcile.js';
 
 export type ReplicaSetControllerOptions = ControllerOptions;

@@ -1,12 +1,13 @@
 // Reconciles one ReplicaSet: claims its pods (adopts matching orphans, releases owned pods that stopped
 // matching), creates or deletes pods to match spec.replicas, and writes status through the status subresource.
+
+import { recordEvent } from '../../client/events.js';
+import { getIfExists } from '../../client/objects.js';
+import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
 import { podsToDelete } from './rank.js';
 import { type Failure, replicaSetStatus, statusChanged } from './status.js';

@@ -1,8 +1,9 @@
 // The StatefulSet controller: watches StatefulSets and Pods, routing each pod change to the owning (or, for an
 // orphan pod, every matching) StatefulSet's key; reconcileStatefulSet runs per key with retries.
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import { controllerOwnerKeys } from '../../client/owners.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { controllerOwnerKeys } from '../runtime/owners.js';
 import { reconcileStatefulSet } from './reconcile.js';
 
 export type StatefulSetControllerOptions = ControllerOptions;

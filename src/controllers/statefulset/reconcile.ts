@@ -1,11 +1,12 @@
 // Reconciles one StatefulSet (`sync`): adopts orphan revisions, claims the pods named after it, settles the
 // current and update revisions, runs one pass over its pods, writes status, and trims revision history.
+
+import { claimObjects } from '../../client/claim.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
 import { claimRevisions, sortRevisions } from '../history/revisions.js';
-import { claimObjects } from '../runtime/claim.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { isMemberOf, replicasOf } from './identity.js';
 import { statefulSetRevisions, truncateHistory } from './revisions.js';
 import { writeStatus } from './status.js';

@@ -1,7 +1,7 @@
 // What default-scheduler writes about a pod: `Warning FailedScheduling` (a repeat of the same message counts up
 // on the existing Event, as client-go's correlator does), the PodScheduled=False/Unschedulable condition through
 // the status subresource, `Normal Scheduled` after a bind, and `Normal Preempted` on a preemption victim.
-import { recordEvent } from '../../controllers/runtime/events.js';
+import { recordEvent } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { truncateNote } from './messages.js';

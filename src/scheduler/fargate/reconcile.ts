@@ -1,7 +1,8 @@
 // Reconciles one pod key for fargate-scheduler: a pod gone (or replaced) loses its node and IP; a pending captured
 // pod is checked, sized, given an IP, a host and its own Node, then bound; a bound or finished pod keeps its node.
+
+import type { ReconcileResult } from '../../client/queue.js';
 import type { ProfileInfo } from '../../cloud/facts.js';
-import type { ReconcileResult } from '../../controllers/runtime/queue.js';
 import { chooseProfile } from '../../fargate/matching.js';
 import { fargateNodeName, ipFromNodeName } from '../../fargate/naming.js';
 import { sizePod } from '../../fargate/sizing.js';

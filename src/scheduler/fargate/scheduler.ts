@@ -1,8 +1,10 @@
 // fargate-scheduler: informers on Pods, Nodes and host Leases feed a work queue of pod keys that reconcilePod
 // handles. At start it claims the IPs of existing Nodes and deletes Fargate nodes whose pod is gone, then schedules.
+
+import { type InformerUse, sharedInformers } from '../../client/factory.js';
+import { keyOf } from '../../client/informer.js';
+import { WorkQueue } from '../../client/queue.js';
 import type { ClusterFacts, ProfileInfo, Subscription } from '../../cloud/facts.js';
-import { Informer, keyOf } from '../../controllers/runtime/informer.js';
-import { WorkQueue } from '../../controllers/runtime/queue.js';
 import { computeTypeLabel, eksKubeletVersion, ipFromNodeName } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -32,9 +34,9 @@ export class FargateScheduler {
   readonly queue: WorkQueue;
   readonly hosts = new HostBook();
   private readonly state: SchedulerState;
-  private readonly pods: Informer;
-  private readonly nodes: Informer;
-  private readonly leases: Informer;
+  private readonly pods: InformerUse;
+  private readonly nodes: InformerUse;
+  private readonly leases: InformerUse;
   private profileList: ProfileInfo[] = [];
   private subscription?: Subscription;
   private ready = false;
@@ -48,18 +50,12 @@ export class FargateScheduler {
       (_key, error) => this.onError(error),
       options.workers ?? 16,
     );
-    this.pods = new Informer(client, { apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p), this.onError);
-    this.nodes = new Informer(
-      client,
-      { apiVersion: 'v1', kind: 'Node' },
-      (o, n) => this.nodeChanged(o, n),
-      this.onError,
-    );
-    this.leases = new Informer(
-      client,
+    const informers = sharedInformers(client);
+    this.pods = informers.handle({ apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p));
+    this.nodes = informers.handle({ apiVersion: 'v1', kind: 'Node' }, (o, n) => this.nodeChanged(o, n));
+    this.leases = informers.handle(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: hostLeaseNamespace },
       (o, l) => this.leaseChanged(o, l),
-      this.onError,
     );
     this.state = {
       client,

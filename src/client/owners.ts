@@ -1,7 +1,7 @@
 // Owner references: a dependent's controller reference, the one an owner sets on what it creates, and which
 // owners' keys a dependent's change concerns (its controller's, or for an orphan those whose selector matches it).
-import type { KubeObject, OwnerReference } from '../../kube/api/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
+import type { KubeObject, OwnerReference } from '../kube/api/types.js';
+import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import type { KeysOf } from './controller.js';
 
 export function controllerRefOf(object: KubeObject): OwnerReference | undefined {

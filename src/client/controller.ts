@@ -1,13 +1,17 @@
 // A controller in controller-runtime's manner: it declares what it watches (a resource and how a change maps to
-// work-queue keys) and reconciles one key at a time; informers start in the order declared, then feed the queue.
-import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
-import { Informer, keyOf } from './informer.js';
+// work-queue keys) and reconciles one key at a time. Its informers come from the client's shared factory; at start
+// each is synced in the order declared, and only then do their changes (the caches first) feed the queue.
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient, ResourceRef } from '../kube/client/types.js';
+import { type InformerFactory, sharedInformers } from './factory.js';
+import { type Informer, type InformerSelector, keyOf } from './informer.js';
 import { type ReconcileResult, WorkQueue } from './queue.js';
 
 export interface ControllerOptions {
   workers?: number;
   onError?: (error: unknown) => void;
+  /** Where the informers come from (default: the factory every holder of the client shares). */
+  informers?: InformerFactory;
 }
 
 /** The keys a change concerns; `old` is undefined for an addition, `current` for a deletion. */
@@ -40,7 +44,9 @@ export function namespacedName(key: string): [namespace: string, name: string] {
 export abstract class Controller {
   readonly queue: WorkQueue;
   protected readonly onError: (error: unknown) => void;
-  private readonly informers: Informer[] = [];
+  protected readonly informers: InformerFactory;
+  private readonly watches: { informer: Informer; keysOf: KeysOf }[] = [];
+  private readonly removals: (() => void)[] = [];
 
   /** `name` prefixes errors logged when no `onError` is given. */
   constructor(
@@ -50,6 +56,7 @@ export abstract class Controller {
     defaultWorkers = 5,
   ) {
     this.onError = options.onError ?? ((error) => console.error(`${name}:`, error));
+    this.informers = options.informers ?? sharedInformers(client);
     this.queue = new WorkQueue(
       (key) => this.reconcile(key),
       (_key, error) => this.onError(error),
@@ -60,26 +67,36 @@ export abstract class Controller {
   /** Brings the object behind `key` to its desired state; a throw retries it after a back-off. */
   protected abstract reconcile(key: string): Promise<ReconcileResult | undefined>;
 
-  /** Watches a resource: each change queues the keys `keysOf` maps it to. The informer's cache is the caller's. */
-  protected watch(ref: ResourceRef, keysOf: KeysOf = ownKey): Informer {
-    const informer = new Informer(
-      this.client,
-      ref,
-      (old, current) => {
-        for (const key of keysOf(old, current)) this.queue.add(key);
-      },
-      this.onError,
-    );
-    this.informers.push(informer);
+  /** Watches a resource (a slice of it with `selector`): each change queues the keys `keysOf` maps it to. */
+  protected watch(ref: ResourceRef, keysOf: KeysOf = ownKey, selector?: InformerSelector): Informer {
+    const informer = this.informers.informerFor(ref, selector);
+    this.watches.push({ informer, keysOf });
     return informer;
   }
 
   async start(): Promise<void> {
-    for (const informer of this.informers) await informer.start();
+    const started: Informer[] = [];
+    try {
+      for (const { informer } of this.watches) {
+        await informer.start();
+        started.push(informer);
+      }
+    } catch (error) {
+      for (const informer of started) informer.stop();
+      throw error;
+    }
+    for (const { informer, keysOf } of this.watches) {
+      this.removals.push(
+        informer.addHandler((old, current) => {
+          for (const key of keysOf(old, current)) this.queue.add(key);
+        }),
+      );
+    }
   }
 
   stop(): void {
-    for (const informer of this.informers) informer.stop();
+    for (const remove of this.removals.splice(0)) remove();
+    for (const { informer } of this.watches) informer.stop();
     this.queue.stop();
   }
 }

@@ -1,8 +1,8 @@
 // Claiming dependents by selector, as client-go's ControllerRefManager does: adopt orphans that match (unless the
 // owner or the orphan is being deleted), release owned objects that no longer match, return those owned.
-import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient } from '../../kube/client/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient } from '../kube/client/types.js';
+import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import { controllerRefOf, controllerRefTo } from './owners.js';
 
 function ignoreNotFound(error: any): void {
