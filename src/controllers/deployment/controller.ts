@@ -6,10 +6,13 @@ import { controllerOwnerKeys, controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { reconcileDeployment } from './reconcile.js';
+import type { DeploymentListers } from './sync.js';
 
 export type DeploymentControllerOptions = ControllerOptions;
 
 export class DeploymentController extends Controller {
+  private readonly listers: DeploymentListers;
+
   constructor(client: KubeClient, options: DeploymentControllerOptions = {}) {
     super(client, 'deployment controller', options);
     const deployments = this.watch({ apiVersion: 'apps/v1', kind: 'Deployment' });
@@ -17,11 +20,14 @@ export class DeploymentController extends Controller {
       { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
       controllerOwnerKeys({ kind: 'Deployment' }, deployments.cache),
     );
-    this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => deploymentOfDeletedPod(old, pod, replicaSets.cache));
+    const pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) =>
+      deploymentOfDeletedPod(old, pod, replicaSets.cache),
+    );
+    this.listers = { replicaSets: replicaSets.lister, pods: pods.lister };
   }
 
   protected override reconcile(key: string) {
-    return reconcileDeployment(this.client, ...namespacedName(key));
+    return reconcileDeployment(this.client, this.listers, ...namespacedName(key));
   }
 }
 

@@ -2,6 +2,7 @@
 // new RS for the current template (revision bookkeeping included), writing status, and revision-history cleanup.
 
 import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
 import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -26,9 +27,16 @@ export const deployRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 
 
 export interface Sync {
   client: KubeClient;
+  /** The shared caches of ReplicaSets and Pods. */
+  listers: DeploymentListers;
   /** The deployment as last written; its status is updated in place as the sync writes it. */
   d: KubeObject;
   now: () => number;
+}
+
+export interface DeploymentListers {
+  replicaSets: Lister;
+  pods: Lister;
 }
 
 /** `scaleReplicaSetAndRecordEvent`: true when the RS's size changed. */

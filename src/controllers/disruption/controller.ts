@@ -2,19 +2,22 @@
 // select the pod; reconcileDisruptionBudget runs per key, re-checking when a recorded eviction times out.
 
 import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../../client/controller.js';
+import type { Lister } from '../../client/lister.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { budgetSelects, reconcileDisruptionBudget } from './reconcile.js';
 
 export type DisruptionControllerOptions = ControllerOptions;
 
 export class DisruptionController extends Controller {
+  private readonly pods: Lister;
+
   constructor(client: KubeClient, options: DisruptionControllerOptions = {}) {
     super(client, 'disruption controller', options);
     const budgets = this.watch({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' });
-    this.watch({ apiVersion: 'v1', kind: 'Pod' }, selectingKeys(budgets.cache, budgetSelects));
+    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, selectingKeys(budgets.cache, budgetSelects)).lister;
   }
 
   protected override reconcile(key: string) {
-    return reconcileDisruptionBudget(this.client, ...namespacedName(key));
+    return reconcileDisruptionBudget(this.client, this.pods, ...namespacedName(key));
   }
 }

@@ -3,6 +3,7 @@
 // allowed, SyncFailed). Events (NoPods, UnmanagedPods, CalculateExpectedPodCountFailed) go with status writes.
 
 import { type EventType, recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -13,7 +14,7 @@ import { countHealthy, failSafeStatus, nextStatus, pendingDisruptions } from './
 
 export const component = 'controllermanager';
 export const pdbRef = (namespace: string) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace });
-const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
+const _podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
 /** policy/v1: a null selector selects nothing, an empty one every pod of the namespace. */
 export function budgetSelects(pdb: KubeObject, pod: KubeObject): boolean {
@@ -31,6 +32,7 @@ interface PendingEvent {
 
 export async function reconcileDisruptionBudget(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   now: () => number = Date.now,
@@ -43,7 +45,7 @@ export async function reconcileDisruptionBudget(
   let status: Record<string, unknown> | undefined;
   let recheckAt: number | undefined;
   try {
-    const pods = (await client.list(podRef(namespace))).items.filter((pod) => budgetSelects(pdb, pod));
+    const pods = podLister.list(namespace).filter((pod) => budgetSelects(pdb, pod));
     if (pods.length === 0) event(pdb, 'Normal', 'NoPods', 'No matching pods found');
     const expected = await expectedPodCount(client, pdb, pods).catch((error) => {
       event(

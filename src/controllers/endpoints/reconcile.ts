@@ -3,6 +3,7 @@
 // the last-change trigger time; the Endpoints go with the Service. Services without a selector are left alone.
 import { isDeepStrictEqual } from 'node:util';
 import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -36,6 +37,7 @@ export const endpointsRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'E
 
 export async function reconcileEndpoints(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   triggerTimes: TriggerTimeTracker,
@@ -49,7 +51,7 @@ export async function reconcileEndpoints(
     return {};
   }
   if (!hasSelector(service)) return {};
-  const pods = await podsOf(client, service);
+  const pods = podsOf(podLister, service);
   const triggerTime = triggerTimes.compute(service, pods);
   const subsets = desiredSubsets(service, pods);
   const current = await getIfExists(client, endpointsRef(namespace), name);

@@ -3,6 +3,7 @@
 // slices are planned by slices.ts and written; a pod whose Node is missing is retried later.
 
 import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -35,6 +36,7 @@ export type NodeLookup = (name: string) => Promise<KubeObject | undefined>;
 
 export async function reconcileEndpointSlices(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   triggerTimes: TriggerTimeTracker,
@@ -49,7 +51,7 @@ export async function reconcileEndpointSlices(
     return {};
   }
   if (!hasSelector(service)) return {};
-  const pods = await podsOf(client, service);
+  const pods = podsOf(podLister, service);
   const triggerTime = triggerTimes.compute(service, pods);
   const missingNodes: string[] = [];
   const desired = new Map<string, DesiredGroup>();

@@ -39,7 +39,7 @@ export class FargateProfileController extends Controller {
   }
 
   protected override async reconcile(profile: string) {
-    await reconcileProfilePods(this.client, profile, (name) => this.active.has(name));
+    await reconcileProfilePods(this.client, this.pods.lister, profile, (name) => this.active.has(name));
     return undefined;
   }
 

@@ -32,15 +32,16 @@ export class JobController extends Controller {
 
   constructor(client: KubeClient, options: JobControllerOptions = {}) {
     super(client, 'job controller', options);
+    this.jobs = this.watch({ apiVersion: 'batch/v1', kind: 'Job' }, (old, job) => this.jobChanged(old, job));
+    this.ownerKeys = controllerOwnerKeys({ kind: 'Job', group: 'batch', version: 'v1' }, this.jobs.cache);
+    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => this.podChanged(old, pod));
     this.sync = {
+      pods: this.pods.lister,
       now: options.now ?? Date.now,
       backoffs: this.backoffs,
       backoffBaseMs: options.backoffBaseMs ?? defaultBackoffMs,
       backoffMaxMs: options.backoffMaxMs ?? maxBackoffMs,
     };
-    this.jobs = this.watch({ apiVersion: 'batch/v1', kind: 'Job' }, (old, job) => this.jobChanged(old, job));
-    this.ownerKeys = controllerOwnerKeys({ kind: 'Job', group: 'batch', version: 'v1' }, this.jobs.cache);
-    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => this.podChanged(old, pod));
   }
 
   protected override async reconcile(key: string) {

@@ -2,6 +2,7 @@
 // current and update revisions, runs one pass over its pods, writes status, and trims revision history.
 
 import { claimObjects } from '../../client/claim.js';
+import type { Lister } from '../../client/lister.js';
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -16,6 +17,7 @@ const setRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulS
 
 export async function reconcileStatefulSet(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   now: () => number = Date.now,
@@ -25,8 +27,7 @@ export async function reconcileStatefulSet(
   // An empty selector would claim everything; the API refuses it, so there is nothing to retry.
   if (requirementsOf(set.spec?.selector).length === 0) return {};
   const revisions = sortRevisions(await claimRevisions(client, set));
-  const all = await client.list({ apiVersion: 'v1', kind: 'Pod', namespace });
-  const pods = await claimObjects(client, set, all.items, (pod) => isMemberOf(set, pod));
+  const pods = await claimObjects(client, set, podLister.claimable(set), { filter: (pod) => isMemberOf(set, pod) });
   const settled = await statefulSetRevisions(client, set, revisions);
   const { status, error } = await updateStatefulSet({ client, set, revisions: settled, pods, now: now() });
   await writeStatus(client, set, status);
