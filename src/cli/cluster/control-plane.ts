@@ -20,7 +20,7 @@ import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/c
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
-import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
+import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -70,7 +70,7 @@ function fargateAdmission(ctx: ApiContext, facts: ClusterFacts): Startable {
 
 export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
-  const ipam = new VpcIpam(await facts.subnets());
+  const ipam = new VpcAddresses(client, await facts.subnets());
   return startAll([
     fargateAdmission(ctx, facts),
     new NamespaceController(client, () => namespacedResources(ctx)),

@@ -9,7 +9,7 @@ import { sizePod } from '../../fargate/sizing.js';
 import { notSupportedMessage } from '../../fargate/support.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import type { VpcIpam } from '../ipam/vpc-ipam.js';
+import type { VpcAddresses } from '../ipam/vpc-addresses.js';
 import type { Bindings } from './bindings.js';
 import { claimContext } from './claims.js';
 import type { PodEvents } from './events.js';
@@ -24,7 +24,7 @@ export interface SchedulerState {
   client: KubeClient;
   region: string;
   kubeletVersion: string;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   hosts: HostBook;
   events: PodEvents;
   bindings: Bindings;
@@ -68,7 +68,7 @@ export async function deleteNode(s: SchedulerState, podKey: string, node: string
   }
   s.bindings.delete(podKey);
   const ip = ipFromNodeName(node);
-  if (ip) s.ipam.release(ip);
+  if (ip) await s.ipam.release(ip);
 }
 
 async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promise<ReconcileResult | undefined> {
@@ -81,12 +81,12 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
   if ('reason' in choice) return fail(s, key, pod, choice.message, profileMayCome.has(choice.reason));
   const profile = s.profiles().find((p) => p.name === choice.profile)!;
 
-  const address = s.ipam.allocate(profile.subnets);
+  const address = await s.ipam.allocate(profile.subnets, (ip) => fargateNodeName(ip, s.region));
   if ('exhausted' in address) return fail(s, key, pod, address.message, true);
   const name = fargateNodeName(address.ip, s.region);
   const placement = s.hosts.reserve(name, sizing.size);
   if ('message' in placement) {
-    s.ipam.release(address.ip);
+    await s.ipam.release(address.ip);
     return fail(s, key, pod, placement.message, true);
   }
   const node = fargateNodeObject({
@@ -106,7 +106,7 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
     s.bindings.delete(key);
     // The name exists: its IP is in use by a node this scheduler did not know of, so it stays claimed.
     if (error?.code === 409) return { requeueAfterMs: 0 };
-    s.ipam.release(address.ip);
+    await s.ipam.release(address.ip);
     throw error;
   }
   try {

@@ -9,7 +9,7 @@ import { computeTypeLabel, eksKubeletVersion, ipFromNodeName } from '../../farga
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { hostCapacityAnnotation, hostLeaseNamespace, leaseIsLive } from '../hosts/lease.js';
-import type { VpcIpam } from '../ipam/vpc-ipam.js';
+import type { VpcAddresses } from '../ipam/vpc-addresses.js';
 import { Bindings } from './bindings.js';
 import { PodEvents } from './events.js';
 import { HostBook } from './hosts.js';
@@ -18,7 +18,7 @@ import { deleteNode, isFargatePod, reconcilePod, type SchedulerState } from './r
 export interface FargateSchedulerOptions {
   client: KubeClient;
   facts: ClusterFacts;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   /** Pods handled at once (default 16). */
   workers?: number;
   /** The EKS patch release Fargate nodes report (kubelet v<minor>.<patch>-eks-…); default 9. */
@@ -75,6 +75,7 @@ export class FargateScheduler {
   async start(): Promise<void> {
     const { facts, ipam } = this.options;
     ipam.setSubnets(await facts.subnets());
+    await ipam.start();
     this.subscription = await facts.watchProfiles((profiles) => {
       this.profileList = profiles;
       facts.subnets().then((subnets) => ipam.setSubnets(subnets), this.onError);
@@ -101,6 +102,7 @@ export class FargateScheduler {
     this.nodes.stop();
     this.leases.stop();
     this.queue.stop();
+    this.options.ipam.stop();
   }
 
   /** Fargate nodes no pod is bound to: left by a scheduler that stopped between creating a node and binding. */
@@ -129,7 +131,8 @@ export class FargateScheduler {
     if (!this.ready || node || !old) return;
     // A Fargate node deleted by someone else: its IP is free unless a pod still holds the node.
     const ip = ipFromNodeName(old.metadata.name!);
-    if (isFargateNode(old) && ip && !this.state.bindings.owns(old.metadata.name!)) this.options.ipam.release(ip);
+    if (isFargateNode(old) && ip && !this.state.bindings.owns(old.metadata.name!))
+      this.options.ipam.release(ip).catch(this.onError);
     this.wakeWaiting();
   }
 
