@@ -3,7 +3,7 @@
 // p50/p99 of create → Running, once with instant simulated steps (Skiff's own overhead) and once with the defaults.
 import { performance } from 'node:perf_hooks';
 import { createSimulatedDriver, type SimulatedTimingsOverride, startAgent } from '../src/agent/index.js';
-import { startControlPlane } from '../src/cli/cluster/control-plane.js';
+import { registerAdmission, startControlPlane } from '../src/cli/cluster/control-plane.js';
 import { simulatedHostCapacity } from '../src/cli/cluster/host.js';
 import { defaultSubnets, StaticClusterFacts } from '../src/cloud/static.js';
 import type { KubeObject } from '../src/kube/api/types.js';
@@ -53,6 +53,7 @@ async function startBenchCluster(timings: SimulatedTimingsOverride) {
       podExecutionRoleArn: 'arn:aws:iam::111122223333:role/bench',
     },
   ]);
+  const admission = await registerAdmission(api.ctx, facts);
   const controlPlane = await startControlPlane({ ctx: api.ctx, facts });
   const agent = await startAgent({
     client,
@@ -80,6 +81,7 @@ async function startBenchCluster(timings: SimulatedTimingsOverride) {
       watcher.close();
       await agent.stop();
       await controlPlane.stop();
+  await admission.stop();
       await api.close();
     },
   };

@@ -5,7 +5,7 @@
 // SCALE_SIZES=1000,5000 and SCALE_TIMEOUT_S=120 narrow a run.
 import { performance } from 'node:perf_hooks';
 import { createSimulatedDriver, type SimulatedTimingsOverride, startAgent } from '../src/agent/index.js';
-import { startControlPlane } from '../src/cli/cluster/control-plane.js';
+import { registerAdmission, startControlPlane } from '../src/cli/cluster/control-plane.js';
 import { simulatedHostCapacity } from '../src/cli/cluster/host.js';
 import { defaultSubnets, StaticClusterFacts } from '../src/cloud/static.js';
 import type { KubeObject } from '../src/kube/api/types.js';
@@ -63,6 +63,7 @@ async function atOnce(total: number): Promise<BenchResult[]> {
       podExecutionRoleArn: 'arn:aws:iam::111122223333:role/bench',
     },
   ]);
+  const admission = await registerAdmission(api.ctx, facts);
   const controlPlane = await startControlPlane({ ctx: api.ctx, facts });
   const agent = await startAgent({
     client,
@@ -112,6 +113,7 @@ async function atOnce(total: number): Promise<BenchResult[]> {
   watcher.close();
   await agent.stop();
   await controlPlane.stop();
+  await admission.stop();
   await api.close();
 
   const label = `${total.toLocaleString('en')} Fargate pods at once`;

@@ -5,6 +5,7 @@
 import { type InformerUse, sharedInformers } from '../client/factory.js';
 import { keyOf } from '../client/informer.js';
 import { WorkQueue } from '../client/queue.js';
+import { ignoreNotFoundOrConflict } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 
@@ -76,9 +77,7 @@ export class FakeKubelet {
     const { namespace, name, uid } = pod.metadata;
     await this.client
       .delete(podRef(namespace), name!, { gracePeriodSeconds: 0, preconditions: { uid } })
-      .catch((error) => {
-        if (error?.code !== 404 && error?.code !== 409) throw error;
-      });
+      .catch(ignoreNotFoundOrConflict);
   }
 
   private async handle(key: string): Promise<undefined> {

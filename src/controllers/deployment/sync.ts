@@ -4,6 +4,7 @@
 import { recordEvent } from '../../client/events.js';
 import type { Lister } from '../../client/lister.js';
 import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { podTemplateHash } from './hash.js';
@@ -168,8 +169,6 @@ export async function cleanup(s: Sync, old: KubeObject[]): Promise<void> {
   for (const rs of alive.slice(0, Math.max(0, excess))) {
     const settled = (rs.metadata.generation ?? 0) <= (rs.status?.observedGeneration ?? 0);
     if ((rs.status?.replicas ?? 0) !== 0 || specReplicas(rs) !== 0 || !settled) continue;
-    await s.client.delete(rsRef(rs.metadata.namespace!), rs.metadata.name!).catch((error) => {
-      if (error?.code !== 404) throw error;
-    });
+    await s.client.delete(rsRef(rs.metadata.namespace!), rs.metadata.name!).catch(ignoreNotFound);
   }
 }

@@ -6,6 +6,7 @@ import { recordEvent } from '../../client/events.js';
 import type { Lister } from '../../client/lister.js';
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import {
@@ -141,7 +142,5 @@ function finished(slice: KubeObject, triggerTime: number): KubeObject {
 }
 
 async function deleteSlice(client: KubeClient, slice: KubeObject): Promise<void> {
-  await client.delete(sliceRef(slice.metadata.namespace!), slice.metadata.name!).catch((error) => {
-    if (error?.code !== 404) throw error;
-  });
+  await client.delete(sliceRef(slice.metadata.namespace!), slice.metadata.name!).catch(ignoreNotFound);
 }

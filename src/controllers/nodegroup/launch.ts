@@ -44,7 +44,7 @@ export async function launchNode(
   });
   if (!host) return { wait: `node group ${ng.name}: no live host agent has room for a ${type.name} node` };
   const primary = await ctx.ipam.allocate(ng.subnets, (ip) => privateDnsName(ip, ctx.region));
-  if ('exhausted' in primary) return { wait: `node group ${ng.name}: ${primary.message}` };
+  if ('reason' in primary) return { wait: `node group ${ng.name}: ${primary.message}` };
   const nodeName = privateDnsName(primary.ip, ctx.region);
   const taken = [primary.ip];
   const releaseAll = () => Promise.all(taken.map((ip) => ctx.ipam.release(ip)));
@@ -55,7 +55,7 @@ export async function launchNode(
         await releaseAll();
         throw error;
       });
-    if ('exhausted' in secondary) {
+    if ('reason' in secondary) {
       await releaseAll();
       return { wait: `node group ${ng.name}: ${secondary.message}` };
     }

@@ -3,6 +3,7 @@
 
 import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
+import { ignoreNotFoundOrConflict } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
@@ -35,8 +36,6 @@ export async function reconcileFinishedJob(
   if (remaining > 0) return { requeueAfterMs: Math.min(remaining + 10, maxRequeueMs) };
   await client
     .delete(jobRef(namespace), name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid } })
-    .catch((error) => {
-      if (error?.code !== 404 && error?.code !== 409) throw error;
-    });
+    .catch(ignoreNotFoundOrConflict);
   return {};
 }

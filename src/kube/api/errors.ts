@@ -73,10 +73,13 @@ export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
 export const internalError = (message: string) => fail(500, 'InternalError', `Internal error occurred: ${message}`);
 export const serverNotFound = () => fail(404, 'NotFound', 'the server could not find the requested resource');
 
-/** The HTTP status code a failure of the kube API (an ApiError, or any error shaped like one) carries. */
+/** The HTTP status code a failure of the kube API carries: an ApiError's, or a Status-shaped error's. */
 function codeOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
+  const e = error as { code?: unknown; status?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.status === 'number') return e.status;
+  const status = e?.status as { code?: unknown } | undefined;
+  return typeof status?.code === 'number' ? status.code : undefined;
 }
 
 /** apimachinery's IsNotFound: the object (or resource) is not there. */

@@ -5,7 +5,9 @@ import { loggingAnnotation, loggingEvent } from '../../fargate/logging-event.js'
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
-export const component = 'fargate-scheduler';
+export { fargateSchedulerName as component } from '../../fargate/naming.js';
+
+import { fargateSchedulerName as component } from '../../fargate/naming.js';
 
 export class PodEvents {
   private readonly seen = new Set<string>();

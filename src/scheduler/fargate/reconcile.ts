@@ -4,7 +4,7 @@
 import type { ReconcileResult } from '../../client/queue.js';
 import type { ProfileInfo } from '../../cloud/facts.js';
 import { chooseProfile } from '../../fargate/matching.js';
-import { fargateNodeName, ipFromNodeName } from '../../fargate/naming.js';
+import { fargateNodeName, fargateSchedulerName, ipFromNodeName, isFargateNodeName } from '../../fargate/naming.js';
 import { sizePod } from '../../fargate/sizing.js';
 import { notSupportedMessage } from '../../fargate/support.js';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -16,7 +16,7 @@ import type { PodEvents } from './events.js';
 import type { HostBook } from './hosts.js';
 import { fargateNodeObject } from './node.js';
 
-export const schedulerName = 'fargate-scheduler';
+export { fargateSchedulerName as schedulerName } from '../../fargate/naming.js';
 export const capacityAnnotation = 'CapacityProvisioned';
 const nodeRef = { apiVersion: 'v1', kind: 'Node' };
 
@@ -38,8 +38,7 @@ export interface SchedulerState {
 /** Profile failures a profile change can cure; a DaemonSet pod or an opted-out pod waits for nothing. */
 const profileMayCome = new Set(['NoMatchingProfile', 'ExplicitProfileNotFound', 'ExplicitProfileNotMatching']);
 
-export const isFargatePod = (pod: KubeObject) => pod.spec?.schedulerName === schedulerName;
-const isFargateNode = (name: string | undefined) => !!name?.startsWith('fargate-ip-') && !!ipFromNodeName(name);
+export const isFargatePod = (pod: KubeObject) => pod.spec?.schedulerName === fargateSchedulerName;
 
 export async function reconcilePod(s: SchedulerState, key: string): Promise<ReconcileResult | undefined> {
   const pod = s.pods.get(key);
@@ -51,7 +50,7 @@ export async function reconcilePod(s: SchedulerState, key: string): Promise<Reco
   }
   const nodeName = pod.spec?.nodeName;
   if (nodeName || s.bindings.get(key)) {
-    if (isFargateNode(nodeName)) s.bindings.set(key, pod.metadata.uid!, nodeName);
+    if (isFargateNodeName(nodeName)) s.bindings.set(key, pod.metadata.uid!, nodeName);
     s.waiting.delete(key);
     return undefined;
   }
@@ -76,13 +75,13 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
   const unsupported = notSupportedMessage(pod, await claimContext(s.client, pod));
   if (unsupported) return fail(s, key, pod, unsupported, false);
   const sizing = sizePod(pod);
-  if ('error' in sizing) return fail(s, key, pod, sizing.error, false);
+  if ('reason' in sizing) return fail(s, key, pod, sizing.message, false);
   const choice = chooseProfile(pod, s.profiles());
   if ('reason' in choice) return fail(s, key, pod, choice.message, profileMayCome.has(choice.reason));
   const profile = s.profiles().find((p) => p.name === choice.profile)!;
 
   const address = await s.ipam.allocate(profile.subnets, (ip) => fargateNodeName(ip, s.region));
-  if ('exhausted' in address) return fail(s, key, pod, address.message, true);
+  if ('reason' in address) return fail(s, key, pod, address.message, true);
   const name = fargateNodeName(address.ip, s.region);
   const placement = s.hosts.reserve(name, sizing.size);
   if ('message' in placement) {

@@ -5,7 +5,7 @@ import { type InformerUse, sharedInformers } from '../../client/factory.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/queue.js';
 import type { ClusterFacts, ProfileInfo, Subscription } from '../../cloud/facts.js';
-import { computeTypeLabel, eksKubeletVersion, ipFromNodeName } from '../../fargate/naming.js';
+import { eksKubeletVersion, ipFromNodeName, isFargateNode } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { hostCapacityAnnotation, hostLeaseNamespace, leaseIsLive } from '../hosts/lease.js';
@@ -27,8 +27,6 @@ export interface FargateSchedulerOptions {
   retryDelayMs?: (attempts: number) => number;
   onError?: (error: unknown) => void;
 }
-
-const isFargateNode = (node: KubeObject) => node.metadata.labels?.[computeTypeLabel] === 'fargate';
 
 export class FargateScheduler {
   readonly queue: WorkQueue;

@@ -12,7 +12,7 @@ const subnets: SubnetInfo[] = [
   { subnetId: 'subnet-a', cidrBlock: '10.0.1.0/28', availabilityZone: 'us-west-2a', public: false },
 ];
 const ipOf = (r: AllocationResult): string => {
-  assert.ok(!('exhausted' in r), JSON.stringify(r));
+  assert.ok(!('reason' in r), JSON.stringify(r));
   return (r as { ip: string }).ip;
 };
 const nodeOf = (ip: string) => `node-${ip}`;
@@ -36,7 +36,7 @@ test('two processes sharing a store never hand out one address twice; a release 
   );
   const ips = results.map(ipOf);
   assert.equal(new Set(ips).size, 11);
-  assert.ok('exhausted' in (await a.allocate(['subnet-a'], nodeOf)));
+  assert.ok('reason' in (await a.allocate(['subnet-a'], nodeOf)));
   const claims = await api.ctx.store.list('/registry/');
   assert.equal(claims.items.filter((kv) => kv.key.includes('/ipaddresses/')).length, 11);
   await a.release(ips[4]!);

@@ -98,7 +98,7 @@ export class VpcAddresses {
   async allocate(subnetIds: string[], parent: (ip: string) => string): Promise<AllocationResult> {
     for (;;) {
       const result = this.ipam.allocate(subnetIds);
-      if ('exhausted' in result) return result;
+      if ('reason' in result) return result;
       try {
         if (await this.record(result.ip, parent(result.ip))) return result;
       } catch (error) {
