@@ -5,6 +5,8 @@ import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient, ResourceRef } from '../kube/client/types.js';
 import { type InformerFactory, sharedInformers } from './factory.js';
 import { type Informer, type InformerSelector, keyOf } from './informer.js';
+import { getIfExists } from './objects.js';
+import { controllerOwnerKeys } from './owners.js';
 import { type ReconcileResult, WorkQueue } from './queue.js';
 
 export interface ControllerOptions {
@@ -72,6 +74,28 @@ export abstract class Controller {
     const informer = this.informers.informerFor(ref, selector);
     this.watches.push({ informer, keysOf });
     return informer;
+  }
+
+  /**
+   * controller-runtime's For(owner).Owns(dependent): watches the owner kind and its dependents; a dependent's change
+   * queues the key of its controller of that kind (or, for a live orphan, of every owner that could adopt it).
+   */
+  protected watchOwned(owner: ResourceRef, dependent: ResourceRef): { owners: Informer; dependents: Informer } {
+    const owners = this.watch(owner);
+    const group = owner.apiVersion.includes('/') ? owner.apiVersion.split('/')[0] : undefined;
+    const dependents = this.watch(dependent, controllerOwnerKeys({ kind: owner.kind, group }, owners.cache));
+    return { owners, dependents };
+  }
+
+  /** Hands the object behind `key`, as the API has it now, to `reconcileIt`; one that is gone needs nothing. */
+  protected async reconcileObject(
+    ref: ResourceRef,
+    key: string,
+    reconcileIt: (object: KubeObject) => Promise<ReconcileResult>,
+  ): Promise<ReconcileResult> {
+    const [namespace, name] = namespacedName(key);
+    const object = await getIfExists(this.client, { ...ref, namespace }, name);
+    return object ? reconcileIt(object) : {};
   }
 
   async start(): Promise<void> {

@@ -29,7 +29,7 @@ function podList(from: number, count: number): string {
     metadata: { name: `p-${from + i}`, namespace: ns, labels: { half: (from + i) % 2 ? 'odd' : 'even' } },
     spec: { containers: [{ name: 'app', image: 'nginx' }] },
   }));
-  return items.map((item) => JSON.stringify(item)).join('\n---\n');
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
 
 const fargateNodes = () => w.nodes('eks.amazonaws.com/compute-type=fargate');

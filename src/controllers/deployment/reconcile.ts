@@ -3,7 +3,6 @@
 
 import { claimObjects } from '../../client/claim.js';
 import { recordEvent } from '../../client/events.js';
-import { getIfExists } from '../../client/objects.js';
 import { controllerRefOf } from '../../client/owners.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -26,7 +25,6 @@ import {
   cleanup,
   component,
   type DeploymentListers,
-  deployRef,
   findNewReplicaSet,
   newReplicaSet,
   type Sync,
@@ -37,12 +35,9 @@ import {
 export async function reconcileDeployment(
   client: KubeClient,
   listers: DeploymentListers,
-  namespace: string,
-  name: string,
+  d: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const d = await getIfExists(client, deployRef(namespace), name);
-  if (!d) return {};
   const selector = requirementsOf(d.spec?.selector);
   if (selector.length === 0) {
     const message = 'This deployment will select all pods; a non-empty selector is required.';

@@ -24,7 +24,8 @@ import { condition, hasProgressDeadline, reasons, setCondition, statusEqual } fr
 
 export const component = 'deployment-controller';
 export const rsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
-export const deployRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace });
+export const deploymentKind = { apiVersion: 'apps/v1', kind: 'Deployment' };
+export const deployRef = (namespace: string) => ({ ...deploymentKind, namespace });
 
 export interface Sync {
   client: KubeClient;

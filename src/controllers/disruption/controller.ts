@@ -1,10 +1,10 @@
 // The disruption controller: watches PodDisruptionBudgets and Pods, routing every pod change to the budgets that
 // select the pod; reconcileDisruptionBudget runs per key, re-checking when a recorded eviction times out.
 
-import { Controller, type ControllerOptions, namespacedName, selectingKeys } from '../../client/controller.js';
+import { Controller, type ControllerOptions, selectingKeys } from '../../client/controller.js';
 import type { Lister } from '../../client/lister.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { budgetSelects, reconcileDisruptionBudget } from './reconcile.js';
+import { budgetSelects, pdbRef, reconcileDisruptionBudget } from './reconcile.js';
 
 export type DisruptionControllerOptions = ControllerOptions;
 
@@ -13,11 +13,11 @@ export class DisruptionController extends Controller {
 
   constructor(client: KubeClient, options: DisruptionControllerOptions = {}) {
     super(client, 'disruption controller', options);
-    const budgets = this.watch({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' });
+    const budgets = this.watch(pdbRef);
     this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, selectingKeys(budgets.cache, budgetSelects)).lister;
   }
 
   protected override reconcile(key: string) {
-    return reconcileDisruptionBudget(this.client, this.pods, ...namespacedName(key));
+    return this.reconcileObject(pdbRef, key, (pdb) => reconcileDisruptionBudget(this.client, this.pods, pdb));
   }
 }

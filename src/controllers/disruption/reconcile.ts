@@ -4,7 +4,6 @@
 
 import { type EventType, recordEvent } from '../../client/events.js';
 import type { Lister } from '../../client/lister.js';
-import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -13,7 +12,7 @@ import { expectedPodCount } from './scale.js';
 import { countHealthy, failSafeStatus, nextStatus, pendingDisruptions } from './status.js';
 
 export const component = 'controllermanager';
-export const pdbRef = (namespace: string) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace });
+export const pdbRef = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' };
 const _podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
 /** policy/v1: a null selector selects nothing, an empty one every pod of the namespace. */
@@ -33,12 +32,10 @@ interface PendingEvent {
 export async function reconcileDisruptionBudget(
   client: KubeClient,
   podLister: Lister,
-  namespace: string,
-  name: string,
+  pdb: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const pdb = await getIfExists(client, pdbRef(namespace), name);
-  if (!pdb) return {};
+  const namespace = pdb.metadata.namespace!;
   const events: PendingEvent[] = [];
   const event = (object: KubeObject, type: EventType, reason: string, message: string) =>
     events.push({ object, type, reason, message });

@@ -5,7 +5,6 @@ import { claimObjects } from '../../client/claim.js';
 
 import { recordEvent } from '../../client/events.js';
 import type { Lister } from '../../client/lister.js';
-import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -16,18 +15,15 @@ import { type Failure, replicaSetStatus, statusChanged } from './status.js';
 export const component = 'replicaset-controller';
 /** At most this many pods are created or deleted in one pass (kube-controller-manager's burstReplicas). */
 export const burstReplicas = 500;
-const rsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
+export const rsRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
 export async function reconcileReplicaSet(
   client: KubeClient,
   podLister: Lister,
-  namespace: string,
-  name: string,
+  rs: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const rs = await getIfExists(client, rsRef(namespace), name);
-  if (!rs) return {};
   const pods = await claimObjects(client, rs, podLister.claimable(rs).filter(isPodActive));
   let manageError: unknown;
   if (!rs.metadata.deletionTimestamp) {

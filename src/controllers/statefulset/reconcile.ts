@@ -3,8 +3,8 @@
 
 import { claimObjects } from '../../client/claim.js';
 import type { Lister } from '../../client/lister.js';
-import { getIfExists } from '../../client/objects.js';
 import type { ReconcileResult } from '../../client/queue.js';
+import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
 import { claimRevisions, sortRevisions } from '../history/revisions.js';
@@ -13,17 +13,14 @@ import { statefulSetRevisions, truncateHistory } from './revisions.js';
 import { writeStatus } from './status.js';
 import { updateStatefulSet } from './update.js';
 
-const setRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace });
+export const setRef = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 
 export async function reconcileStatefulSet(
   client: KubeClient,
   podLister: Lister,
-  namespace: string,
-  name: string,
+  set: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const set = await getIfExists(client, setRef(namespace), name);
-  if (!set) return {};
   // An empty selector would claim everything; the API refuses it, so there is nothing to retry.
   if (requirementsOf(set.spec?.selector).length === 0) return {};
   const revisions = sortRevisions(await claimRevisions(client, set));
