@@ -29,7 +29,8 @@ function podList(from: number, count: number): string {
     metadata: { name: `p-${from + i}`, namespace: ns, labels: { half: (from + i) % 2 ? 'odd' : 'even' } },
     spec: { containers: [{ name: 'app', image: 'nginx' }] },
   }));
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+  // A YAML stream of JSON documents (a leading `---` keeps kubectl from reading it as one JSON object).
+  return items.map((item) => `---\n${JSON.stringify(item)}\n`).join('');
 }
 
 const fargateNodes = () => w.nodes('eks.amazonaws.com/compute-type=fargate');
