@@ -4,25 +4,13 @@
 // process's RSS, the store watches open at idle, and JSON.parse calls per store write (counted by a wrapper here).
 // SCALE_SIZES=1000,5000 and SCALE_TIMEOUT_S=120 narrow a run.
 import { performance } from 'node:perf_hooks';
-import { createSimulatedDriver, type SimulatedTimingsOverride, startAgent } from '../src/agent/index.js';
-import { registerAdmission, startControlPlane } from '../src/cli/cluster/control-plane.js';
-import { simulatedHostCapacity } from '../src/cli/cluster/host.js';
-import { defaultSubnets, StaticClusterFacts } from '../src/cloud/static.js';
 import type { KubeObject } from '../src/kube/api/types.js';
-import { inProcessClient } from '../src/kube/index.js';
-import { startTestApi } from '../src/kube/testing/api.js';
+import { benchPod, instant, startFargateCluster } from './fargate-cluster.js';
 import type { BenchResult } from './run.js';
 
 const sizes = (process.env.SCALE_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const timeoutMs = Number(process.env.SCALE_TIMEOUT_S ?? 180) * 1000;
 const concurrency = 32;
-const instant: SimulatedTimingsOverride = {
-  sandboxBootMs: { nodegroup: 0, fargate: 0 },
-  imagePullMs: { default: 0 },
-  imageRecheckMs: 0,
-  containerCreateMs: 0,
-  containerStartMs: 0,
-};
 const round = (x: number) => Math.round(x);
 const roundTo = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -33,14 +21,7 @@ JSON.parse = function countedParse(this: unknown, ...args: Parameters<typeof JSO
   return realParse.apply(this, args);
 } as typeof JSON.parse;
 
-const pod = (i: number) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: `sp-${String(i).padStart(5, '0')}`, namespace: 'bench', labels: { app: 'bench' } },
-  spec: {
-    containers: [{ name: 'nginx', image: 'nginx', resources: { requests: { cpu: '250m', memory: '512Mi' } } }],
-  },
-});
+const pod = (i: number) => benchPod(`sp-${String(i).padStart(5, '0')}`, '250m');
 
 /** The open store watches: the WatchHub's subscribers (the store's own count, read here only). */
 function storeWatches(store: object): number {
@@ -48,30 +29,8 @@ function storeWatches(store: object): number {
 }
 
 async function atOnce(total: number): Promise<BenchResult[]> {
-  const api = await startTestApi({ store: 'sqlite' });
-  const client = inProcessClient(api.ctx);
-  const facts = new StaticClusterFacts();
-  const privateSubnets = defaultSubnets(facts.region)
-    .filter((s) => !s.public)
-    .map((s) => s.subnetId);
-  facts.setProfiles([
-    {
-      name: 'bench',
-      status: 'ACTIVE',
-      selectors: [{ namespace: 'bench' }],
-      subnets: privateSubnets,
-      podExecutionRoleArn: 'arn:aws:iam::111122223333:role/bench',
-    },
-  ]);
-  const admission = await registerAdmission(api.ctx, facts);
-  const controlPlane = await startControlPlane({ ctx: api.ctx, facts });
-  const agent = await startAgent({
-    client,
-    hostName: 'bench-host',
-    capacity: simulatedHostCapacity,
-    driver: createSimulatedDriver(instant),
-  });
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  const cluster = await startFargateCluster(instant);
+  const { api, client } = cluster;
   await new Promise((resolve) => setTimeout(resolve, 200));
   const idleWatches = storeWatches(api.store);
 
@@ -111,10 +70,7 @@ async function atOnce(total: number): Promise<BenchResult[]> {
   const parsesPerWrite = (parses - parsesBefore) / Math.max(1, writes);
   const rss = process.memoryUsage().rss / 2 ** 20;
   watcher.close();
-  await agent.stop();
-  await controlPlane.stop();
-  await admission.stop();
-  await api.close();
+  await cluster.stop();
 
   const label = `${total.toLocaleString('en')} Fargate pods at once`;
   const reached = finished ? '' : `: TIMED OUT after ${round(elapsed / 1000)} s with ${running} Running`;
