@@ -1,7 +1,8 @@
 // How Skiff's cost grows with the pod count: 1,000, 5,000 and 10,000 Fargate pods created at once on the simulated
 // runtime with instant steps, in one process (kube API on SQLite, the whole control plane, one agent). For each:
 // the time until all are Running (capped; the count reached is said when the cap is hit), time per pod, the
-// process's RSS, the store watches open at idle, and JSON.parse calls per store write (counted by a wrapper here).
+// process's RSS and CPU time, the store watches open at idle, and JSON.parse calls per store write (counted by a
+// wrapper here).
 // SCALE_SIZES=1000,5000 and SCALE_TIMEOUT_S=120 narrow a run.
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../src/kube/api/types.js';
@@ -49,6 +50,7 @@ async function atOnce(total: number): Promise<BenchResult[]> {
 
   const revisionBefore = await api.store.currentRevision();
   const parsesBefore = parses;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let next = 0;
   await Promise.all(
@@ -66,6 +68,8 @@ async function atOnce(total: number): Promise<BenchResult[]> {
   ]);
   clearTimeout(timer);
   const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const writes = (await api.store.currentRevision()) - revisionBefore;
   const parsesPerWrite = (parses - parsesBefore) / Math.max(1, writes);
   const rss = process.memoryUsage().rss / 2 ** 20;
@@ -80,6 +84,12 @@ async function atOnce(total: number): Promise<BenchResult[]> {
       value: round(elapsed),
       unit: 'ms',
       note: `creates took ${round(created)} ms${reached}`,
+    },
+    {
+      name: `${label}: CPU time per pod`,
+      value: roundTo(cpuMs / Math.max(1, running), 2),
+      unit: 'ms',
+      note: 'this process, user + system: less sensitive than wall time to other load on the machine',
     },
     { name: `${label}: time per pod`, value: roundTo(elapsed / Math.max(1, running), 2), unit: 'ms' },
     { name: `${label}: RSS (API, control plane, agent in one process)`, value: round(rss), unit: 'MiB' },
