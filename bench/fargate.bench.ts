@@ -2,24 +2,13 @@
 // admission, fargate-scheduler (sizing, IPAM, one Node each, bind) and the agent. Time until all are Running and
 // p50/p99 of create → Running, once with instant simulated steps (Skiff's own overhead) and once with the defaults.
 import { performance } from 'node:perf_hooks';
-import { createSimulatedDriver, type SimulatedTimingsOverride, startAgent } from '../src/agent/index.js';
-import { startControlPlane } from '../src/cli/cluster/control-plane.js';
-import { simulatedHostCapacity } from '../src/cli/cluster/host.js';
-import { defaultSubnets, StaticClusterFacts } from '../src/cloud/static.js';
+import type { SimulatedTimingsOverride } from '../src/agent/index.js';
 import type { KubeObject } from '../src/kube/api/types.js';
-import { inProcessClient } from '../src/kube/index.js';
-import { startTestApi } from '../src/kube/testing/api.js';
+import { benchPod, instant, startFargateCluster } from './fargate-cluster.js';
 import type { BenchResult } from './run.js';
 
 const total = 1000;
 const concurrency = 32;
-const instant: SimulatedTimingsOverride = {
-  sandboxBootMs: { nodegroup: 0, fargate: 0 },
-  imagePullMs: { default: 0 },
-  imageRecheckMs: 0,
-  containerCreateMs: 0,
-  containerStartMs: 0,
-};
 
 const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -27,40 +16,12 @@ const quantile = (xs: number[], q: number) => {
 };
 const round = (x: number) => Math.round(x);
 
-const pod = (i: number) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: `fp-${String(i).padStart(4, '0')}`, namespace: 'bench', labels: { app: 'bench' } },
-  spec: {
-    containers: [{ name: 'nginx', image: 'nginx', resources: { requests: { cpu: '500m', memory: '512Mi' } } }],
-  },
-});
+const pod = (i: number) => benchPod(`fp-${String(i).padStart(4, '0')}`, '500m');
 
 /** The API on SQLite, the whole control plane with one ACTIVE profile for namespace `bench`, and one agent. */
 async function startBenchCluster(timings: SimulatedTimingsOverride) {
-  const api = await startTestApi({ store: 'sqlite' });
-  const client = inProcessClient(api.ctx);
-  const facts = new StaticClusterFacts();
-  const privateSubnets = defaultSubnets(facts.region)
-    .filter((s) => !s.public)
-    .map((s) => s.subnetId);
-  facts.setProfiles([
-    {
-      name: 'bench',
-      status: 'ACTIVE',
-      selectors: [{ namespace: 'bench' }],
-      subnets: privateSubnets,
-      podExecutionRoleArn: 'arn:aws:iam::111122223333:role/bench',
-    },
-  ]);
-  const controlPlane = await startControlPlane({ ctx: api.ctx, facts });
-  const agent = await startAgent({
-    client,
-    hostName: 'bench-host',
-    capacity: simulatedHostCapacity,
-    driver: createSimulatedDriver(timings),
-  });
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  const cluster = await startFargateCluster(timings);
+  const { client } = cluster;
   const runningAt = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'bench' }, {}, (event) => {
@@ -78,9 +39,7 @@ async function startBenchCluster(timings: SimulatedTimingsOverride) {
       runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
     async stop() {
       watcher.close();
-      await agent.stop();
-      await controlPlane.stop();
-      await api.close();
+      await cluster.stop();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The agent, Skiff's kubelet, one per host: registers the host (Lease with its capacity), watches the Nodes that
 // name it (annotation skiff.io/host) and keeps their heartbeats, watches the Pods bound to them and runs each
 // through a PodWorker over the sandbox driver; writes metrics.k8s.io usage; serves container logs to the kube API.
-import { Informer } from '../controllers/runtime/informer.js';
+import { type InformerUse, sharedInformers } from '../client/factory.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import type { AgentTls } from '../kube/pki/agent-certs.js';
@@ -83,11 +83,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     onError,
   });
   const events = new KubeletEvents(client, onError);
-  let podInformer: Informer | undefined;
-  let nodeInformer: Informer | undefined;
+  const informers = sharedInformers(client);
+  let podInformer: InformerUse | undefined;
+  let nodeInformer: InformerUse | undefined;
 
   function* podsOnNode(name: string): Generator<KubeObject> {
-    for (const pod of podInformer?.cache.values() ?? []) if (pod.spec?.nodeName === name) yield pod;
+    yield* podInformer?.lister.onNode(name) ?? [];
   }
   const ctx: WorkerContext = {
     client,
@@ -161,8 +162,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     await server?.close();
     throw error;
   }
-  podInformer = new Informer(client, { apiVersion: 'v1', kind: 'Pod' }, podChanged, onError);
-  nodeInformer = new Informer(client, { apiVersion: 'v1', kind: 'Node' }, nodeChanged, onError);
+  podInformer = informers.handle({ apiVersion: 'v1', kind: 'Pod' }, podChanged);
+  nodeInformer = informers.handle({ apiVersion: 'v1', kind: 'Node' }, nodeChanged);
   try {
     await podInformer.start();
     await nodeInformer.start();

@@ -3,7 +3,10 @@
 import type { KubeObject } from '../kube/api/types.js';
 
 export const podIpsAnnotation = 'skiff.io/pod-ips';
-export const computeTypeLabel = 'eks.amazonaws.com/compute-type';
+
+import { isFargateNode } from '../fargate/naming.js';
+
+export { computeTypeLabel } from '../fargate/naming.js';
 
 export interface NodeView {
   name: string;
@@ -22,7 +25,7 @@ export function nodeViewOf(node: KubeObject): NodeView {
   return {
     name: node.metadata.name!,
     uid: node.metadata.uid!,
-    fargate: node.metadata.labels?.[computeTypeLabel] === 'fargate',
+    fargate: isFargateNode(node),
     internalIP: addresses.find((a) => a.type === 'InternalIP')?.address,
     podIPs,
   };

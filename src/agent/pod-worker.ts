@@ -22,7 +22,9 @@ export interface WorkerContext {
   onError(error: unknown): void;
 }
 
-export const fargateSchedulerName = 'fargate-scheduler';
+export { fargateSchedulerName } from '../fargate/naming.js';
+
+import { fargateSchedulerName } from '../fargate/naming.js';
 export const notFargateScheduled = 'Pod not supported: SchedulerName is not fargate-scheduler';
 const ipRetryMs = 5000;
 const terminalPhases = new Set(['Succeeded', 'Failed']);

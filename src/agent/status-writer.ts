@@ -25,7 +25,7 @@ export interface StatusWriterOptions {
 export class StatusWriter {
   private wanted = new Map<string, Wanted>();
   private written = new Map<string, string>();
-  private queue: string[] = [];
+  /** Pods waiting for a write, in the order they came (taking a Set's first key is O(1)). */
   private queued = new Set<string>();
   private inFlight = new Set<string>();
   private waiters = new Map<string, (() => void)[]>();
@@ -97,7 +97,6 @@ export class StatusWriter {
   private enqueue(uid: string): void {
     if (this.queued.has(uid) || this.inFlight.has(uid)) return;
     this.queued.add(uid);
-    this.queue.push(uid);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.pump();
@@ -105,8 +104,8 @@ export class StatusWriter {
   }
 
   private pump(): void {
-    while (this.inFlight.size < this.concurrency && this.queue.length > 0 && !this.stopped) {
-      const uid = this.queue.shift()!;
+    while (this.inFlight.size < this.concurrency && this.queued.size > 0 && !this.stopped) {
+      const uid: string = this.queued.values().next().value!;
       this.queued.delete(uid);
       const wanted = this.wanted.get(uid);
       if (!wanted) continue;

@@ -27,7 +27,7 @@ for (const [cidr, message] of [
 }
 
 const ok = (r: AllocationResult): Allocation => {
-  assert.ok(!('exhausted' in r), JSON.stringify(r));
+  assert.ok(!('reason' in r), JSON.stringify(r));
   return r as Allocation;
 };
 
@@ -71,7 +71,7 @@ test('every usable address once, then exhaustion; never a reserved address', () 
   assert.equal(new Set(ips).size, 22);
   for (const ip of ips) assert.ok(!/\.(0|1|2|3|15)$/.test(ip), ip);
   assert.deepEqual(ipam.allocate(), {
-    exhausted: true,
+    reason: 'SubnetsExhausted',
     message: 'No free IP addresses left in subnets subnet-a, subnet-b',
   });
   assert.equal(ipam.free('subnet-a'), 0);
@@ -85,8 +85,8 @@ test('a full subnet leaves the other zone to take pods', () => {
 
 test('no subnets, or unknown ones, is exhaustion', () => {
   const ipam = new SubnetIpam(subnets);
-  assert.ok('exhausted' in ipam.allocate([]));
-  assert.ok('exhausted' in ipam.allocate(['subnet-x']));
+  assert.ok('reason' in ipam.allocate([]));
+  assert.ok('reason' in ipam.allocate(['subnet-x']));
 });
 
 test('release frees an address; it is reused only after the rest of the range (next-fit)', () => {
@@ -98,7 +98,7 @@ test('release frees an address; it is reused only after the rest of the range (n
   assert.equal(ipam.free('subnet-a'), 10);
   const next = Array.from({ length: 10 }, () => ok(ipam.allocate()).ip);
   assert.equal(next.at(-1), first);
-  assert.ok('exhausted' in ipam.allocate());
+  assert.ok('reason' in ipam.allocate());
 });
 
 test('IPs in use at start are skipped; foreign and reserved IPs are not taken', () => {
@@ -126,5 +126,5 @@ test('three /24 subnets: 753 distinct addresses, spread evenly across zones', ()
   );
   assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, String(counts));
   for (let i = 0; i < 53; i++) ok(ipam.allocate());
-  assert.ok('exhausted' in ipam.allocate());
+  assert.ok('reason' in ipam.allocate());
 });

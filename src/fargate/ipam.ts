@@ -1,5 +1,6 @@
 // Pod IPs from a profile's subnets: per-subnet allocation over IPv4 CIDRs that skips the five addresses AWS
 // reserves in every subnet, spreads pods across availability zones, releases on delete, and says when all are full.
+import { type Refusal, refuse } from './refusal.js';
 
 export interface SubnetSpec {
   subnetId: string;
@@ -13,7 +14,7 @@ export interface Allocation {
   availabilityZone: string;
 }
 
-export type AllocationResult = Allocation | { exhausted: true; message: string };
+export type AllocationResult = Allocation | Refusal<'SubnetsExhausted'>;
 
 /** AWS reserves the network address, .1 (router), .2 (DNS), .3 (future use) and the broadcast address. */
 export const reservedAtStart = 4;
@@ -82,7 +83,7 @@ export class SubnetIpam {
     if (!subnet) {
       const names = ids.length > 0 ? ids.join(', ') : '(none)';
       // Skiff's wording: EKS's own text for exhausted subnets is not public.
-      return { exhausted: true, message: `No free IP addresses left in subnets ${names}` };
+      return refuse('SubnetsExhausted', `No free IP addresses left in subnets ${names}`);
     }
     let n = subnet.next;
     while (subnet.used.has(n)) n = n === subnet.last ? subnet.first : n + 1;

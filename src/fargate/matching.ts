@@ -5,7 +5,11 @@ import type { PodShape } from './pod-shape.js';
 import type { FargateSelector, ProfileStatus } from './profile-validation.js';
 
 export const profileLabel = 'eks.amazonaws.com/fargate-profile';
-export const computeTypeAnnotation = 'eks.amazonaws.com/compute-type';
+
+import { computeTypeLabel as computeTypeAnnotation } from './naming.js';
+import type { Refusal } from './refusal.js';
+
+export { computeTypeAnnotation };
 
 export interface MatchableProfile {
   name: string;
@@ -20,7 +24,7 @@ export type NoMatchReason =
   | 'ExplicitProfileNotFound'
   | 'ExplicitProfileNotMatching';
 
-export type ProfileChoice = { profile: string } | { reason: NoMatchReason; message: string };
+export type ProfileChoice = { profile: string } | Refusal<NoMatchReason>;
 
 /** `*` is zero or more characters, `?` exactly one; every other character stands for itself. */
 export function wildcardMatch(pattern: string, text: string): boolean {

@@ -3,7 +3,10 @@
 
 import { createHash } from 'node:crypto';
 
+/** The label on Fargate nodes (value `fargate`), also the pod annotation that opts out (`ec2`). */
 export const computeTypeLabel = 'eks.amazonaws.com/compute-type';
+/** The scheduler a captured pod names in spec.schedulerName, and the source of its scheduling events. */
+export const fargateSchedulerName = 'fargate-scheduler';
 export const fargateTaint = { key: computeTypeLabel, value: 'fargate', effect: 'NoSchedule' } as const;
 export const kubeletPort = 10250;
 
@@ -28,6 +31,16 @@ export function privateDnsName(ip: string, region: string): string {
 /** `fargate-ip-10-42-11-96.us-west-2.compute.internal`. */
 export function fargateNodeName(ip: string, region: string): string {
   return `fargate-${privateDnsName(ip, region)}`;
+}
+
+/** Whether a Node is a Fargate node: its compute-type label says so. */
+export function isFargateNode(node: { metadata: { labels?: Record<string, string> } }): boolean {
+  return node.metadata.labels?.[computeTypeLabel] === 'fargate';
+}
+
+/** Whether a node name is a Fargate node's (`fargate-ip-…` with a valid IP). */
+export function isFargateNodeName(name: string | undefined): boolean {
+  return !!name?.startsWith('fargate-ip-') && ipFromNodeName(name) !== undefined;
 }
 
 /** The pod IP a `fargate-ip-…` or `ip-…` node name carries, or undefined. */

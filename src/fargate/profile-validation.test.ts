@@ -70,7 +70,7 @@ for (const [name, req, message] of shapeCases) {
   test(`shape: ${name}`, () => {
     const v = validateProfileShape(req);
     assert.equal(v?.message, message);
-    if (v) assert.equal(v.type, 'InvalidParameterException');
+    if (v) assert.equal(v.reason, 'InvalidParameterException');
   });
 }
 
@@ -84,12 +84,15 @@ test('subnets default to the private ones', () => {
 });
 test('a public subnet is refused with the EKS message', () => {
   assert.deepEqual(resolveProfileSubnets(['subnet-priv1', 'subnet-pub1'], subnets), {
-    type: 'InvalidParameterException',
+    reason: 'InvalidParameterException',
     message: 'Subnet subnet-pub1 provided in Fargate Profile is not a private subnet',
   });
 });
 test('an unknown subnet is refused', () => {
-  assert.equal((resolveProfileSubnets(['subnet-x'], subnets) as { type: string }).type, 'InvalidParameterException');
+  assert.equal(
+    (resolveProfileSubnets(['subnet-x'], subnets) as { reason: string }).reason,
+    'InvalidParameterException',
+  );
 });
 
 const ctx = (existing: ProfileValidationContext['existing']): ProfileValidationContext => ({
@@ -127,7 +130,7 @@ const createCases: [string, ProfileValidationContext, string, string | undefined
 for (const [name, context, profile, expected] of createCases) {
   test(`create: ${name}`, () => {
     const v = validateProfileCreate(profile, context);
-    assert.equal(v && `${v.type}: ${v.message}`, expected);
+    assert.equal(v && `${v.reason}: ${v.message}`, expected);
   });
 }
 

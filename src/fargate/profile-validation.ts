@@ -1,5 +1,6 @@
 // The rules a Fargate profile request must pass, as EKS applies them: names, role, selectors, labels, subnets,
 // tags, the per-cluster quota and the one-transition-at-a-time rule. Pure: callers pass the cluster's state in.
+import type { Refusal } from './refusal.js';
 
 export interface FargateSelector {
   namespace?: string;
@@ -39,10 +40,8 @@ export type ViolationType =
   | 'ResourceInUseException'
   | 'ResourceLimitExceededException';
 
-export interface Violation {
-  type: ViolationType;
-  message: string;
-}
+/** A refused profile request: `reason` is the EKS exception type it is answered with. */
+export type Violation = Refusal<ViolationType>;
 
 export const limits = {
   profilesPerCluster: 10,
@@ -62,7 +61,7 @@ export const reservedProfileNamePrefix = 'eks-';
 export const profileNamePattern = '^[0-9A-Za-z][A-Za-z0-9\\-_]*';
 const profileName = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 
-const invalid = (message: string): Violation => ({ type: 'InvalidParameterException', message });
+const invalid = (message: string): Violation => ({ reason: 'InvalidParameterException', message });
 
 /** Checks of the request alone, in the order EKS reports them. */
 export function validateProfileShape(req: FargateProfileRequest): Violation | undefined {
@@ -149,20 +148,20 @@ const inTransition = (p: ExistingProfile) => p.status === 'CREATING' || p.status
 export function validateProfileCreate(name: string, ctx: ProfileValidationContext): Violation | undefined {
   if (ctx.existing.some((p) => p.name === name)) {
     return {
-      type: 'ResourceInUseException',
+      reason: 'ResourceInUseException',
       message: 'A Fargate Profile already exists with this name in this cluster.',
     };
   }
   if (ctx.existing.length >= limits.profilesPerCluster) {
     return {
-      type: 'ResourceLimitExceededException',
+      reason: 'ResourceLimitExceededException',
       message: `Cluster ${ctx.clusterName} already has the maximum of ${limits.profilesPerCluster} Fargate profiles.`,
     };
   }
   const busy = ctx.existing.find(inTransition);
   if (busy) {
     return {
-      type: 'ResourceInUseException',
+      reason: 'ResourceInUseException',
       message: `Cannot create Fargate Profile ${name} because cluster ${ctx.clusterName} currently has Fargate profile ${busy.name} in status ${busy.status}`,
     };
   }
@@ -174,7 +173,7 @@ export function validateProfileDelete(name: string, ctx: ProfileValidationContex
   const busy = ctx.existing.find(inTransition);
   if (!busy) return undefined;
   return {
-    type: 'ResourceInUseException',
+    reason: 'ResourceInUseException',
     message: `Cannot Delete Fargate Profile ${name} because cluster ${ctx.clusterName} currently has Fargate profile ${busy.name} in status ${busy.status}`,
   };
 }

@@ -84,8 +84,8 @@ const errorCases: [string, PodShape, RegExp][] = [
 for (const [name, p, want] of errorCases) {
   test(`size error: ${name}`, () => {
     const got = sizePod(p);
-    assert.ok('error' in got, JSON.stringify(got));
-    assert.match(got.error, want);
+    assert.ok('reason' in got, JSON.stringify(got));
+    assert.match(got.message, want);
   });
 }
 

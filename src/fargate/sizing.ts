@@ -3,6 +3,7 @@
 
 import type { ContainerShape, PodShape } from './pod-shape.js';
 import { QuantityError, quantityMilliValue, quantityValue } from './quantity.js';
+import { type Refusal, refuse } from './refusal.js';
 
 export interface FargateSize {
   cpuMillis: number;
@@ -90,24 +91,24 @@ const GiB = 1024 * MiB;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The size Fargate gives the pod, or the reason it cannot run on any size. */
-export function sizePod(pod: PodShape): PodSizing | { error: string } {
+export function sizePod(pod: PodShape): PodSizing | Refusal<'NotSizable'> {
   let req: PodRequests;
   try {
     req = podRequests(pod);
   } catch (err) {
-    if (err instanceof QuantityError) return { error: `Pod resources are invalid: ${err.message}` };
+    if (err instanceof QuantityError) return refuse('NotSizable', `Pod resources are invalid: ${err.message}`);
     throw err;
   }
   const memoryMiB = Math.ceil(req.memoryBytes / MiB) + kubernetesOverheadMiB;
   const size = roundUpToSize(req.cpuMillis, memoryMiB);
   if (!size) {
     const asked = `${round2(req.cpuMillis / 1000)}vCPU ${round2(memoryMiB / GB)}GB`;
-    return {
-      // Skiff's wording: EKS's own text for a pod beyond the largest size is not public.
-      error:
-        `Pod resource requests exceed the largest Fargate pod size ${formatCapacityProvisioned(largestSize)}: ` +
+    // Skiff's wording: EKS's own text for a pod beyond the largest size is not public.
+    return refuse(
+      'NotSizable',
+      `Pod resource requests exceed the largest Fargate pod size ${formatCapacityProvisioned(largestSize)}: ` +
         `requested ${asked} (memory includes ${kubernetesOverheadMiB}MB for kubelet, kube-proxy and containerd)`,
-    };
+    );
   }
   const storage = ephemeralStorageGiB(req.ephemeralStorageBytes);
   if (typeof storage !== 'number') return storage;
@@ -118,12 +119,13 @@ export function sizePod(pod: PodShape): PodSizing | { error: string } {
  * 20 GiB by default; a request up to 175 GiB gets the request plus 15 GiB for system use (the one documented
  * example: 100 GiB → 115 GiB), never less than the default.
  */
-export function ephemeralStorageGiB(requestBytes: number): number | { error: string } {
+export function ephemeralStorageGiB(requestBytes: number): number | Refusal<'NotSizable'> {
   const requested = Math.ceil(requestBytes / GiB);
   if (requested > ephemeralStorage.maxRequestGiB) {
-    return {
-      error: `Pod ephemeral-storage request of ${round2(requestBytes / GiB)}GiB exceeds the Fargate maximum of ${ephemeralStorage.maxRequestGiB}GiB`,
-    };
+    return refuse(
+      'NotSizable',
+      `Pod ephemeral-storage request of ${round2(requestBytes / GiB)}GiB exceeds the Fargate maximum of ${ephemeralStorage.maxRequestGiB}GiB`,
+    );
   }
   if (requestBytes === 0) return ephemeralStorage.defaultGiB;
   return Math.max(ephemeralStorage.defaultGiB, requested + ephemeralStorage.systemOverheadGiB);

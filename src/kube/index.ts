@@ -2,6 +2,7 @@
 // objects), an in-process client, and the HTTPS server.
 import type { Backend } from '../store/types.js';
 import { AdmissionChain } from './admission/chain.js';
+import type { UserInfo } from './auth/types.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
 import { installCrdSync } from './crd-sync.js';
@@ -50,8 +51,20 @@ export function namespacedResources(ctx: ApiContext) {
   return trackedResources(ctx, (r) => r.namespaced);
 }
 
-export function inProcessClient(ctx: ApiContext, user = { username: 'system:skiff', groups: ['system:masters'] }) {
-  return new InProcessClient(ctx, user);
+const skiffClients = new WeakMap<ApiContext, InProcessClient>();
+
+/**
+ * An in-process client acting as `user`; without one, Skiff's own client for `ctx` — the same object for every
+ * component of the process, so they share its informers (src/client/factory.ts).
+ */
+export function inProcessClient(ctx: ApiContext, user?: UserInfo): InProcessClient {
+  if (user) return new InProcessClient(ctx, user);
+  let client = skiffClients.get(ctx);
+  if (!client) {
+    client = new InProcessClient(ctx, { username: 'system:skiff', groups: ['system:masters'] });
+    skiffClients.set(ctx, client);
+  }
+  return client;
 }
 
 export type { ApiContext } from './rest/context.js';

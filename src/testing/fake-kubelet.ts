@@ -2,8 +2,10 @@
 // (by default to the node a `metadata.name In [node]` affinity names), starts bound Pending pods (Running +
 // Ready), and finishes graceful deletions of pods on nodes. Tests can also set a pod's phase and readiness.
 
-import { Informer, keyOf } from '../controllers/runtime/informer.js';
-import { WorkQueue } from '../controllers/runtime/queue.js';
+import { type InformerUse, sharedInformers } from '../client/factory.js';
+import { keyOf } from '../client/informer.js';
+import { WorkQueue } from '../client/queue.js';
+import { ignoreNotFoundOrConflict } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 
@@ -28,7 +30,7 @@ export function affinityNode(pod: KubeObject): string | undefined {
 }
 
 export class FakeKubelet {
-  private informer: Informer;
+  private informer: InformerUse;
   private queue: WorkQueue;
 
   constructor(
@@ -42,12 +44,7 @@ export class FakeKubelet {
       10,
       200,
     );
-    this.informer = new Informer(
-      client,
-      podRef(),
-      (_old, pod) => pod && this.queue.add(keyOf(pod)),
-      () => {},
-    );
+    this.informer = sharedInformers(client).handle(podRef(), (_old, pod) => pod && this.queue.add(keyOf(pod)));
   }
 
   start(): Promise<void> {
@@ -80,9 +77,7 @@ export class FakeKubelet {
     const { namespace, name, uid } = pod.metadata;
     await this.client
       .delete(podRef(namespace), name!, { gracePeriodSeconds: 0, preconditions: { uid } })
-      .catch((error) => {
-        if (error?.code !== 404 && error?.code !== 409) throw error;
-      });
+      .catch(ignoreNotFoundOrConflict);
   }
 
   private async handle(key: string): Promise<undefined> {

@@ -4,7 +4,9 @@
 import { profileLabel } from '../../fargate/matching.js';
 import type { KubeObject } from '../../kube/api/types.js';
 
-export const fargateSchedulerName = 'fargate-scheduler';
+export { fargateSchedulerName } from '../../fargate/naming.js';
+
+import { fargateSchedulerName } from '../../fargate/naming.js';
 export const fargatePriorityClassName = 'system-node-critical';
 /** The value of the built-in `system-node-critical` PriorityClass (src/kube/bootstrap.ts). */
 export const fargatePriority = 2000001000;

@@ -1,5 +1,6 @@
 // What the pod contract reads from the API: ConfigMaps, Secrets, Services, Nodes, and ServiceAccount tokens from
 // TokenRequest. The kube-backed reader goes through the agent's KubeClient; tests hand in maps.
+import { isNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
@@ -29,14 +30,12 @@ export interface ContractReader {
   token(namespace: string, serviceAccount: string, spec: TokenRequestSpec): Promise<IssuedToken>;
 }
 
-const notFound = (error: any) => error?.status?.code === 404 || error?.code === 404 || error?.status === 404;
-
 export function kubeContractReader(client: KubeClient): ContractReader {
   const get = async (kind: string, namespace: string | undefined, name: string) => {
     try {
       return await client.get<KubeObject>({ apiVersion: 'v1', kind, namespace }, name);
     } catch (error) {
-      if (notFound(error)) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   };

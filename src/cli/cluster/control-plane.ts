@@ -20,7 +20,7 @@ import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/c
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
-import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
+import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -57,22 +57,19 @@ export async function startAll(components: Startable[]): Promise<ControlPlane> {
   return { stop };
 }
 
-/** The Fargate admission, as a component: registered into the API's admission chain at start. */
-function fargateAdmission(ctx: ApiContext, facts: ClusterFacts): Startable {
-  let admission: Awaited<ReturnType<typeof registerFargateAdmission>> | undefined;
-  return {
-    start: async () => {
-      admission = await registerFargateAdmission(ctx, facts);
-    },
-    stop: () => admission?.close(),
-  };
+/**
+ * The admission plugins of the API: registered before the API listens (`skiff up` calls this first), so no request
+ * is ever admitted without them. `stop` unregisters nothing but closes what they watch.
+ */
+export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): Promise<ControlPlane> {
+  const admission = await registerFargateAdmission(ctx, facts);
+  return { stop: async () => admission.close() };
 }
 
 export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
-  const ipam = new VpcIpam(await facts.subnets());
+  const ipam = new VpcAddresses(client, await facts.subnets());
   return startAll([
-    fargateAdmission(ctx, facts),
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
     new ReplicaSetController(client),

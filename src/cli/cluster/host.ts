@@ -17,6 +17,7 @@ import {
   startAgent,
 } from '../../agent/index.js';
 import { createProcessDriver } from '../../agent/process/index.js';
+import type { Logger } from '../../client/logger.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { issueAgentServingCert } from '../../kube/pki/agent-certs.js';
@@ -31,17 +32,19 @@ export function simulatedTimingsPath(dataDir: string): string {
   return join(dataDir, 'simulated.yaml');
 }
 
-const onError = (error: unknown) => {
-  if (process.env.SKIFF_DEBUG) console.error('agent:', error);
-};
-
 /** The agent's serving certificate, from the cluster CA in `pkiDir`. */
 function agentTls(pkiDir: string, hostName: string) {
   return issueAgentServingCert(pkiDir, hostName);
 }
 
-export async function startSimulatedHost(client: KubeClient, dataDir: string, pkiDir: string): Promise<Agent> {
+export async function startSimulatedHost(
+  client: KubeClient,
+  dataDir: string,
+  pkiDir: string,
+  logger: Logger,
+): Promise<Agent> {
   const hostName = hostNameOf(hostname());
+  const onError = logger.errors('agent');
   return startAgent({
     client,
     hostName,
@@ -77,8 +80,10 @@ export async function startProcessHost(
   engine: ContainerEngine,
   versions: EngineVersions,
   pkiDir: string,
+  logger: Logger,
 ): Promise<Agent> {
   const hostName = hostNameOf(hostname());
+  const onError = logger.errors('agent');
   const contract = podContractOf(client, join(dirname(engine.paths.dir), 'sandboxes'));
   await contract.removeLeftovers();
   return startAgent({

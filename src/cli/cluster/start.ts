@@ -9,6 +9,7 @@ import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
+import { processLogger } from '../../client/logger.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
@@ -28,7 +29,7 @@ import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
-import { startControlPlane } from './control-plane.js';
+import { registerAdmission, startControlPlane } from './control-plane.js';
 import { startEdge } from './edge.js';
 import { startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
@@ -87,6 +88,10 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     });
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
+    const logger = processLogger();
+    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
+    const admission = await registerAdmission(ctx, facts);
+    stops.push(() => admission.stop());
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
     const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
     const kube = await startKubeApi({
@@ -122,7 +127,6 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       throw explainListenError(error, eksPort);
     });
     stops.push(() => eks.close());
-    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
@@ -146,7 +150,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     if (engine) {
       const versions = await engineVersions();
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
-      const agent = await startProcessHost(client, engine, versions, paths.pki);
+      const agent = await startProcessHost(client, engine, versions, paths.pki, logger);
       stops.push(() => agent.stop());
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
@@ -155,7 +159,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => edge.stop());
     }
     if (runtime === 'simulated') {
-      const agent = await startSimulatedHost(client, paths.root, paths.pki);
+      const agent = await startSimulatedHost(client, paths.root, paths.pki, logger);
       stops.push(() => agent.stop());
     }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };

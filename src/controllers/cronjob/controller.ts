@@ -1,10 +1,11 @@
 // The CronJob controller: watches CronJobs and Jobs, routing each Job change to its CronJob (the Job's
 // controller); reconcileCronJob runs per key and asks to be run again at the next schedule time. The clock is
 // injectable: tests move it and call `resync`.
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
+import { controllerOwnerKeys } from '../../client/owners.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
-import { controllerOwnerKeys } from '../runtime/owners.js';
 import { reconcileCronJob } from './reconcile.js';
 
 export interface CronJobControllerOptions extends ControllerOptions {

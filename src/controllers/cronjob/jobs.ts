@@ -1,9 +1,10 @@
 // The Jobs a CronJob makes and keeps track of: the Job for a schedule time (`<cronjob>-<minutes since epoch>`,
 // the scheduled-timestamp annotation, a controller reference), references in status.active, and deletion.
+
+import { recordEvent } from '../../client/events.js';
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { controllerRefTo } from '../runtime/owners.js';
 import { formatRfc3339 } from './zone.js';
 
 export const component = 'cronjob-controller';

@@ -2,11 +2,11 @@
 // status.active and lastSuccessfulTime up to date from its Jobs, then — unless suspended or deleted — creates
 // the Job for the most recent unmet schedule time within startingDeadlineSeconds, honouring concurrencyPolicy.
 import { isDeepStrictEqual } from 'node:util';
+import { getIfExists } from '../../client/objects.js';
+import { controllerRefOf } from '../../client/owners.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf } from '../runtime/owners.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { cleanupFinishedJobs } from './history.js';
 import {
   deleteJob,

@@ -1,6 +1,8 @@
 // A DaemonSet's ControllerRevisions (`constructHistory`): the one matching its template is current (created as
 // `<ds>-<hash>` when missing, raised to the newest revision number, duplicates folded), the rest are old and
 // trimmed to revisionHistoryLimit, never deleting one a live pod still carries.
+
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { podTemplateHash } from '../deployment/hash.js';
@@ -14,7 +16,6 @@ import {
   sortRevisions,
   templatePatch,
 } from '../history/revisions.js';
-import { controllerRefTo } from '../runtime/owners.js';
 import { hashLabel } from './pods.js';
 
 export interface DaemonSetHistory {

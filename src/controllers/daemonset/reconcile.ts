@@ -1,11 +1,13 @@
 // Reconciles one DaemonSet (`syncDaemonSet`): claims its pods, builds its revision history, makes sure each
 // eligible node has one daemon pod (and no other node has one), rolls out template changes by its update
 // strategy, trims history, and writes status through the status subresource.
+
+import { claimObjects } from '../../client/claim.js';
+import type { Lister } from '../../client/lister.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { requirementsOf } from '../../kube/selectors/labels.js';
-import { claimObjects } from '../runtime/claim.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { FailedPodBackoff } from './backoff.js';
 import { cleanupHistory, constructHistory } from './history.js';
 import { managePlan, nodesToDaemonPods } from './manage.js';
@@ -15,8 +17,15 @@ import { event, syncNodes } from './sync-nodes.js';
 
 const dsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace });
 
+/** The shared caches a DaemonSet's reconcile reads. */
+export interface DaemonSetListers {
+  pods: Lister;
+  nodes: Lister;
+}
+
 export async function reconcileDaemonSet(
   client: KubeClient,
+  listers: DaemonSetListers,
   namespace: string,
   name: string,
   backoff: FailedPodBackoff = new FailedPodBackoff(),
@@ -31,8 +40,8 @@ export async function reconcileDaemonSet(
   }
   // Its revisions may already be gone or orphaned, so the status of a DaemonSet being deleted is left alone.
   if (ds.metadata.deletionTimestamp) return {};
-  const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).items;
-  const pods = await claimObjects(client, ds, (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace })).items);
+  const nodes = listers.nodes.list();
+  const pods = await claimObjects(client, ds, listers.pods.claimable(ds));
   const { old, hash } = await constructHistory(client, ds, pods);
   let retryAfterMs: number | undefined;
   let syncError: unknown;

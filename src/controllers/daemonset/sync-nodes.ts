@@ -1,8 +1,9 @@
 // Carries out a DaemonSet's plan (`syncNodes`): deletes the named pods and creates one pod per node in batches
 // of 1, 2, 4, … (at most burstReplicas each way per pass), recording the events kube-controller-manager does.
+
+import { recordEvent } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
 import { daemonPodFor, daemonPodTemplate } from './pods.js';
 
 export const component = 'daemonset-controller';

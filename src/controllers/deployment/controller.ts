@@ -1,26 +1,29 @@
 // The Deployment controller: watches Deployments, ReplicaSets and Pods, routing each ReplicaSet change to the
 // owning (or, for an orphan, every matching) Deployment's key; reconcileDeployment runs per key with retries.
+
+import { Controller, type ControllerOptions } from '../../client/controller.js';
+import { controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { controllerOwnerKeys, controllerRefOf } from '../runtime/owners.js';
 import { reconcileDeployment } from './reconcile.js';
+import { type DeploymentListers, deploymentKind } from './sync.js';
 
 export type DeploymentControllerOptions = ControllerOptions;
 
 export class DeploymentController extends Controller {
+  private readonly listers: DeploymentListers;
+
   constructor(client: KubeClient, options: DeploymentControllerOptions = {}) {
     super(client, 'deployment controller', options);
-    const deployments = this.watch({ apiVersion: 'apps/v1', kind: 'Deployment' });
-    const replicaSets = this.watch(
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-      controllerOwnerKeys({ kind: 'Deployment' }, deployments.cache),
+    const replicaSets = this.watchOwned(deploymentKind, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }).dependents;
+    const pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) =>
+      deploymentOfDeletedPod(old, pod, replicaSets.cache),
     );
-    this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => deploymentOfDeletedPod(old, pod, replicaSets.cache));
+    this.listers = { replicaSets: replicaSets.lister, pods: pods.lister };
   }
 
   protected override reconcile(key: string) {
-    return reconcileDeployment(this.client, ...namespacedName(key));
+    return this.reconcileObject(deploymentKind, key, (d) => reconcileDeployment(this.client, this.listers, d));
   }
 }
 

@@ -1,12 +1,13 @@
 // Reconciles one Deployment (`syncDeployment`): claims its ReplicaSets, then either only scales (paused or a
 // replicas change) or rolls out by its strategy, cleans up old revisions and writes status and conditions.
+
+import { claimObjects } from '../../client/claim.js';
+import { recordEvent } from '../../client/events.js';
+import { controllerRefOf } from '../../client/owners.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
-import type { ReconcileResult } from '../runtime/queue.js';
+import { requirementsOf } from '../../kube/selectors/labels.js';
 import { statusOf, sum } from './replicasets.js';
 import { isScalingEvent, rollingStep, scale, scaleDownAll } from './rollout.js';
 import {
@@ -23,10 +24,9 @@ import {
 import {
   cleanup,
   component,
-  deployRef,
+  type DeploymentListers,
   findNewReplicaSet,
   newReplicaSet,
-  rsRef,
   type Sync,
   scaleTo,
   writeStatus,
@@ -34,19 +34,17 @@ import {
 
 export async function reconcileDeployment(
   client: KubeClient,
-  namespace: string,
-  name: string,
+  listers: DeploymentListers,
+  d: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const d = await getIfExists(client, deployRef(namespace), name);
-  if (!d) return {};
   const selector = requirementsOf(d.spec?.selector);
   if (selector.length === 0) {
     const message = 'This deployment will select all pods; a non-empty selector is required.';
     await recordEvent(client, component, d, 'Warning', 'SelectingAll', message).catch(() => {});
     return {};
   }
-  const s: Sync = { client, d, now };
+  const s: Sync = { client, listers, d, now };
   const sets = await claimReplicaSets(s);
   const existing = findNewReplicaSet(s.d, sets);
   const old = sets.filter((rs) => rs !== existing);
@@ -91,41 +89,17 @@ async function recreate(s: Sync, old: KubeObject[], existing: KubeObject | undef
 async function oldPodsRunning(s: Sync, old: KubeObject[]): Promise<boolean> {
   if (sum(old, statusOf('replicas')) > 0) return true;
   const uids = new Set(old.map((rs) => rs.metadata.uid));
-  const pods = await s.client.list({ apiVersion: 'v1', kind: 'Pod', namespace: s.d.metadata.namespace });
-  return pods.items.some((pod) => {
-    const owner = controllerRefOf(pod);
-    const phase = pod.status?.phase;
-    return owner && uids.has(owner.uid) && phase !== 'Succeeded' && phase !== 'Failed';
-  });
+  return [...uids].some((uid) =>
+    s.listers.pods.ownedBy(uid!).some((pod) => {
+      const phase = pod.status?.phase;
+      return controllerRefOf(pod)?.uid === uid && phase !== 'Succeeded' && phase !== 'Failed';
+    }),
+  );
 }
 
 /** Adopts orphan RSes the selector matches, releases owned ones it no longer matches; returns those owned. */
 async function claimReplicaSets(s: Sync): Promise<KubeObject[]> {
-  const { client, d } = s;
-  const selector = requirementsOf(d.spec.selector);
-  const list = await client.list(rsRef(d.metadata.namespace!));
-  const owned: KubeObject[] = [];
-  for (const rs of list.items) {
-    const ref = controllerRefOf(rs);
-    const matches = matchesLabels(selector, rs.metadata.labels);
-    if (ref) {
-      if (ref.uid !== d.metadata.uid) continue;
-      if (matches) owned.push(rs);
-      else if (!d.metadata.deletionTimestamp) {
-        const ownerReferences = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid);
-        await client.update({ ...rs, metadata: { ...rs.metadata, ownerReferences } }).catch(ignoreNotFound);
-      }
-      continue;
-    }
-    if (!matches || d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp) continue;
-    const refs = [...(rs.metadata.ownerReferences ?? []), controllerRefTo(d)];
-    owned.push(await client.update({ ...rs, metadata: { ...rs.metadata, ownerReferences: refs } }));
-  }
-  return owned;
-}
-
-function ignoreNotFound(error: any) {
-  if (error?.code !== 404) throw error;
+  return claimObjects(s.client, s.d, s.listers.replicaSets.claimable(s.d));
 }
 
 /** `checkPausedConditions`: Progressing Unknown with DeploymentPaused / DeploymentResumed. */

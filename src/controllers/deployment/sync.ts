@@ -1,9 +1,12 @@
 // The shared pieces of a deployment sync: scaling an RS with its ScalingReplicaSet event, finding or creating the
 // new RS for the current template (revision bookkeeping included), writing status, and revision-history cleanup.
+
+import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
+import { controllerRefOf, controllerRefTo } from '../../client/owners.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
 import { podTemplateHash } from './hash.js';
 import {
   byCreation,
@@ -21,13 +24,21 @@ import { condition, hasProgressDeadline, reasons, setCondition, statusEqual } fr
 
 export const component = 'deployment-controller';
 export const rsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
-export const deployRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace });
+export const deploymentKind = { apiVersion: 'apps/v1', kind: 'Deployment' };
+export const deployRef = (namespace: string) => ({ ...deploymentKind, namespace });
 
 export interface Sync {
   client: KubeClient;
+  /** The shared caches of ReplicaSets and Pods. */
+  listers: DeploymentListers;
   /** The deployment as last written; its status is updated in place as the sync writes it. */
   d: KubeObject;
   now: () => number;
+}
+
+export interface DeploymentListers {
+  replicaSets: Lister;
+  pods: Lister;
 }
 
 /** `scaleReplicaSetAndRecordEvent`: true when the RS's size changed. */
@@ -159,8 +170,6 @@ export async function cleanup(s: Sync, old: KubeObject[]): Promise<void> {
   for (const rs of alive.slice(0, Math.max(0, excess))) {
     const settled = (rs.metadata.generation ?? 0) <= (rs.status?.observedGeneration ?? 0);
     if ((rs.status?.replicas ?? 0) !== 0 || specReplicas(rs) !== 0 || !settled) continue;
-    await s.client.delete(rsRef(rs.metadata.namespace!), rs.metadata.name!).catch((error) => {
-      if (error?.code !== 404) throw error;
-    });
+    await s.client.delete(rsRef(rs.metadata.namespace!), rs.metadata.name!).catch(ignoreNotFound);
   }
 }

@@ -3,6 +3,7 @@
 // ints and percentages, the DisruptionAllowed condition, bare pods, and a controller that cannot be found.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
@@ -29,14 +30,7 @@ after(async () => {
   await api.close();
 });
 
-const ownerRef = (owner: KubeObject) => ({
-  apiVersion: owner.apiVersion,
-  kind: owner.kind,
-  name: owner.metadata.name!,
-  uid: owner.metadata.uid!,
-  controller: true,
-  blockOwnerDeletion: true,
-});
+const ownerRef = controllerRefTo;
 
 function workload(apiVersion: string, kind: string, name: string, replicas: number, owner?: KubeObject) {
   return client.create<KubeObject>({

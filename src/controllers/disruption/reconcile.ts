@@ -1,18 +1,19 @@
 // Reconciles one PodDisruptionBudget's status (the disruption controller's `sync`): the pods it selects, the
 // expected and desired counts, healthy pods, pending evictions; on failure the fail-safe status (no disruption
 // allowed, SyncFailed). Events (NoPods, UnmanagedPods, CalculateExpectedPodCountFailed) go with status writes.
+
+import { type EventType, recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { type EventType, recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { expectedPodCount } from './scale.js';
 import { countHealthy, failSafeStatus, nextStatus, pendingDisruptions } from './status.js';
 
 export const component = 'controllermanager';
-export const pdbRef = (namespace: string) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace });
-const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
+export const pdbRef = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' };
+const _podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
 /** policy/v1: a null selector selects nothing, an empty one every pod of the namespace. */
 export function budgetSelects(pdb: KubeObject, pod: KubeObject): boolean {
@@ -30,19 +31,18 @@ interface PendingEvent {
 
 export async function reconcileDisruptionBudget(
   client: KubeClient,
-  namespace: string,
-  name: string,
+  podLister: Lister,
+  pdb: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const pdb = await getIfExists(client, pdbRef(namespace), name);
-  if (!pdb) return {};
+  const namespace = pdb.metadata.namespace!;
   const events: PendingEvent[] = [];
   const event = (object: KubeObject, type: EventType, reason: string, message: string) =>
     events.push({ object, type, reason, message });
   let status: Record<string, unknown> | undefined;
   let recheckAt: number | undefined;
   try {
-    const pods = (await client.list(podRef(namespace))).items.filter((pod) => budgetSelects(pdb, pod));
+    const pods = podLister.list(namespace).filter((pod) => budgetSelects(pdb, pod));
     if (pods.length === 0) event(pdb, 'Normal', 'NoPods', 'No matching pods found');
     const expected = await expectedPodCount(client, pdb, pods).catch((error) => {
       event(

@@ -1,10 +1,11 @@
 // How many pods a budget expects (`getExpectedPodCount`): with an int minAvailable, the pods it selects; with a
 // percentage or maxUnavailable, the sum of the scale of the pods' controllers — a Deployment through its
 // ReplicaSet, a ReplicaSet, a StatefulSet, a ReplicationController, or anything with a scale subresource.
+
+import { getIfExists } from '../../client/objects.js';
+import { controllerRefOf } from '../../client/owners.js';
 import type { KubeObject, OwnerReference } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf } from '../runtime/owners.js';
 import { scaledValue } from './status.js';
 
 export interface Expected {

@@ -2,9 +2,9 @@
 // Endpoints `default/kubernetes` (label skip-mirror) and EndpointSlice `default/kubernetes` naming the API
 // server's addresses and port (EKS shows the control plane's private IPs on 443).
 import { isDeepStrictEqual } from 'node:util';
+import { getIfExists } from '../../client/objects.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
 import { endpointsRef } from './reconcile.js';
 
 export interface ApiServerEndpoints {

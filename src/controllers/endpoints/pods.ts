@@ -1,7 +1,9 @@
 // What the Endpoints and EndpointSlice controllers read from pods and services (Kubernetes' endpointsliceutil):
 // which pods a service selects, which belong in endpoints, a service port's target on a pod, hostnames.
+
+import type { Lister } from '../../client/lister.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient } from '../../kube/client/types.js';
+import { requirementsOf } from '../../kube/selectors/labels.js';
 
 export const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 export const serviceRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Service', namespace });
@@ -22,12 +24,9 @@ export function selects(service: KubeObject, pod: KubeObject): boolean {
   return Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => labels[k] === v);
 }
 
-export async function podsOf(client: KubeClient, service: KubeObject): Promise<KubeObject[]> {
-  const selector = Object.entries(service.spec.selector as Record<string, string>)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-  const list = await client.list(podRef(service.metadata.namespace!), selector ? { labelSelector: selector } : {});
-  return list.items;
+/** The pods of the Service's namespace its selector matches, from the shared cache. */
+export function podsOf(podLister: Lister, service: KubeObject): KubeObject[] {
+  return podLister.list(service.metadata.namespace!, requirementsOf({ matchLabels: service.spec.selector }));
 }
 
 /** `ShouldPodBeInEndpoints`: not finished, has an IP, and (unless tolerated) not terminating. */

@@ -1,12 +1,15 @@
 // Reconciles one Service's Endpoints object (Kubernetes' endpoints controller `syncService`): ready pods as
 // addresses, others as notReadyAddresses, ports resolved per pod, service labels plus the headless label,
 // the last-change trigger time; the Endpoints go with the Service. Services without a selector are left alone.
+
 import { isDeepStrictEqual } from 'node:util';
+import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import {
   findPort,
   hasSelector,
@@ -36,20 +39,19 @@ export const endpointsRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'E
 
 export async function reconcileEndpoints(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   triggerTimes: TriggerTimeTracker,
 ): Promise<ReconcileResult> {
   const service = await getIfExists(client, serviceRef(namespace), name);
   if (!service) {
-    await client.delete(endpointsRef(namespace), name).catch((error) => {
-      if (error?.code !== 404) throw error;
-    });
+    await client.delete(endpointsRef(namespace), name).catch(ignoreNotFound);
     triggerTimes.forget(namespace, name);
     return {};
   }
   if (!hasSelector(service)) return {};
-  const pods = await podsOf(client, service);
+  const pods = podsOf(podLister, service);
   const triggerTime = triggerTimes.compute(service, pods);
   const subsets = desiredSubsets(service, pods);
   const current = await getIfExists(client, endpointsRef(namespace), name);

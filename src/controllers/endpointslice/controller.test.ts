@@ -118,7 +118,10 @@ it('splits endpoints into slices of at most 100 and shrinks them as pods go', as
     await setPodRunning(client, `big-${i}`, `10.0.${140 + Math.floor(i / 100)}.${(i % 100) + 1}`, true);
   }
   const slices = await slicesWhere('big', (s) => endpointCount(s) === 150);
-  assert.deepEqual(slices.map((s) => s.endpoints.length).sort(), [100, 50].sort());
+  // How 150 endpoints split depends on how the pods' arrivals batch into syncs (kube's reconciler keeps a full
+  // slice unchanged rather than repack it): two slices, none over 100.
+  assert.equal(slices.length, 2);
+  for (const slice of slices) assert.ok(slice.endpoints.length <= 100, `${slice.endpoints.length} endpoints`);
   for (const slice of slices) assert.deepEqual(slice.ports, [{ name: 'http', port: 80, protocol: 'TCP' }]);
   const addresses = new Set(slices.flatMap((s) => s.endpoints.map((e: any) => e.addresses[0])));
   assert.equal(addresses.size, 150);

@@ -1,6 +1,12 @@
 // Reconciles one Service's EndpointSlices (Kubernetes' EndpointSlice controller `syncService`): every pod with
 // an IP becomes an endpoint with ready/serving/terminating conditions, nodeName, zone, targetRef and hostname;
 // slices are planned by slices.ts and written; a pod whose Node is missing is retried later.
+
+import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import {
@@ -17,9 +23,6 @@ import {
   targetRefOf,
 } from '../endpoints/pods.js';
 import { type TriggerTimeTracker, withTriggerTime } from '../endpoints/trigger-time.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { controllerName, type DesiredGroup, managedByLabel, planSlices, portsKey, serviceNameLabel } from './slices.js';
 
 export const component = 'endpoint-slice-controller';
@@ -34,6 +37,7 @@ export type NodeLookup = (name: string) => Promise<KubeObject | undefined>;
 
 export async function reconcileEndpointSlices(
   client: KubeClient,
+  podLister: Lister,
   namespace: string,
   name: string,
   triggerTimes: TriggerTimeTracker,
@@ -48,7 +52,7 @@ export async function reconcileEndpointSlices(
     return {};
   }
   if (!hasSelector(service)) return {};
-  const pods = await podsOf(client, service);
+  const pods = podsOf(podLister, service);
   const triggerTime = triggerTimes.compute(service, pods);
   const missingNodes: string[] = [];
   const desired = new Map<string, DesiredGroup>();
@@ -138,7 +142,5 @@ function finished(slice: KubeObject, triggerTime: number): KubeObject {
 }
 
 async function deleteSlice(client: KubeClient, slice: KubeObject): Promise<void> {
-  await client.delete(sliceRef(slice.metadata.namespace!), slice.metadata.name!).catch((error) => {
-    if (error?.code !== 404) throw error;
-  });
+  await client.delete(sliceRef(slice.metadata.namespace!), slice.metadata.name!).catch(ignoreNotFound);
 }

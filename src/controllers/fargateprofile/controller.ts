@@ -1,12 +1,13 @@
 // The Fargate profile controller: follows the profiles (ClusterFacts) and watches Pods; whenever a pod captured
 // by a profile that is not ACTIVE shows up (the profile left ACTIVE, or went away, even while Skiff was down),
 // the profile's name is queued and reconcileProfilePods stops its pods.
+
+import { Controller, type ControllerOptions } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
 import type { ClusterFacts, ProfileInfo, Subscription } from '../../cloud/facts.js';
 import { profileLabel } from '../../fargate/matching.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
 import { component, isStoppable, reconcileProfilePods } from './reconcile.js';
 
 export type FargateProfileControllerOptions = ControllerOptions;
@@ -38,7 +39,7 @@ export class FargateProfileController extends Controller {
   }
 
   protected override async reconcile(profile: string) {
-    await reconcileProfilePods(this.client, profile, (name) => this.active.has(name));
+    await reconcileProfilePods(this.client, this.pods.lister, profile, (name) => this.active.has(name));
     return undefined;
   }
 

@@ -3,7 +3,9 @@
 // Fargate admission places the new pods with another matching profile, or leaves them to default-scheduler.
 // Bare pods are deleted too and, having no controller, are not re-created. Finished pods are left as they are.
 import { capturingProfile } from '../../admission/fargate/capture.js';
+import type { Lister } from '../../client/lister.js';
 import { profileLabel } from '../../fargate/matching.js';
+import { ignoreNotFoundOrConflict } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
@@ -18,18 +20,19 @@ export function isStoppable(pod: KubeObject, profile: string): boolean {
 
 export async function reconcileProfilePods(
   client: KubeClient,
+  podLister: Lister,
   profile: string,
   isActive: (profile: string) => boolean,
 ): Promise<void> {
   if (isActive(profile)) return;
-  const pods = await client.list({ apiVersion: 'v1', kind: 'Pod' }, { labelSelector: `${profileLabel}=${profile}` });
-  for (const pod of pods.items.filter((p) => isStoppable(p, profile))) {
+  const pods = podLister.list(undefined, [{ key: profileLabel, operator: 'In', values: [profile] }]);
+  for (const pod of pods.filter((p) => isStoppable(p, profile))) {
     const { namespace, name, uid } = pod.metadata;
     try {
       await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace }, name!, { preconditions: { uid } });
-    } catch (error: any) {
+    } catch (error) {
       // Gone already, or replaced by a new pod of the same name: nothing of this profile's left to stop.
-      if (error?.code !== 404 && error?.code !== 409) throw error;
+      ignoreNotFoundOrConflict(error);
     }
   }
 }

@@ -1,16 +1,17 @@
 // The garbage collector: informers on every resource (custom resources included, checked every few seconds) feed the ownership graph; each change queues the uids it
 // may concern — the object itself, its owners (a foreground deletion waiting on it) and, when it is deleted or
 // being deleted, its dependents — and `collect` handles them one at a time.
+
+import { type InformerUse, sharedInformers } from '../../client/factory.js';
+import { WorkQueue } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
-import { Informer } from '../runtime/informer.js';
-import { WorkQueue } from '../runtime/queue.js';
 import { OwnershipGraph } from './graph.js';
 import { collect } from './reconcile.js';
 
 export class GarbageCollector {
   readonly graph = new OwnershipGraph();
-  private informers = new Map<string, Informer>();
+  private informers = new Map<string, InformerUse>();
   private refresh?: NodeJS.Timeout;
   private queue: WorkQueue;
 
@@ -50,7 +51,7 @@ export class GarbageCollector {
     for (const ref of refs) {
       const key = `${ref.apiVersion}/${ref.kind}`;
       if (this.informers.has(key)) continue;
-      const informer = new Informer(this.client, ref, (old, current) => this.observe(old, current), this.onError);
+      const informer = sharedInformers(this.client).handle(ref, (old, current) => this.observe(old, current));
       this.informers.set(key, informer);
       await informer.start();
     }

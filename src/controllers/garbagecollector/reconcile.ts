@@ -1,9 +1,10 @@
 // One garbage-collection step for one object (by uid): an owner being deleted with the `orphan` finalizer frees
 // its dependents, one with `foregroundDeletion` deletes them and waits for them to go; a dependent whose owners
 // are all gone is deleted in the background, and references to owners that are gone are dropped.
+
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import type { Node, OwnershipGraph } from './graph.js';
 
 const ref = (n: { apiVersion: string; kind: string; namespace?: string }) => ({

@@ -1,9 +1,11 @@
 // ControllerRevisions as Kubernetes' controller history keeps them for DaemonSets and StatefulSets: the patch a
 // revision stores (the pod template, replaced whole), equality, ordering, naming, and claiming by selector.
+
+import { claimObjects } from '../../client/claim.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { canonical } from '../deployment/hash.js';
-import { claimObjects } from '../runtime/claim.js';
 
 export const revisionRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace });
 
@@ -55,7 +57,5 @@ export async function claimRevisions(client: KubeClient, owner: KubeObject): Pro
 }
 
 export async function deleteRevision(client: KubeClient, revision: KubeObject): Promise<void> {
-  await client.delete(revisionRef(revision.metadata.namespace!), revision.metadata.name!).catch((error) => {
-    if (error?.code !== 404) throw error;
-  });
+  await client.delete(revisionRef(revision.metadata.namespace!), revision.metadata.name!).catch(ignoreNotFound);
 }

@@ -1,10 +1,11 @@
 // The HorizontalPodAutoscaler controller: it watches autoscaling/v2 HPAs; each HPA is reconciled when it
 // appears or its spec changes, then every sync period (15 s, kube-controller-manager's default) from a work queue.
 // Recommendations and scale events are kept in memory per HPA, as Kubernetes keeps them.
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import { type Informer, keyOf } from '../../client/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { type Informer, keyOf } from '../runtime/informer.js';
 import { HpaEvents } from './events.js';
 import { ScalingHistory } from './normalize.js';
 import { type HpaDeps, HpaSyncError, reconcileHorizontalPodAutoscaler } from './reconcile.js';

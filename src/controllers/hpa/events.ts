@@ -1,8 +1,9 @@
 // The HPA's events, as client-go's recorder keeps them: a repeat of the same reason and message about the same HPA
 // bumps the existing Event's count and lastTimestamp ("x5 over 2m" in describe) instead of adding another.
+
+import { type EventType, recordEvent } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { type EventType, recordEvent } from '../runtime/events.js';
 import { timestamp } from './conditions.js';
 
 export const component = 'horizontal-pod-autoscaler';

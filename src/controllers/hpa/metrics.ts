@@ -2,10 +2,11 @@
 // (both by the scale's selector), with the metric statuses, the ScalingActive condition and the failure events
 // Kubernetes gives. Resource and ContainerResource metrics are served; Pods, Object and External metrics need a
 // custom metrics API, which Skiff has not, and fail as they do on a cluster without one.
+
+import type { EventType } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { parseLabelSelector } from '../../kube/selectors/labels.js';
-import type { EventType } from '../runtime/events.js';
 import type { HpaCondition } from './conditions.js';
 import { type CalculatorOptions, type PodMetricsByName, rawResourceReplicas, resourceReplicas } from './replicas.js';
 import { durationMs, formatMilli, milliValue } from './values.js';

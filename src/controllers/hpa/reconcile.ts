@@ -2,9 +2,9 @@
 // subresource, computes the replicas its metrics ask for, normalizes them (stabilization, min/max, rate), writes
 // the new size through the scale subresource and the status (replicas, metrics, conditions) through /status.
 import { isDeepStrictEqual } from 'node:util';
+import type { EventType } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import type { EventType } from '../runtime/events.js';
 import { type HpaCondition, setCondition, timestamp } from './conditions.js';
 import type { HpaEvents } from './events.js';
 import { computeReplicasForMetrics } from './metrics.js';

@@ -1,30 +1,13 @@
 // The pods a Job owns: those its selector matches that name it as controller, after adopting matching orphans
-// (as ClaimPods does) while the Job is neither finished nor being deleted.
+// (as ClaimPods does) while the Job is neither finished nor being deleted. Read from the shared pod cache.
+import { claimObjects } from '../../client/claim.js';
+import type { Lister } from '../../client/lister.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { formatLabelSelector, requirementsOf } from '../../kube/selectors/labels.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
+import { requirementsOf } from '../../kube/selectors/labels.js';
 import { isJobFinished } from './conditions.js';
 
-export async function claimPods(client: KubeClient, job: KubeObject): Promise<KubeObject[]> {
+export async function claimPods(client: KubeClient, podLister: Lister, job: KubeObject): Promise<KubeObject[]> {
   if (requirementsOf(job.spec?.selector).length === 0) return [];
-  const ref = { apiVersion: 'v1', kind: 'Pod', namespace: job.metadata.namespace };
-  const list = await client.list(ref, { labelSelector: formatLabelSelector(job.spec.selector) });
-  const owned: KubeObject[] = [];
-  const canAdopt = !job.metadata.deletionTimestamp && !isJobFinished(job);
-  for (const pod of list.items) {
-    const owner = controllerRefOf(pod);
-    if (owner) {
-      if (owner.uid === job.metadata.uid) owned.push(pod);
-      continue;
-    }
-    if (!canAdopt || pod.metadata.deletionTimestamp) continue;
-    const ownerReferences = [...(pod.metadata.ownerReferences ?? []), controllerRefTo(job)];
-    try {
-      owned.push(await client.update({ ...pod, metadata: { ...pod.metadata, ownerReferences } }));
-    } catch (error: any) {
-      if (error?.code !== 404 && error?.code !== 409) throw error;
-    }
-  }
-  return owned;
+  return claimObjects(client, job, podLister.claimable(job), { adopt: !isJobFinished(job) });
 }

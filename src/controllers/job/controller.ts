@@ -1,11 +1,12 @@
 // The Job controller: watches Jobs and Pods, routing each pod change to the owning (or, for an orphan, every
 // matching) Job's key, and pods left holding the tracking finalizer to an orphan key; reconcileJob (or
 // releaseOrphanPod) runs per key with rate-limited retries.
+
+import { Controller, type ControllerOptions, type KeysOf, namespacedName } from '../../client/controller.js';
+import { type Informer, keyOf } from '../../client/informer.js';
+import { controllerOwnerKeys, controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, type KeysOf, namespacedName } from '../runtime/controller.js';
-import { type Informer, keyOf } from '../runtime/informer.js';
-import { controllerOwnerKeys, controllerRefOf } from '../runtime/owners.js';
 import { BackoffStore, defaultBackoffMs, maxBackoffMs } from './backoff.js';
 import { isJobFinished } from './conditions.js';
 import { releaseOrphanPod } from './orphans.js';
@@ -31,15 +32,16 @@ export class JobController extends Controller {
 
   constructor(client: KubeClient, options: JobControllerOptions = {}) {
     super(client, 'job controller', options);
+    this.jobs = this.watch({ apiVersion: 'batch/v1', kind: 'Job' }, (old, job) => this.jobChanged(old, job));
+    this.ownerKeys = controllerOwnerKeys({ kind: 'Job', group: 'batch', version: 'v1' }, this.jobs.cache);
+    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => this.podChanged(old, pod));
     this.sync = {
+      pods: this.pods.lister,
       now: options.now ?? Date.now,
       backoffs: this.backoffs,
       backoffBaseMs: options.backoffBaseMs ?? defaultBackoffMs,
       backoffMaxMs: options.backoffMaxMs ?? maxBackoffMs,
     };
-    this.jobs = this.watch({ apiVersion: 'batch/v1', kind: 'Job' }, (old, job) => this.jobChanged(old, job));
-    this.ownerKeys = controllerOwnerKeys({ kind: 'Job', group: 'batch', version: 'v1' }, this.jobs.cache);
-    this.pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, (old, pod) => this.podChanged(old, pod));
   }
 
   protected override async reconcile(key: string) {

@@ -1,9 +1,10 @@
 // Creating and deleting a Job's pods: how many should run (parallelism, remaining completions, suspend), which
 // indexes need pods, slow-start batches of creations, deletions in Kubernetes' order, and their events.
+
+import { recordEvent } from '../../client/events.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { podsToDelete } from '../replicaset/rank.js';
-import { recordEvent } from '../runtime/events.js';
 import { firstPendingIndexes } from './indexes.js';
 import { completionIndexOf, onlyReplaceFailedPods, podForJob } from './pods.js';
 

@@ -1,8 +1,9 @@
 // Pods that keep the tracking finalizer with nobody left to count them — no controller, a Job that is gone (or
 // was replaced under the same name) or finished — lose the finalizer so they can be deleted (syncOrphanPod).
+
+import { controllerRefOf } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { controllerRefOf } from '../runtime/owners.js';
 import { isJobFinished } from './conditions.js';
 import { hasTrackingFinalizer } from './pods.js';
 import { removeTrackingFinalizer } from './tracking.js';

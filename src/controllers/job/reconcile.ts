@@ -2,9 +2,10 @@
 // limit, deadline) or succeeded, deletes or creates pods (parallelism, completions, back-off, suspend), then
 // writes status and conditions through the tracking-finalizer flush. Finished pods are left where they are.
 import { isDeepStrictEqual } from 'node:util';
+import type { Lister } from '../../client/lister.js';
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { type BackoffStore, nextBackoffRecord, remainingBackoffMs } from './backoff.js';
 import { claimPods } from './claim.js';
 import {
@@ -33,6 +34,8 @@ import {
 import { removeTrackingFinalizer, trackAndFlush } from './tracking.js';
 
 export interface JobSyncOptions {
+  /** The shared pod cache. */
+  pods: Lister;
   now: () => number;
   backoffs: BackoffStore;
   backoffBaseMs: number;
@@ -53,7 +56,7 @@ export async function reconcileJob(
   const job = await getIfExists(client, jobRef(namespace), name);
   if (!job) return {};
   const uid = job.metadata.uid!;
-  const pods = await claimPods(client, job);
+  const pods = await claimPods(client, options.pods, job);
   if (isJobFinished(job)) {
     options.backoffs.delete(uid);
     for (const pod of pods.filter(hasTrackingFinalizer)) await removeTrackingFinalizer(client, podRef(namespace), pod);

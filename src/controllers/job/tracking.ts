@@ -1,6 +1,7 @@
 // Counting finished pods exactly once, as Kubernetes does with the `batch.kubernetes.io/job-tracking` finalizer:
 // a finished pod's uid goes into status.uncountedTerminatedPods, the status is written, the finalizer comes off,
 // then the uid moves into the succeeded/failed counters. Terminal conditions wait until that is all done.
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { type JobCondition, newCondition } from './conditions.js';
@@ -140,7 +141,5 @@ export async function removeTrackingFinalizer(
   pod: KubeObject,
 ): Promise<void> {
   const patch = { metadata: { '$deleteFromPrimitiveList/finalizers': [trackingFinalizer] } };
-  await client.patch(ref, pod.metadata.name!, patch, 'strategic').catch((error) => {
-    if (error?.code !== 404) throw error;
-  });
+  await client.patch(ref, pod.metadata.name!, patch, 'strategic').catch(ignoreNotFound);
 }

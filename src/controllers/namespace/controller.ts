@@ -1,36 +1,34 @@
 // The namespace lifecycle controller: watches namespaces and reconciles each terminating one until it is gone,
-// re-queueing while its content is still being deleted. Re-lists and re-watches whenever its watch ends.
+// re-queueing while its content is still being deleted. Namespaces come from the shared informer.
+import { type InformerUse, sharedInformers } from '../../client/factory.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient, Watcher } from '../../kube/client/types.js';
+import type { KubeClient } from '../../kube/client/types.js';
 import { type ContentResources, reconcileNamespace } from './reconcile.js';
 
 export class NamespaceController {
   private queued = new Set<string>();
   private timers = new Set<NodeJS.Timeout>();
-  private watcher?: Watcher;
+  private readonly namespaces: InformerUse;
   private stopped = false;
 
   constructor(
     private client: KubeClient,
     private resources: ContentResources,
     private onError: (error: unknown) => void = (error) => console.error('namespace controller:', error),
-  ) {}
+  ) {
+    this.namespaces = sharedInformers(client).handle({ apiVersion: 'v1', kind: 'Namespace' }, (_old, ns) => {
+      if (ns) this.observe(ns);
+    });
+  }
 
-  async start(): Promise<void> {
-    const ref = { apiVersion: 'v1', kind: 'Namespace' };
-    const list = await this.client.list(ref);
-    for (const ns of list.items) this.observe(ns);
-    this.watcher = await this.client.watch(ref, { resourceVersion: list.metadata.resourceVersion }, (event) => {
-      if (event.type === 'ADDED' || event.type === 'MODIFIED') this.observe(event.object as KubeObject);
-    });
-    this.watcher.done.then(() => {
-      if (!this.stopped) this.start().catch(this.onError);
-    });
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.namespaces.start();
   }
 
   stop(): void {
     this.stopped = true;
-    this.watcher?.close();
+    this.namespaces.stop();
     for (const timer of this.timers) clearTimeout(timer);
   }
 

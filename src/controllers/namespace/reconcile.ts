@@ -1,7 +1,9 @@
 // Reconciles one terminating namespace: deletes everything in it, and once nothing is left removes the
 // `kubernetes` finalizer (through /finalize), which lets the API server remove the namespace itself.
+
+import { getIfExists } from '../../client/objects.js';
+import { ignoreNotFoundOrConflict } from '../../kube/api/errors.js';
 import type { KubeClient, ResourceRef } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
 
 export type Result = { requeueAfterMs?: number };
 
@@ -24,9 +26,7 @@ export async function reconcileNamespace(
       if (item.metadata.deletionTimestamp) continue;
       await client
         .delete({ ...ref, namespace: name }, item.metadata.name!, { propagationPolicy: 'Background' })
-        .catch((error) => {
-          if (error?.code !== 404 && error?.code !== 409) throw error;
-        });
+        .catch(ignoreNotFoundOrConflict);
     }
   }
   if (remaining > 0) return { requeueAfterMs: 500 };

@@ -8,7 +8,8 @@ import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
-import { nodeIps, VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
+import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
+import { nodeIps } from '../../scheduler/ipam/vpc-ipam.js';
 import { until } from '../../testing/until.js';
 import { NodegroupController } from './controller.js';
 
@@ -18,7 +19,7 @@ const leaseRef = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespac
 let api: TestApi;
 let client: KubeClient;
 let facts: StaticClusterFacts;
-let ipam: VpcIpam;
+let ipam: VpcAddresses;
 let controller: NodegroupController;
 const errors: unknown[] = [];
 
@@ -73,7 +74,7 @@ before(async () => {
   api = await startTestApi();
   client = inProcessClient(api.ctx);
   facts = new StaticClusterFacts('skiff', region);
-  ipam = new VpcIpam(defaultSubnets(region));
+  ipam = new VpcAddresses(client, defaultSubnets(region));
 });
 after(async () => {
   controller?.stop();
@@ -143,7 +144,7 @@ describe('node groups become nodes', () => {
 
   it('a new controller claims the IPs of existing nodes', async () => {
     controller.stop();
-    const fresh = new VpcIpam(defaultSubnets(region));
+    const fresh = new VpcAddresses(client, defaultSubnets(region));
     controller = new NodegroupController({ client, facts, ipam: fresh, onError: (e) => errors.push(e) });
     await controller.start();
     const [node] = await nodesOf('workers');

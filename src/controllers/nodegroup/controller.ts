@@ -1,12 +1,14 @@
 // The node-group controller: follows the EKS side's node groups through ClusterFacts, Nodes and host-agent Leases
 // through informers, and reconciles each node group by name; it claims existing nodes' IPs at start and releases a
 // node's IPs when its Node is gone.
+
+import { Controller } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
 import type { ClusterFacts, NodegroupInfo, Subscription } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { nodeIps, type VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
-import { Controller } from '../runtime/controller.js';
-import type { Informer } from '../runtime/informer.js';
+import type { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
+import { nodeIps } from '../../scheduler/ipam/vpc-ipam.js';
 import { hostLeaseNamespace } from './hosts.js';
 import { nodegroupLabel } from './node.js';
 import { type NodegroupContext, reconcileNodegroup } from './reconcile.js';
@@ -14,7 +16,7 @@ import { type NodegroupContext, reconcileNodegroup } from './reconcile.js';
 export interface NodegroupControllerOptions {
   client: KubeClient;
   facts: ClusterFacts;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   onError?: (error: unknown) => void;
   now?: () => number;
 }
@@ -44,6 +46,7 @@ export class NodegroupController extends Controller {
   }
 
   override async start(): Promise<void> {
+    await this.options.ipam.start();
     await super.start();
     this.subscription = await this.options.facts.watchNodegroups((list) => {
       this.nodegroups.clear();
@@ -56,6 +59,7 @@ export class NodegroupController extends Controller {
   override stop(): void {
     this.subscription?.close();
     super.stop();
+    this.options.ipam.stop();
   }
 
   /** Nothing is decided before the first list of node groups: until then every group would look gone. */
@@ -80,7 +84,7 @@ export class NodegroupController extends Controller {
       const name = old.metadata.name!;
       this.justDeleted.delete(name);
       this.draining.delete(name);
-      if (groupOf(old)) for (const ip of nodeIps(old)) this.options.ipam.release(ip);
+      if (groupOf(old)) for (const ip of nodeIps(old)) this.options.ipam.release(ip).catch(this.onError);
     }
     const group = groupOf(node ?? old);
     return group ? [group] : [];

@@ -2,6 +2,7 @@
 // evict every pod but DaemonSet and finished ones (retrying while a disruption budget refuses, for at most
 // 15 minutes, then deleting), wait for them to go, force-delete pods whose grace ran out, then delete the Node
 // and force-delete what was left bound to it (DaemonSet and finished pods), as the pod garbage collector would.
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
@@ -22,14 +23,6 @@ function isFinished(pod: KubeObject): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-async function ignoreNotFound(work: Promise<unknown>): Promise<void> {
-  try {
-    await work;
-  } catch (error: any) {
-    if (error?.code !== 404) throw error;
-  }
-}
-
 /**
  * One step of draining `node`, begun at `startedAt`. Returns the delay before the next step, or undefined once the
  * Node is deleted.
@@ -42,7 +35,7 @@ export async function drainNode(
 ): Promise<number | undefined> {
   const name = node.metadata.name!;
   if (!node.spec?.unschedulable) {
-    await ignoreNotFound(client.patch(nodeRef, name, { spec: { unschedulable: true } }, 'strategic'));
+    await client.patch(nodeRef, name, { spec: { unschedulable: true } }, 'strategic').catch(ignoreNotFound);
   }
   const { items } = await client.list(podRef(''), { fieldSelector: `spec.nodeName=${name}` });
   let waiting = false;
@@ -54,12 +47,12 @@ export async function drainNode(
     waiting = true;
     if (pod.metadata.deletionTimestamp) {
       const deadline = Date.parse(pod.metadata.deletionTimestamp) + lingerMs;
-      if (now >= deadline) await ignoreNotFound(client.delete(ref, podName, { gracePeriodSeconds: 0 }));
+      if (now >= deadline) await client.delete(ref, podName, { gracePeriodSeconds: 0 }).catch(ignoreNotFound);
       else wait = Math.min(wait, Math.max(10, deadline - now));
       continue;
     }
     if (now - startedAt >= evictionTimeoutMs) {
-      await ignoreNotFound(client.delete(ref, podName));
+      await client.delete(ref, podName).catch(ignoreNotFound);
       continue;
     }
     try {
@@ -75,10 +68,12 @@ export async function drainNode(
     }
   }
   if (waiting) return wait;
-  await ignoreNotFound(client.delete(nodeRef, name));
+  await client.delete(nodeRef, name).catch(ignoreNotFound);
   // What Kubernetes' pod garbage collector does for pods left bound to a Node that no longer exists.
   for (const pod of items) {
-    await ignoreNotFound(client.delete(podRef(pod.metadata.namespace!), pod.metadata.name!, { gracePeriodSeconds: 0 }));
+    await client
+      .delete(podRef(pod.metadata.namespace!), pod.metadata.name!, { gracePeriodSeconds: 0 })
+      .catch(ignoreNotFound);
   }
   return undefined;
 }

@@ -1,16 +1,17 @@
 // Launching one node-group instance: its type (the first the node group lists that Skiff knows), a host agent with
 // room, a primary address and max-pods secondary addresses from one of the group's subnets, then the Node itself.
 import type { NodegroupInfo } from '../../cloud/facts.js';
+import { privateDnsName } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import type { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
+import type { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
 import { liveHosts, pickHost } from './hosts.js';
 import { defaultInstanceType, type InstanceType, instanceType, maxPods } from './instance-types.js';
 import { newInstanceId, nodegroupNode } from './node.js';
 
 export interface LaunchContext {
   client: KubeClient;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   clusterName: string;
   region: string;
   kubernetesVersion: string;
@@ -42,16 +43,20 @@ export async function launchNode(
     memoryMiB: type.memoryGiB * 1024,
   });
   if (!host) return { wait: `node group ${ng.name}: no live host agent has room for a ${type.name} node` };
-  const primary = ctx.ipam.allocate(ng.subnets);
-  if ('exhausted' in primary) return { wait: `node group ${ng.name}: ${primary.message}` };
+  const primary = await ctx.ipam.allocate(ng.subnets, (ip) => privateDnsName(ip, ctx.region));
+  if ('reason' in primary) return { wait: `node group ${ng.name}: ${primary.message}` };
+  const nodeName = privateDnsName(primary.ip, ctx.region);
   const taken = [primary.ip];
-  const releaseAll = () => {
-    for (const ip of taken) ctx.ipam.release(ip);
-  };
+  const releaseAll = () => Promise.all(taken.map((ip) => ctx.ipam.release(ip)));
   for (let i = 0; i < maxPods(type); i++) {
-    const secondary = ctx.ipam.allocate([primary.subnetId]);
-    if ('exhausted' in secondary) {
-      releaseAll();
+    const secondary = await ctx.ipam
+      .allocate([primary.subnetId], () => nodeName)
+      .catch(async (error) => {
+        await releaseAll();
+        throw error;
+      });
+    if ('reason' in secondary) {
+      await releaseAll();
       return { wait: `node group ${ng.name}: ${secondary.message}` };
     }
     taken.push(secondary.ip);
@@ -72,7 +77,7 @@ export async function launchNode(
   try {
     return { node: await ctx.client.create(node) };
   } catch (error) {
-    releaseAll();
+    await releaseAll();
     throw error;
   }
 }

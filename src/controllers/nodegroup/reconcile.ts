@@ -1,8 +1,9 @@
 // Reconciles one node group: while it is CREATING, ACTIVE or UPDATING it has desiredSize nodes (EKS's instances
 // join while the group is still CREATING); extra nodes, and all of a DELETING or vanished group's, are drained away.
+
+import type { ReconcileResult } from '../../client/queue.js';
 import type { NodegroupInfo } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { drainNode } from './drain.js';
 import { type LaunchContext, launchNode } from './launch.js';
 

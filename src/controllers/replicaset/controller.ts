@@ -1,23 +1,22 @@
 // The ReplicaSet controller: watches ReplicaSets and Pods, routing every pod change to the owning (or, for an
 // orphan, every matching) ReplicaSet's key; reconcileReplicaSet runs per key with rate-limited retries.
+
+import { Controller, type ControllerOptions } from '../../client/controller.js';
+import type { Lister } from '../../client/lister.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { controllerOwnerKeys } from '../runtime/owners.js';
-import { reconcileReplicaSet } from './reconcile.js';
+import { reconcileReplicaSet, rsRef } from './reconcile.js';
 
 export type ReplicaSetControllerOptions = ControllerOptions;
 
 export class ReplicaSetController extends Controller {
+  private readonly pods: Lister;
+
   constructor(client: KubeClient, options: ReplicaSetControllerOptions = {}) {
     super(client, 'replicaset controller', options);
-    const replicaSets = this.watch({ apiVersion: 'apps/v1', kind: 'ReplicaSet' });
-    this.watch(
-      { apiVersion: 'v1', kind: 'Pod' },
-      controllerOwnerKeys({ kind: 'ReplicaSet', group: 'apps' }, replicaSets.cache),
-    );
+    this.pods = this.watchOwned(rsRef, { apiVersion: 'v1', kind: 'Pod' }).dependents.lister;
   }
 
   protected override reconcile(key: string) {
-    return reconcileReplicaSet(this.client, ...namespacedName(key));
+    return this.reconcileObject(rsRef, key, (rs) => reconcileReplicaSet(this.client, this.pods, rs));
   }
 }

@@ -1,7 +1,8 @@
 // What a controller reads from a pod: active (not finished, not being deleted), ready, available after
 // minReadySeconds, and the pod a template makes (generateName `<owner>-`, template labels, controller ref).
+
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import { controllerRefTo } from '../runtime/owners.js';
 
 export function isPodActive(pod: KubeObject): boolean {
   const phase = pod.status?.phase;

@@ -20,7 +20,7 @@ function pod(
       creationTimestamp: ago(o.createdAgo ?? 3600),
       ...(o.cost ? { annotations: { 'controller.kubernetes.io/pod-deletion-cost': o.cost } } : {}),
     },
-    spec: { nodeName: o.node ?? 'n-' + uid },
+    spec: { nodeName: o.node ?? `n-${uid}` },
     status: {
       phase: o.phase ?? 'Running',
       conditions:

@@ -1,12 +1,13 @@
-// Reconciles one ReplicaSet: claims its pods (adopts matching orphans, releases owned pods that stopped
-// matching), creates or deletes pods to match spec.replicas, and writes status through the status subresource.
+// Reconciles one ReplicaSet: claims its pods from the shared cache (adopts matching orphans, releases owned pods
+// that stopped matching), creates or deletes pods to match spec.replicas, and writes status through the status
+// subresource.
+import { claimObjects } from '../../client/claim.js';
+
+import { recordEvent } from '../../client/events.js';
+import type { Lister } from '../../client/lister.js';
+import type { ReconcileResult } from '../../client/queue.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
-import { recordEvent } from '../runtime/events.js';
-import { getIfExists } from '../runtime/objects.js';
-import { controllerRefOf, controllerRefTo } from '../runtime/owners.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
 import { podsToDelete } from './rank.js';
 import { type Failure, replicaSetStatus, statusChanged } from './status.js';
@@ -14,19 +15,16 @@ import { type Failure, replicaSetStatus, statusChanged } from './status.js';
 export const component = 'replicaset-controller';
 /** At most this many pods are created or deleted in one pass (kube-controller-manager's burstReplicas). */
 export const burstReplicas = 500;
-const rsRef = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
+export const rsRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 const podRef = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', namespace });
 
 export async function reconcileReplicaSet(
   client: KubeClient,
-  namespace: string,
-  name: string,
+  podLister: Lister,
+  rs: KubeObject,
   now: () => number = Date.now,
 ): Promise<ReconcileResult> {
-  const rs = await getIfExists(client, rsRef(namespace), name);
-  if (!rs) return {};
-  const all = await client.list(podRef(namespace));
-  const pods = await claimPods(client, rs, all.items.filter(isPodActive));
+  const pods = await claimObjects(client, rs, podLister.claimable(rs).filter(isPodActive));
   let manageError: unknown;
   if (!rs.metadata.deletionTimestamp) {
     manageError = await manageReplicas(client, rs, pods, now()).then(
@@ -43,36 +41,6 @@ export async function reconcileReplicaSet(
   }
   if (manageError) throw manageError;
   return { requeueAfterMs: nextAvailableInMs(rs, pods, now()) };
-}
-
-/** Adopts active orphans the selector matches, releases owned pods it no longer matches; returns the owned. */
-async function claimPods(client: KubeClient, rs: KubeObject, pods: KubeObject[]): Promise<KubeObject[]> {
-  const selector = requirementsOf(rs.spec?.selector);
-  const owned: KubeObject[] = [];
-  for (const pod of pods) {
-    const ref = controllerRefOf(pod);
-    const matches = selector.length > 0 && matchesLabels(selector, pod.metadata.labels);
-    if (ref) {
-      if (ref.uid !== rs.metadata.uid) continue;
-      if (matches) owned.push(pod);
-      else if (!rs.metadata.deletionTimestamp) await release(client, rs, pod);
-      continue;
-    }
-    if (!matches || rs.metadata.deletionTimestamp || pod.metadata.deletionTimestamp) continue;
-    const adopted = await client.update({
-      ...pod,
-      metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), controllerRefTo(rs)] },
-    });
-    owned.push(adopted);
-  }
-  return owned;
-}
-
-async function release(client: KubeClient, rs: KubeObject, pod: KubeObject): Promise<void> {
-  const ownerReferences = (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== rs.metadata.uid);
-  await client.update({ ...pod, metadata: { ...pod.metadata, ownerReferences } }).catch((error) => {
-    if (error?.code !== 404) throw error;
-  });
 }
 
 async function manageReplicas(client: KubeClient, rs: KubeObject, pods: KubeObject[], nowMs: number): Promise<void> {

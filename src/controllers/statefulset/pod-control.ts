@@ -1,10 +1,11 @@
 // How a StatefulSet creates, repairs and deletes its pods (`StatefulPodControl`): PVCs before the pod, identity
 // and storage put right in place, claims owned per persistentVolumeClaimRetentionPolicy, and the events
 // kube-controller-manager records ("create Pod web-0 in StatefulSet web successful").
+
+import { recordEvent } from '../../client/events.js';
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { recordEvent } from '../runtime/events.js';
-import { controllerRefTo } from '../runtime/owners.js';
 import {
   claimsFor,
   identityMatches,

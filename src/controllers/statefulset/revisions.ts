@@ -1,11 +1,12 @@
 // A StatefulSet's ControllerRevisions (`getStatefulSetRevisions`, `truncateHistory`): the update revision is the
 // newest if it holds the current template, an older equal one renumbered, or a new `<set>-<hash>`; the current
 // revision is the one status names. History beyond revisionHistoryLimit goes unless a pod or status uses it.
+
+import { controllerRefTo } from '../../client/owners.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { podTemplateHash } from '../deployment/hash.js';
 import { deleteRevision, revisionName, revisionRef, sameData, templatePatch } from '../history/revisions.js';
-import { controllerRefTo } from '../runtime/owners.js';
 import { revisionOf } from './identity.js';
 
 export const revisionHashLabel = 'controller.kubernetes.io/hash';

@@ -2,6 +2,7 @@
 // identity and storage, delete ordinals beyond the replicas from the highest down, then roll the update from the
 // highest ordinal down to the partition. OrderedReady does one step at a time, each after its predecessors are
 // Running and Ready; Parallel creates and deletes all at once.
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { applyRevision } from '../history/revisions.js';
@@ -59,9 +60,7 @@ async function claimIsStale(client: KubeClient, set: KubeObject, pod: KubeObject
   if ((set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain') === 'Retain') return false;
   for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
     const ref = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: set.metadata.namespace };
-    const existing = await client.get(ref, claim.metadata.name!).catch((error) => {
-      if (error?.code !== 404) throw error;
-    });
+    const existing = await client.get(ref, claim.metadata.name!).catch(ignoreNotFound);
     const owner = existing?.metadata.ownerReferences?.find(
       (r: any) => r.kind === 'Pod' && r.name === pod.metadata.name,
     );
@@ -170,9 +169,7 @@ export async function updateStatefulSet(p: Pass): Promise<{ status: StatefulSetS
     for (let target = replicas.length - 1; target >= rolling.partition; target--) {
       const pod = replicas[target];
       if (revisionOf(pod) !== updateName && !isTerminating(pod)) {
-        await deleteStatefulPod(client, set, pod).catch((error) => {
-          if (error?.code !== 404) throw error;
-        });
+        await deleteStatefulPod(client, set, pod).catch(ignoreNotFound);
         status.currentReplicas--;
         return { status };
       }

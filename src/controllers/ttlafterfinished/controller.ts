@@ -1,8 +1,9 @@
 // The TTL-after-finished controller: watches Jobs and queues those with ttlSecondsAfterFinished once they
 // finish; reconcileFinishedJob deletes each when its TTL expires (the garbage collector then removes its pods).
+
+import { Controller, type ControllerOptions, namespacedName } from '../../client/controller.js';
+import { keyOf } from '../../client/informer.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { Controller, type ControllerOptions, namespacedName } from '../runtime/controller.js';
-import { keyOf } from '../runtime/informer.js';
 import { expiresAt, reconcileFinishedJob } from './reconcile.js';
 
 export interface TtlAfterFinishedControllerOptions extends ControllerOptions {

@@ -1,9 +1,11 @@
 // Deletes one finished Job once ttlSecondsAfterFinished has passed since its Complete or Failed condition, with
 // Foreground propagation and a uid precondition as Kubernetes does; until then it asks to be looked at again.
+
+import { getIfExists } from '../../client/objects.js';
+import type { ReconcileResult } from '../../client/queue.js';
+import { ignoreNotFoundOrConflict } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { getIfExists } from '../runtime/objects.js';
-import type { ReconcileResult } from '../runtime/queue.js';
 
 /** Timers are re-armed at least hourly: long TTLs would overflow setTimeout (about 24.8 days at most). */
 const maxRequeueMs = 3_600_000;
@@ -34,8 +36,6 @@ export async function reconcileFinishedJob(
   if (remaining > 0) return { requeueAfterMs: Math.min(remaining + 10, maxRequeueMs) };
   await client
     .delete(jobRef(namespace), name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid } })
-    .catch((error) => {
-      if (error?.code !== 404 && error?.code !== 409) throw error;
-    });
+    .catch(ignoreNotFoundOrConflict);
   return {};
 }

@@ -5,6 +5,7 @@ import { fargateProfileArn } from '../../fargate/arn.js';
 import {
   type FargateProfileRequest,
   resolveProfileSubnets,
+  type Violation,
   validateProfileCreate,
   validateProfileShape,
 } from '../../fargate/profile-validation.js';
@@ -42,15 +43,15 @@ export const createFargateProfile: Route = async (ctx, { params, body }) => {
     }
     return { fargateProfile: replay.profile };
   }
-  const fail = (v: { type: string; message: string }) =>
-    new EksError(v.type, v.message, { clusterName, fargateProfileName: String(req.fargateProfileName ?? '') });
+  const fail = (v: Violation) =>
+    new EksError(v.reason, v.message, { clusterName, fargateProfileName: String(req.fargateProfileName ?? '') });
   const shape = validateProfileShape(req);
   if (shape) throw fail(shape);
   const name = req.fargateProfileName as string;
   const existing = stored.map((s) => ({ name: s.profile.fargateProfileName, status: s.profile.status }));
   const facts = subnetFacts(await requireClusterVpc(ctx, cluster));
   const subnets = resolveProfileSubnets(req.subnets, facts);
-  if ('type' in subnets) throw fail(subnets);
+  if ('reason' in subnets) throw fail(subnets);
   const conflict = validateProfileCreate(name, { clusterName, existing, subnets: facts });
   if (conflict) throw fail(conflict);
 
@@ -77,7 +78,7 @@ export const createFargateProfile: Route = async (ctx, { params, body }) => {
   } catch (error) {
     if (error instanceof KeyExistsError) {
       throw fail({
-        type: 'ResourceInUseException',
+        reason: 'ResourceInUseException',
         message: 'A Fargate Profile already exists with this name in this cluster.',
       });
     }

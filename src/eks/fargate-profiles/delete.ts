@@ -14,7 +14,7 @@ export const deleteFargateProfile: Route = async (ctx, { params }) => {
     status: s.profile.status,
   }));
   const busy = validateProfileDelete(name, { clusterName, existing, subnets: [] });
-  if (busy) throw new EksError(busy.type, busy.message, { clusterName, fargateProfileName: name });
+  if (busy) throw new EksError(busy.reason, busy.message, { clusterName, fargateProfileName: name });
   const transitionAt = ctx.now() + ctx.transitionDelayMs;
   const record: StoredProfile = {
     ...found.value,

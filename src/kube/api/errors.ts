@@ -72,3 +72,30 @@ export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
   fail(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
 export const internalError = (message: string) => fail(500, 'InternalError', `Internal error occurred: ${message}`);
 export const serverNotFound = () => fail(404, 'NotFound', 'the server could not find the requested resource');
+
+/** The HTTP status code a failure of the kube API carries: an ApiError's, or a Status-shaped error's. */
+function codeOf(error: unknown): number | undefined {
+  const e = error as { code?: unknown; status?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.status === 'number') return e.status;
+  const status = e?.status as { code?: unknown } | undefined;
+  return typeof status?.code === 'number' ? status.code : undefined;
+}
+
+/** apimachinery's IsNotFound: the object (or resource) is not there. */
+export const isNotFound = (error: unknown): boolean => codeOf(error) === 404;
+
+/** apimachinery's IsConflict: the write lost a race (a stale resourceVersion, or a precondition failed). */
+export const isConflict = (error: unknown): boolean => codeOf(error) === 409;
+
+/** controller-runtime's IgnoreNotFound, as a `.catch` handler: absence is no failure, anything else is thrown. */
+export function ignoreNotFound(error: unknown): undefined {
+  if (!isNotFound(error)) throw error;
+  return undefined;
+}
+
+/** For writes to objects others may change or delete meanwhile: a 404 or a 409 is no failure. */
+export function ignoreNotFoundOrConflict(error: unknown): undefined {
+  if (!isNotFound(error) && !isConflict(error)) throw error;
+  return undefined;
+}

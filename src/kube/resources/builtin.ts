@@ -155,6 +155,8 @@ const specs: Spec[] = [
   { gv: 'networking.k8s.io/v1', resource: 'ingressclasses', kind: 'IngressClass', cluster: true },
   { gv: 'networking.k8s.io/v1', resource: 'ingresses', kind: 'Ingress', short: ['ing'], status: true },
   { gv: 'networking.k8s.io/v1', resource: 'networkpolicies', kind: 'NetworkPolicy', short: ['netpol'] },
+  // kube-apiserver serves it with --runtime-config=networking.k8s.io/v1beta1=true; Skiff's VPC address claims.
+  { gv: 'networking.k8s.io/v1beta1', resource: 'ipaddresses', kind: 'IPAddress', cluster: true, short: ['ip'] },
   { gv: 'policy/v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', short: ['pdb'], status: true },
   { gv: 'scheduling.k8s.io/v1', resource: 'priorityclasses', kind: 'PriorityClass', cluster: true, short: ['pc'] },
 ];

@@ -7,7 +7,7 @@ import type { ResourceInfo } from '../resources/types.js';
 import { apiVersionOf } from '../resources/types.js';
 import type { Schema } from '../schema/index.js';
 import { validateCustomResource } from '../schema/validate-custom.js';
-import { getObject } from '../storage/objects.js';
+import { decode, objectKey } from '../storage/objects.js';
 import { strategyFor } from '../strategy/index.js';
 import { validateLabels, validateName } from '../strategy/names.js';
 import type { ApiContext } from './context.js';
@@ -40,12 +40,26 @@ export function checkTypeAndNamespace(info: ResourceInfo, namespace: string | un
   }
 }
 
+/** Whether each namespace was terminating at the revision it was last read at (decoded once per revision). */
+const terminatingAt = new WeakMap<ApiContext, Map<string, { revision: number; terminating: boolean }>>();
+
 /** The namespace must exist, and new objects may not go into a terminating one. */
 export async function checkNamespaceOpen(ctx: ApiContext, info: ResourceInfo, namespace: string, name: string) {
   const nsInfo = ctx.registry.lookup('', 'v1', 'namespaces')!;
-  const ns = await getObject(ctx.store, nsInfo, undefined, namespace);
-  if (!ns) throw notFound('namespaces', namespace);
-  if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') {
+  const kv = await ctx.store.get(objectKey(nsInfo, undefined, namespace));
+  if (!kv) throw notFound('namespaces', namespace);
+  const known = terminatingAt.get(ctx) ?? new Map<string, { revision: number; terminating: boolean }>();
+  terminatingAt.set(ctx, known);
+  let state = known.get(namespace);
+  if (state?.revision !== kv.modRevision) {
+    const ns = decode(kv, nsInfo);
+    state = {
+      revision: kv.modRevision,
+      terminating: Boolean(ns.metadata.deletionTimestamp) || ns.status?.phase === 'Terminating',
+    };
+    known.set(namespace, state);
+  }
+  if (state.terminating) {
     throw forbidden(
       `${info.group ? `${info.resource}.${info.group}` : info.resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
     );

@@ -1,8 +1,10 @@
 // WATCH: changes to a resource after a resourceVersion, filtered by selectors. With no resourceVersion (or "0")
 // it first sends the current objects as ADDED, as kube-apiserver does. An object that stops matching the
 // selectors is sent as DELETED, one that starts matching as ADDED. A compacted revision ends in a 410 ERROR.
+// A store change is decoded once for every watch on it (the store hands each the same event): watchers share the
+// object and must not change it.
 import { CompactedError } from '../../store/errors.js';
-import type { WatchEvent } from '../../store/types.js';
+import type { KeyValue, WatchEvent } from '../../store/types.js';
 import { statusFailure } from '../api/errors.js';
 import type { KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
@@ -26,17 +28,31 @@ export interface ActiveWatch {
 
 const unfilteredTypes = { create: 'ADDED', update: 'MODIFIED', delete: 'DELETED' } as const;
 
+const decoded = new WeakMap<ResourceInfo, WeakMap<KeyValue, KubeObject>>();
+
+/** The stored version as the resource serves it, decoded on the first watch's behalf and shared by the rest. */
+function decodeShared(kv: KeyValue, info: ResourceInfo): KubeObject {
+  const byValue = decoded.get(info) ?? new WeakMap<KeyValue, KubeObject>();
+  decoded.set(info, byValue);
+  let object = byValue.get(kv);
+  if (!object) {
+    object = decode(kv, info);
+    object.apiVersion = apiVersionOf(info);
+    object.kind = info.kind;
+    byValue.set(kv, object);
+  }
+  return object;
+}
+
 /** The kube watch event a store change is for a watcher whose selectors `matches` applies (none: every change). */
 function toKubeEvent(
   info: ResourceInfo,
   event: WatchEvent,
   matches: ((o: KubeObject) => boolean) | undefined,
 ): KubeWatchEvent | undefined {
-  const object = decode(event.kv, info);
-  object.apiVersion = apiVersionOf(info);
-  object.kind = info.kind;
+  const object = decodeShared(event.kv, info);
   if (!matches) return { type: unfilteredTypes[event.type], object };
-  const previous = event.prevKv ? decode(event.prevKv, info) : undefined;
+  const previous = event.prevKv ? decodeShared(event.prevKv, info) : undefined;
   const now = matches(object);
   if (event.type === 'create') return now ? { type: 'ADDED', object } : undefined;
   if (event.type === 'delete') return now ? { type: 'DELETED', object } : undefined;

@@ -1,5 +1,7 @@
 // Streams a watch over HTTP: headers flushed at once (P3), one JSON event per line, BOOKMARKs when asked for,
 // the stream ended after timeoutSeconds (or a few minutes) so clients re-watch from their last resourceVersion.
+// Live events go out through a WatchSender (bounded, cut off when the client is too slow); an event's JSON line is
+// built once for every watcher that sends it as it is.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { ResourceInfo } from '../resources/types.js';
@@ -8,8 +10,23 @@ import type { ApiContext } from '../rest/context.js';
 import { watchObjects } from '../rest/watch.js';
 import { toTable, wantsTable } from '../table/index.js';
 import { tableOptionsOf } from './respond.js';
+import { WatchSender } from './watch-sender.js';
 
 const bookmarkIntervalMs = 30_000;
+
+/** The JSON lines already built for a shared event object, by event type. */
+const lines = new WeakMap<object, Map<string, string>>();
+
+function lineOf(event: KubeWatchEvent): string {
+  const byType = lines.get(event.object) ?? new Map<string, string>();
+  lines.set(event.object, byType);
+  let line = byType.get(event.type);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: event.type, object: event.object })}\n`;
+    byType.set(event.type, line);
+  }
+  return line;
+}
 
 export async function streamWatch(
   ctx: ApiContext,
@@ -23,20 +40,21 @@ export async function streamWatch(
   const q = url.searchParams;
   const tableVersion = wantsTable(req.headers.accept);
   const encode = (event: KubeWatchEvent): string => {
-    let object = event.object;
-    if (tableVersion && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
-      object = toTable(info.kind, info.group, [object as KubeObject], {
-        ...tableOptionsOf(info, url),
-        version: tableVersion,
-      }) as any;
+    if (!tableVersion || (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED')) {
+      return lineOf(event);
     }
+    const object = toTable(info.kind, info.group, [event.object as KubeObject], {
+      ...tableOptionsOf(info, url),
+      version: tableVersion,
+    });
     return `${JSON.stringify({ type: event.type, object })}\n`;
   };
   const pending: KubeWatchEvent[] = [];
   let headersWritten = false;
+  const sender = new WatchSender(res, () => finish());
   const send = (event: KubeWatchEvent) => {
     if (!headersWritten) pending.push(event);
-    else if (!res.writableEnded) res.write(encode(event));
+    else sender.send(encode(event));
     if (event.type === 'ERROR' && headersWritten) finish();
   };
   let timer: NodeJS.Timeout | undefined;
@@ -79,7 +97,7 @@ export async function streamWatch(
         apiVersion: apiVersionOf(info),
         metadata: { resourceVersion: String(watch!.revision()) },
       };
-      res.write(encode({ type: 'BOOKMARK', object: bookmark as KubeObject }));
+      sender.send(encode({ type: 'BOOKMARK', object: bookmark as KubeObject }));
     }, bookmarkIntervalMs);
   }
   req.on('close', finish);

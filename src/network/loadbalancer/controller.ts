@@ -7,9 +7,9 @@
 // port's `error` in the status too; retried every few seconds). A load balancer whose new model fails goes on serving
 // as it last was (targets kept current), as AWS keeps it. An object no longer served loses its address; all
 // listeners close when the controller stops (`skiff down`).
-import { Controller, type ControllerOptions, type KeysOf } from '../../controllers/runtime/controller.js';
-import { type EventType, recordEvent } from '../../controllers/runtime/events.js';
-import { type Informer, keyOf } from '../../controllers/runtime/informer.js';
+import { Controller, type ControllerOptions, type KeysOf } from '../../client/controller.js';
+import { type EventType, recordEvent } from '../../client/events.js';
+import { type Informer, keyOf } from '../../client/informer.js';
 import { ApiError } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';

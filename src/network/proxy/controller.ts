@@ -4,8 +4,8 @@
 // burst of changes collapses into one apply.
 
 import { nodeViewOf } from '../../agent/nodes.js';
-import { Controller, type ControllerOptions, type KeysOf } from '../../controllers/runtime/controller.js';
-import type { Informer } from '../../controllers/runtime/informer.js';
+import { Controller, type ControllerOptions, type KeysOf } from '../../client/controller.js';
+import type { Informer } from '../../client/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { applyRules, clearUdpFlows, prepareNetwork } from './apply.js';

@@ -1,7 +1,9 @@
 // What default-scheduler writes about a pod: `Warning FailedScheduling` (a repeat of the same message counts up
 // on the existing Event, as client-go's correlator does), the PodScheduled=False/Unschedulable condition through
 // the status subresource, `Normal Scheduled` after a bind, and `Normal Preempted` on a preemption victim.
-import { recordEvent } from '../../controllers/runtime/events.js';
+
+import { recordEvent } from '../../client/events.js';
+import { ignoreNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { truncateNote } from './messages.js';
@@ -44,9 +46,7 @@ export class Reporter {
       .patch(podRef(namespace!), name!, { status: { conditions: [condition] } }, 'strategic', { subresource: 'status' })
       .catch(() => undefined);
     await this.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${node}`);
-    await this.client.delete(podRef(namespace!), name!).catch((error) => {
-      if (error?.code !== 404) throw error;
-    });
+    await this.client.delete(podRef(namespace!), name!).catch(ignoreNotFound);
   }
 
   /** Sets status.nominatedNodeName of a pod that preempted room on `node`. */

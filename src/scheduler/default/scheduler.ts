@@ -1,7 +1,7 @@
 // default-scheduler: takes pending pods whose schedulerName is default-scheduler (or empty) off a priority queue one
 // at a time, filters every node against the in-memory cluster state, scores the feasible ones, assumes the best and
 // binds in the background; a pod that fits nowhere is reported (and may preempt) and waits for the cluster to change.
-import { Informer } from '../../controllers/runtime/informer.js';
+import { type InformerUse, sharedInformers } from '../../client/factory.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { type FilterStatus, runFilters } from './filters.js';
@@ -51,8 +51,8 @@ function podShape(pod: KubeObject): string {
 export class DefaultScheduler {
   readonly state = new ClusterState();
   readonly queue = new SchedulingQueue();
-  private readonly nodes: Informer;
-  private readonly pods: Informer;
+  private readonly nodes: InformerUse;
+  private readonly pods: InformerUse;
   private readonly reporter: Reporter;
   private readonly onError: (error: unknown) => void;
   private readonly binding = new Set<Promise<void>>();
@@ -62,18 +62,9 @@ export class DefaultScheduler {
   constructor(private readonly options: DefaultSchedulerOptions) {
     this.onError = options.onError ?? ((error) => console.error('default-scheduler:', error));
     this.reporter = new Reporter(options.client, this.onError);
-    this.nodes = new Informer(
-      options.client,
-      { apiVersion: 'v1', kind: 'Node' },
-      (o, n) => this.nodeChanged(o, n),
-      this.onError,
-    );
-    this.pods = new Informer(
-      options.client,
-      { apiVersion: 'v1', kind: 'Pod' },
-      (o, p) => this.podChanged(o, p),
-      this.onError,
-    );
+    const informers = sharedInformers(options.client);
+    this.nodes = informers.handle({ apiVersion: 'v1', kind: 'Node' }, (o, n) => this.nodeChanged(o, n));
+    this.pods = informers.handle({ apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p));
   }
 
   async start(): Promise<void> {

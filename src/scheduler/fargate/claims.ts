@@ -1,10 +1,10 @@
 // The facts the Fargate support check needs about a pod's PersistentVolumeClaims: whether each exists and, when
 // bound, its volume's CSI driver or in-tree type. Fetched only for pods that mount claims.
+
 import type { ClaimFacts, SupportContext } from '../../fargate/support.js';
+import { isNotFound } from '../../kube/api/errors.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-
-const notFound = (error: any) => error?.code === 404;
 
 /** A SupportContext whose claim lookup answers from the API as it is now. */
 export async function claimContext(client: KubeClient, pod: KubeObject): Promise<SupportContext> {
@@ -22,7 +22,7 @@ async function claimFacts(client: KubeClient, namespace: string, name: string): 
   try {
     claim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace }, name);
   } catch (error) {
-    if (notFound(error)) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
   const volumeName: string | undefined = claim.spec?.volumeName || undefined;
@@ -31,7 +31,7 @@ async function claimFacts(client: KubeClient, namespace: string, name: string): 
   try {
     volume = await client.get({ apiVersion: 'v1', kind: 'PersistentVolume' }, volumeName);
   } catch (error) {
-    if (notFound(error)) return { volumeName };
+    if (isNotFound(error)) return { volumeName };
     throw error;
   }
   const spec = volume.spec ?? {};

@@ -1,11 +1,13 @@
 // The events fargate-scheduler records about a pod: the Logging event once on first sight, FailedScheduling once
 // per distinct message, Scheduled after the bind. A failed event write never fails scheduling.
-import { recordEvent } from '../../controllers/runtime/events.js';
+import { recordEvent } from '../../client/events.js';
 import { loggingAnnotation, loggingEvent } from '../../fargate/logging-event.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 
-export const component = 'fargate-scheduler';
+export { fargateSchedulerName as component } from '../../fargate/naming.js';
+
+import { fargateSchedulerName as component } from '../../fargate/naming.js';
 
 export class PodEvents {
   private readonly seen = new Set<string>();

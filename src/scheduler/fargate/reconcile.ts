@@ -1,21 +1,22 @@
 // Reconciles one pod key for fargate-scheduler: a pod gone (or replaced) loses its node and IP; a pending captured
 // pod is checked, sized, given an IP, a host and its own Node, then bound; a bound or finished pod keeps its node.
+
+import type { ReconcileResult } from '../../client/queue.js';
 import type { ProfileInfo } from '../../cloud/facts.js';
-import type { ReconcileResult } from '../../controllers/runtime/queue.js';
 import { chooseProfile } from '../../fargate/matching.js';
-import { fargateNodeName, ipFromNodeName } from '../../fargate/naming.js';
+import { fargateNodeName, fargateSchedulerName, ipFromNodeName, isFargateNodeName } from '../../fargate/naming.js';
 import { sizePod } from '../../fargate/sizing.js';
 import { notSupportedMessage } from '../../fargate/support.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import type { VpcIpam } from '../ipam/vpc-ipam.js';
+import type { VpcAddresses } from '../ipam/vpc-addresses.js';
 import type { Bindings } from './bindings.js';
 import { claimContext } from './claims.js';
 import type { PodEvents } from './events.js';
 import type { HostBook } from './hosts.js';
 import { fargateNodeObject } from './node.js';
 
-export const schedulerName = 'fargate-scheduler';
+export { fargateSchedulerName as schedulerName } from '../../fargate/naming.js';
 export const capacityAnnotation = 'CapacityProvisioned';
 const nodeRef = { apiVersion: 'v1', kind: 'Node' };
 
@@ -23,7 +24,7 @@ export interface SchedulerState {
   client: KubeClient;
   region: string;
   kubeletVersion: string;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   hosts: HostBook;
   events: PodEvents;
   bindings: Bindings;
@@ -37,8 +38,7 @@ export interface SchedulerState {
 /** Profile failures a profile change can cure; a DaemonSet pod or an opted-out pod waits for nothing. */
 const profileMayCome = new Set(['NoMatchingProfile', 'ExplicitProfileNotFound', 'ExplicitProfileNotMatching']);
 
-export const isFargatePod = (pod: KubeObject) => pod.spec?.schedulerName === schedulerName;
-const isFargateNode = (name: string | undefined) => !!name?.startsWith('fargate-ip-') && !!ipFromNodeName(name);
+export const isFargatePod = (pod: KubeObject) => pod.spec?.schedulerName === fargateSchedulerName;
 
 export async function reconcilePod(s: SchedulerState, key: string): Promise<ReconcileResult | undefined> {
   const pod = s.pods.get(key);
@@ -50,7 +50,7 @@ export async function reconcilePod(s: SchedulerState, key: string): Promise<Reco
   }
   const nodeName = pod.spec?.nodeName;
   if (nodeName || s.bindings.get(key)) {
-    if (isFargateNode(nodeName)) s.bindings.set(key, pod.metadata.uid!, nodeName);
+    if (isFargateNodeName(nodeName)) s.bindings.set(key, pod.metadata.uid!, nodeName);
     s.waiting.delete(key);
     return undefined;
   }
@@ -67,7 +67,7 @@ export async function deleteNode(s: SchedulerState, podKey: string, node: string
   }
   s.bindings.delete(podKey);
   const ip = ipFromNodeName(node);
-  if (ip) s.ipam.release(ip);
+  if (ip) await s.ipam.release(ip);
 }
 
 async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promise<ReconcileResult | undefined> {
@@ -75,17 +75,17 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
   const unsupported = notSupportedMessage(pod, await claimContext(s.client, pod));
   if (unsupported) return fail(s, key, pod, unsupported, false);
   const sizing = sizePod(pod);
-  if ('error' in sizing) return fail(s, key, pod, sizing.error, false);
+  if ('reason' in sizing) return fail(s, key, pod, sizing.message, false);
   const choice = chooseProfile(pod, s.profiles());
   if ('reason' in choice) return fail(s, key, pod, choice.message, profileMayCome.has(choice.reason));
   const profile = s.profiles().find((p) => p.name === choice.profile)!;
 
-  const address = s.ipam.allocate(profile.subnets);
-  if ('exhausted' in address) return fail(s, key, pod, address.message, true);
+  const address = await s.ipam.allocate(profile.subnets, (ip) => fargateNodeName(ip, s.region));
+  if ('reason' in address) return fail(s, key, pod, address.message, true);
   const name = fargateNodeName(address.ip, s.region);
   const placement = s.hosts.reserve(name, sizing.size);
   if ('message' in placement) {
-    s.ipam.release(address.ip);
+    await s.ipam.release(address.ip);
     return fail(s, key, pod, placement.message, true);
   }
   const node = fargateNodeObject({
@@ -105,7 +105,7 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
     s.bindings.delete(key);
     // The name exists: its IP is in use by a node this scheduler did not know of, so it stays claimed.
     if (error?.code === 409) return { requeueAfterMs: 0 };
-    s.ipam.release(address.ip);
+    await s.ipam.release(address.ip);
     throw error;
   }
   try {

@@ -1,13 +1,15 @@
 // fargate-scheduler: informers on Pods, Nodes and host Leases feed a work queue of pod keys that reconcilePod
 // handles. At start it claims the IPs of existing Nodes and deletes Fargate nodes whose pod is gone, then schedules.
+
+import { type InformerUse, sharedInformers } from '../../client/factory.js';
+import { keyOf } from '../../client/informer.js';
+import { WorkQueue } from '../../client/queue.js';
 import type { ClusterFacts, ProfileInfo, Subscription } from '../../cloud/facts.js';
-import { Informer, keyOf } from '../../controllers/runtime/informer.js';
-import { WorkQueue } from '../../controllers/runtime/queue.js';
-import { computeTypeLabel, eksKubeletVersion, ipFromNodeName } from '../../fargate/naming.js';
+import { eksKubeletVersion, ipFromNodeName, isFargateNode } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { hostCapacityAnnotation, hostLeaseNamespace, leaseIsLive } from '../hosts/lease.js';
-import type { VpcIpam } from '../ipam/vpc-ipam.js';
+import type { VpcAddresses } from '../ipam/vpc-addresses.js';
 import { Bindings } from './bindings.js';
 import { PodEvents } from './events.js';
 import { HostBook } from './hosts.js';
@@ -16,7 +18,7 @@ import { deleteNode, isFargatePod, reconcilePod, type SchedulerState } from './r
 export interface FargateSchedulerOptions {
   client: KubeClient;
   facts: ClusterFacts;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   /** Pods handled at once (default 16). */
   workers?: number;
   /** The EKS patch release Fargate nodes report (kubelet v<minor>.<patch>-eks-…); default 9. */
@@ -26,15 +28,13 @@ export interface FargateSchedulerOptions {
   onError?: (error: unknown) => void;
 }
 
-const isFargateNode = (node: KubeObject) => node.metadata.labels?.[computeTypeLabel] === 'fargate';
-
 export class FargateScheduler {
   readonly queue: WorkQueue;
   readonly hosts = new HostBook();
   private readonly state: SchedulerState;
-  private readonly pods: Informer;
-  private readonly nodes: Informer;
-  private readonly leases: Informer;
+  private readonly pods: InformerUse;
+  private readonly nodes: InformerUse;
+  private readonly leases: InformerUse;
   private profileList: ProfileInfo[] = [];
   private subscription?: Subscription;
   private ready = false;
@@ -48,18 +48,12 @@ export class FargateScheduler {
       (_key, error) => this.onError(error),
       options.workers ?? 16,
     );
-    this.pods = new Informer(client, { apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p), this.onError);
-    this.nodes = new Informer(
-      client,
-      { apiVersion: 'v1', kind: 'Node' },
-      (o, n) => this.nodeChanged(o, n),
-      this.onError,
-    );
-    this.leases = new Informer(
-      client,
+    const informers = sharedInformers(client);
+    this.pods = informers.handle({ apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p));
+    this.nodes = informers.handle({ apiVersion: 'v1', kind: 'Node' }, (o, n) => this.nodeChanged(o, n));
+    this.leases = informers.handle(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: hostLeaseNamespace },
       (o, l) => this.leaseChanged(o, l),
-      this.onError,
     );
     this.state = {
       client,
@@ -79,6 +73,7 @@ export class FargateScheduler {
   async start(): Promise<void> {
     const { facts, ipam } = this.options;
     ipam.setSubnets(await facts.subnets());
+    await ipam.start();
     this.subscription = await facts.watchProfiles((profiles) => {
       this.profileList = profiles;
       facts.subnets().then((subnets) => ipam.setSubnets(subnets), this.onError);
@@ -105,6 +100,7 @@ export class FargateScheduler {
     this.nodes.stop();
     this.leases.stop();
     this.queue.stop();
+    this.options.ipam.stop();
   }
 
   /** Fargate nodes no pod is bound to: left by a scheduler that stopped between creating a node and binding. */
@@ -133,7 +129,8 @@ export class FargateScheduler {
     if (!this.ready || node || !old) return;
     // A Fargate node deleted by someone else: its IP is free unless a pod still holds the node.
     const ip = ipFromNodeName(old.metadata.name!);
-    if (isFargateNode(old) && ip && !this.state.bindings.owns(old.metadata.name!)) this.options.ipam.release(ip);
+    if (isFargateNode(old) && ip && !this.state.bindings.owns(old.metadata.name!))
+      this.options.ipam.release(ip).catch(this.onError);
     this.wakeWaiting();
   }
 

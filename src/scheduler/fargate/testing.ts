@@ -10,7 +10,7 @@ import { inProcessClient } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
 import { until } from '../../testing/until.js';
 import { hostLease } from '../hosts/testing.js';
-import { VpcIpam } from '../ipam/vpc-ipam.js';
+import { VpcAddresses } from '../ipam/vpc-addresses.js';
 import { FargateScheduler } from './scheduler.js';
 
 export const podRef = { apiVersion: 'v1', kind: 'Pod', namespace: 'default' };
@@ -21,7 +21,7 @@ export interface Harness {
   api: TestApi;
   client: KubeClient;
   facts: StaticClusterFacts;
-  ipam: VpcIpam;
+  ipam: VpcAddresses;
   scheduler: FargateScheduler;
   errors: unknown[];
   restart(): Promise<void>;
@@ -70,7 +70,7 @@ export async function startHarness(
   for (const host of options.hosts ?? ['host-1']) await client.create(hostLease(host));
   const errors: unknown[] = [];
   const make = () => {
-    const ipam = new VpcIpam([]);
+    const ipam = new VpcAddresses(client, []);
     const scheduler = new FargateScheduler({
       client: options.https ? new HttpKubeClient({ server: api.server.url, ca: api.caCert, token: api.token }) : client,
       facts,

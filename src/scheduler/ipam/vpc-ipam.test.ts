@@ -11,7 +11,7 @@ const subnets: SubnetInfo[] = [
 ];
 
 const ipOf = (r: AllocationResult): string => {
-  assert.ok(!('exhausted' in r), JSON.stringify(r));
+  assert.ok(!('reason' in r), JSON.stringify(r));
   return (r as { ip: string }).ip;
 };
 
@@ -31,7 +31,7 @@ test('allocations spread across zones and never repeat', () => {
   const ipam = new VpcIpam(subnets);
   const got = Array.from({ length: 4 }, () => ipam.allocate(['subnet-a', 'subnet-b']));
   assert.deepEqual(
-    got.map((r) => ('exhausted' in r ? 'x' : r.availabilityZone)),
+    got.map((r) => ('reason' in r ? 'x' : r.availabilityZone)),
     ['us-west-2a', 'us-west-2b', 'us-west-2a', 'us-west-2b'],
   );
   assert.equal(new Set(got.map(ipOf)).size, 4);
@@ -50,7 +50,7 @@ test('a /28 set runs out with a message naming the subnets, and a release makes 
   const ipam = new VpcIpam([subnets[0]!]);
   const ips = Array.from({ length: 11 }, () => ipOf(ipam.allocate(['subnet-a'])));
   const full = ipam.allocate(['subnet-a']);
-  assert.deepEqual(full, { exhausted: true, message: 'No free IP addresses left in subnets subnet-a' });
+  assert.deepEqual(full, { reason: 'SubnetsExhausted', message: 'No free IP addresses left in subnets subnet-a' });
   ipam.release(ips[3]!);
   assert.equal(ipam.isClaimed(ips[3]!), false);
   assert.equal(ipOf(ipam.allocate(['subnet-a'])), ips[3]);
@@ -71,9 +71,9 @@ test('unknown subnets, unusable CIDRs and malformed IPs do not throw', () => {
     ...subnets,
     { subnetId: 'subnet-bad', cidrBlock: '10.0.3.0/29', availabilityZone: 'us-west-2c', public: false },
   ]);
-  assert.ok('exhausted' in ipam.allocate(['subnet-missing']));
-  assert.ok('exhausted' in ipam.allocate(['subnet-bad']));
-  assert.ok('exhausted' in ipam.allocate([]));
+  assert.ok('reason' in ipam.allocate(['subnet-missing']));
+  assert.ok('reason' in ipam.allocate(['subnet-bad']));
+  assert.ok('reason' in ipam.allocate([]));
   ipam.claim('not-an-ip');
   ipam.release('not-an-ip');
   ipam.claimNode({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'x' } });

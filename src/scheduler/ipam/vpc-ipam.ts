@@ -41,7 +41,7 @@ export class VpcIpam {
   /** One free address from one of `subnetIds`, spread across availability zones. */
   allocate(subnetIds: string[]): AllocationResult {
     const result = this.ipam.allocate(subnetIds);
-    if (!('exhausted' in result)) this.claimed.add(result.ip);
+    if (!('reason' in result)) this.claimed.add(result.ip);
     return result;
   }
 

@@ -2,7 +2,7 @@
 // KUBERNETES_SERVICE_HOST/PORT, the ServiceAccount token and CA the pod contract mounts (the token re-read when the
 // kubelet rotates it), and watches of Services and EndpointSlices in every namespace feeding the ClusterView.
 import { readFileSync } from 'node:fs';
-import { Informer } from '../../../controllers/runtime/informer.js';
+import { Informer } from '../../../client/informer.js';
 import type { KubeObject } from '../../../kube/api/types.js';
 import { HttpKubeClient } from '../../../kube/client/http.js';
 import type { KubeClient } from '../../../kube/client/types.js';

@@ -1,20 +1,23 @@
 // Claiming dependents by selector, as client-go's ControllerRefManager does: adopt orphans that match (unless the
 // owner or the orphan is being deleted), release owned objects that no longer match, return those owned.
-import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient } from '../../kube/client/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
+import { ignoreNotFound } from '../kube/api/errors.js';
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient } from '../kube/client/types.js';
+import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import { controllerRefOf, controllerRefTo } from './owners.js';
 
-function ignoreNotFound(error: any): void {
-  if (error?.code !== 404) throw error;
+export interface ClaimOptions {
+  /** Narrows which objects the owner may claim at all (a StatefulSet's pods are named after it). */
+  filter?: (object: KubeObject) => boolean;
+  /** False when the owner may no longer adopt (a finished Job); it still keeps and releases. */
+  adopt?: boolean;
 }
 
-/** `filter` narrows which objects the owner may claim at all (a StatefulSet's pods are named after it). */
 export async function claimObjects(
   client: KubeClient,
   owner: KubeObject,
-  objects: KubeObject[],
-  filter: (object: KubeObject) => boolean = () => true,
+  objects: Iterable<KubeObject>,
+  { filter = () => true, adopt = true }: ClaimOptions = {},
 ): Promise<KubeObject[]> {
   const selector = requirementsOf(owner.spec?.selector);
   const deleting = Boolean(owner.metadata.deletionTimestamp);
@@ -31,7 +34,7 @@ export async function claimObjects(
       }
       continue;
     }
-    if (!matches || deleting || object.metadata.deletionTimestamp) continue;
+    if (!matches || !adopt || deleting || object.metadata.deletionTimestamp) continue;
     const ownerReferences = [...(object.metadata.ownerReferences ?? []), controllerRefTo(owner)];
     try {
       owned.push(await client.update({ ...object, metadata: { ...object.metadata, ownerReferences } }));

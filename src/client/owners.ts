@@ -1,8 +1,10 @@
 // Owner references: a dependent's controller reference, the one an owner sets on what it creates, and which
 // owners' keys a dependent's change concerns (its controller's, or for an orphan those whose selector matches it).
-import type { KubeObject, OwnerReference } from '../../kube/api/types.js';
-import { matchesLabels, requirementsOf } from '../../kube/selectors/labels.js';
+import type { KubeObject, OwnerReference } from '../kube/api/types.js';
+import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import type { KeysOf } from './controller.js';
+import type { Indexer } from './indexer.js';
+import { keyOf } from './informer.js';
 
 export function controllerRefOf(object: KubeObject): OwnerReference | undefined {
   return object.metadata.ownerReferences?.find((ref) => ref.controller);
@@ -43,7 +45,7 @@ export function selectorMatches(owner: KubeObject, object: KubeObject): boolean 
  * `owner`-kind controller of each version. With `adopters` (the owners' cache), a live orphan queues every
  * owner in its namespace whose selector matches it, so one may adopt it.
  */
-export function controllerOwnerKeys(owner: OwnerKind, adopters?: Map<string, KubeObject>): KeysOf {
+export function controllerOwnerKeys(owner: OwnerKind, adopters?: Indexer): KeysOf {
   return function* (old, current) {
     for (const version of [old, current]) {
       if (!version) continue;
@@ -51,10 +53,8 @@ export function controllerOwnerKeys(owner: OwnerKind, adopters?: Map<string, Kub
       if (ref) {
         if (isOwnerKind(ref, owner)) yield `${version.metadata.namespace}/${ref.name}`;
       } else if (adopters && current && !current.metadata.deletionTimestamp) {
-        for (const [key, candidate] of adopters) {
-          if (candidate.metadata.namespace === version.metadata.namespace && selectorMatches(candidate, version)) {
-            yield key;
-          }
+        for (const candidate of adopters.byIndex('namespace', version.metadata.namespace!)) {
+          if (selectorMatches(candidate, version)) yield keyOf(candidate);
         }
       }
     }

@@ -9,7 +9,7 @@ export type Reconciler = (key: string) => Promise<ReconcileResult | undefined>;
 const maxTimerMs = 2 ** 31 - 1;
 
 export class WorkQueue {
-  private queue: string[] = [];
+  /** Keys waiting, in the order they came (a Set keeps insertion order: taking the first is O(1)). */
   private queued = new Set<string>();
   private processing = new Set<string>();
   private dirty = new Set<string>();
@@ -35,7 +35,6 @@ export class WorkQueue {
     }
     if (this.queued.has(key)) return;
     this.queued.add(key);
-    this.queue.push(key);
     this.pump();
   }
 
@@ -69,7 +68,7 @@ export class WorkQueue {
 
   /** Resolves once nothing is queued or being handled (delayed keys aside). */
   async drained(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return;
+    if (this.active === 0 && this.queued.size === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
@@ -77,13 +76,12 @@ export class WorkQueue {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.queue = [];
     this.queued.clear();
   }
 
   private pump(): void {
-    while (this.active < this.workers && this.queue.length > 0 && !this.stopped) {
-      const key = this.queue.shift()!;
+    while (this.active < this.workers && this.queued.size > 0 && !this.stopped) {
+      const key: string = this.queued.values().next().value!;
       this.queued.delete(key);
       this.processing.add(key);
       this.active++;
@@ -92,7 +90,7 @@ export class WorkQueue {
         this.processing.delete(key);
         if (this.dirty.delete(key)) this.add(key);
         this.pump();
-        if (this.active === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        if (this.active === 0 && this.queued.size === 0) for (const resolve of this.idle.splice(0)) resolve();
       });
     }
   }

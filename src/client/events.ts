@@ -1,7 +1,7 @@
 // Records core/v1 Events about an object the way client-go's recorder names and fills them
 // (`<object>.<hex nanoseconds>`, involvedObject, source component, count 1).
-import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient } from '../../kube/client/types.js';
+import type { KubeObject } from '../kube/api/types.js';
+import type { KubeClient } from '../kube/client/types.js';
 
 export type EventType = 'Normal' | 'Warning';
 
