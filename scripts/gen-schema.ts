@@ -16,7 +16,10 @@ function servedKinds(): Set<string> {
     if (info.group === 'metrics.k8s.io') continue; // not in Kubernetes' document; src/kube/schema/metrics.ts has them
     wanted.add(`${info.group}/${info.version}/${info.kind}`);
     if (info.verbs.includes('list')) wanted.add(`${info.group}/${info.version}/${info.listKind}`);
-    for (const sub of info.subresources) wanted.add(`${sub.group}/${sub.version}/${sub.kind}`);
+    // Connect options (PodExecOptions, …) are query parameters, not definitions, in Kubernetes' document.
+    for (const sub of info.subresources) {
+      if (!sub.kind.endsWith('Options')) wanted.add(`${sub.group}/${sub.version}/${sub.kind}`);
+    }
   }
   return wanted;
 }

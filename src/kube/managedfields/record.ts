@@ -56,12 +56,22 @@ function ownable(object: KubeObject | JsonObject | undefined, writer: Writer): J
   return out;
 }
 
+/** A FieldsV1 tree: objects all the way down (a client can send anything in managedFields). */
+function isFieldsV1(value: unknown): value is FieldsV1 {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.values(value).every(isFieldsV1);
+}
+
 function entriesOf(object: KubeObject | undefined): ManagedFieldsEntry[] {
   const entries = object?.metadata?.managedFields;
   if (!Array.isArray(entries)) return [];
   return entries.filter(
     (e): e is ManagedFieldsEntry =>
-      !!e && typeof e === 'object' && typeof (e as any).manager === 'string' && typeof (e as any).fieldsV1 === 'object',
+      !!e &&
+      typeof e === 'object' &&
+      typeof (e as any).manager === 'string' &&
+      ((e as any).operation === 'Update' || (e as any).operation === 'Apply') &&
+      isFieldsV1((e as any).fieldsV1),
   );
 }
 

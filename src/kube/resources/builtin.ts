@@ -54,6 +54,7 @@ const specs: Spec[] = [
       ['portforward', 'PodPortForwardOptions', ['create', 'get']],
     ],
   },
+  { gv: 'v1', resource: 'podtemplates', kind: 'PodTemplate' },
   { gv: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', short: ['quota'], status: true },
   { gv: 'v1', resource: 'secrets', kind: 'Secret' },
   {
@@ -159,6 +160,10 @@ const specs: Spec[] = [
   { gv: 'networking.k8s.io/v1beta1', resource: 'ipaddresses', kind: 'IPAddress', cluster: true, short: ['ip'] },
   { gv: 'policy/v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', short: ['pdb'], status: true },
   { gv: 'scheduling.k8s.io/v1', resource: 'priorityclasses', kind: 'PriorityClass', cluster: true, short: ['pc'] },
+  { gv: 'storage.k8s.io/v1', resource: 'csidrivers', kind: 'CSIDriver', cluster: true },
+  { gv: 'storage.k8s.io/v1', resource: 'csinodes', kind: 'CSINode', cluster: true },
+  { gv: 'storage.k8s.io/v1', resource: 'storageclasses', kind: 'StorageClass', cluster: true, short: ['sc'] },
+  { gv: 'storage.k8s.io/v1', resource: 'volumeattachments', kind: 'VolumeAttachment', cluster: true, status: true },
 ];
 
 function splitGroupVersion(gv: string): { group: string; version: string } {

@@ -21,6 +21,13 @@ import {
   resourceQuotaPrinter,
 } from './policy.js';
 import {
+  csiDriverPrinter,
+  csiNodePrinter,
+  podTemplatePrinter,
+  storageClassPrinter,
+  volumeAttachmentPrinter,
+} from './storage.js';
+import {
   cronJobPrinter,
   daemonSetPrinter,
   deploymentPrinter,
@@ -31,6 +38,11 @@ import {
 
 const builtins: Record<string, () => Printer> = {
   '/Pod': () => podPrinter,
+  '/PodTemplate': () => podTemplatePrinter,
+  'storage.k8s.io/StorageClass': () => storageClassPrinter,
+  'storage.k8s.io/CSIDriver': () => csiDriverPrinter,
+  'storage.k8s.io/CSINode': () => csiNodePrinter,
+  'storage.k8s.io/VolumeAttachment': () => volumeAttachmentPrinter,
   '/Service': () => servicePrinter,
   '/Node': () => nodePrinter,
   '/Namespace': () => namespacePrinter,
