@@ -3,7 +3,7 @@
 import { ignoreNotFound } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
-import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
+import { labelSelectorOf, matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import { controllerRefOf, controllerRefTo } from './owners.js';
 
 export interface ClaimOptions {
@@ -19,7 +19,7 @@ export async function claimObjects(
   objects: Iterable<KubeObject>,
   { filter = () => true, adopt = true }: ClaimOptions = {},
 ): Promise<KubeObject[]> {
-  const selector = requirementsOf(owner.spec?.selector);
+  const selector = requirementsOf(labelSelectorOf(owner));
   const deleting = Boolean(owner.metadata.deletionTimestamp);
   const owned: KubeObject[] = [];
   for (const object of objects) {

@@ -1,7 +1,7 @@
 // A lister (client-go's listers): typed reads of an informer's cache that reconcilers use instead of listing from
 // the API — one object, a namespace's objects, those a selector matches, an owner's dependents, a node's pods.
 import type { KubeObject } from '../kube/api/types.js';
-import { matchesLabels, type Requirement, requirementsOf } from '../kube/selectors/labels.js';
+import { labelSelectorOf, matchesLabels, type Requirement, requirementsOf } from '../kube/selectors/labels.js';
 import type { Indexer } from './indexer.js';
 
 export class Lister<T extends KubeObject = KubeObject> {
@@ -37,7 +37,7 @@ export class Lister<T extends KubeObject = KubeObject> {
     for (const object of this.ownedBy(owner.metadata.uid!)) {
       if (object.metadata.namespace === owner.metadata.namespace) found.set(object.metadata.uid!, object);
     }
-    const selector = requirementsOf(owner.spec?.selector);
+    const selector = requirementsOf(labelSelectorOf(owner));
     if (selector.length === 0) return [...found.values()];
     for (const object of this.list(owner.metadata.namespace, selector)) found.set(object.metadata.uid!, object);
     return [...found.values()];

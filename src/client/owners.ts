@@ -1,7 +1,7 @@
 // Owner references: a dependent's controller reference, the one an owner sets on what it creates, and which
 // owners' keys a dependent's change concerns (its controller's, or for an orphan those whose selector matches it).
 import type { KubeObject, OwnerReference } from '../kube/api/types.js';
-import { matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
+import { labelSelectorOf, matchesLabels, requirementsOf } from '../kube/selectors/labels.js';
 import type { KeysOf } from './controller.js';
 import type { Indexer } from './indexer.js';
 import { keyOf } from './informer.js';
@@ -36,7 +36,7 @@ function isOwnerKind(ref: OwnerReference, owner: OwnerKind): boolean {
 
 /** Whether the owner's (non-empty) selector matches the object's labels. */
 export function selectorMatches(owner: KubeObject, object: KubeObject): boolean {
-  const selector = requirementsOf(owner.spec?.selector);
+  const selector = requirementsOf(labelSelectorOf(owner));
   return selector.length > 0 && matchesLabels(selector, object.metadata.labels);
 }
 

@@ -252,6 +252,31 @@ spec:
     await eventually(async () => (await podsOf('bg')).length === 0, 'pods deleted');
   });
 
+  it('runs a replication controller: kubectl get all lists it, scale and delete reach its pods', async () => {
+    const rc = `
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: legacy}}
+    spec: {containers: [{name: c, image: nginx}]}
+`;
+    assert.equal((await skiff.kubectl(['apply', '-f', '-'], rc)).code, 0);
+    await eventually(async () => (await podsOf('legacy')).length === 2, 'two pods');
+    const all = await skiff.kubectl(['get', 'all']);
+    assert.match(all.stdout, /replicationcontroller\/legacy\s+2\s+2\s+\d+/);
+    const got = JSON.parse((await skiff.kubectl(['get', 'rc', 'legacy', '-o', 'json'])).stdout);
+    assert.deepEqual(got.spec.selector, { app: 'legacy' });
+    assert.equal((await skiff.kubectl(['scale', 'rc', 'legacy', '--replicas=3'])).code, 0);
+    await eventually(async () => (await podsOf('legacy')).length === 3, 'three pods');
+    const events = await skiff.kubectl(['get', 'events', '--field-selector', 'reason=SuccessfulCreate']);
+    assert.match(events.stdout, /replicationcontroller\/legacy\s+Created pod: legacy-/);
+    assert.equal((await skiff.kubectl(['delete', 'rc', 'legacy'])).code, 0);
+    await eventually(async () => (await podsOf('legacy')).length === 0, 'pods deleted');
+  });
+
   it('turns a deployment into a replica set and pods', async () => {
     assert.equal((await skiff.kubectl(['create', 'deployment', 'dep', '--image=nginx', '--replicas=3'])).code, 0);
     await eventually(async () => (await podsOf('dep')).length === 3, 'three pods');

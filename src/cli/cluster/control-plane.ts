@@ -15,6 +15,7 @@ import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { NodegroupController } from '../../controllers/nodegroup/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
+import { ReplicationControllerController } from '../../controllers/replicaset/replication-controller.js';
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
 import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
@@ -73,6 +74,7 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
     new ReplicaSetController(client),
+    new ReplicationControllerController(client),
     new DeploymentController(client),
     new DaemonSetController(client),
     new StatefulSetController(client),

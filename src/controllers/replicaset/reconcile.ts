@@ -23,11 +23,12 @@ export async function reconcileReplicaSet(
   podLister: Lister,
   rs: KubeObject,
   now: () => number = Date.now,
+  reporter = component,
 ): Promise<ReconcileResult> {
   const pods = await claimObjects(client, rs, podLister.claimable(rs).filter(isPodActive));
   let manageError: unknown;
   if (!rs.metadata.deletionTimestamp) {
-    manageError = await manageReplicas(client, rs, pods, now()).then(
+    manageError = await manageReplicas(client, rs, pods, now(), reporter).then(
       () => undefined,
       (error) => error,
     );
@@ -43,36 +44,43 @@ export async function reconcileReplicaSet(
   return { requeueAfterMs: nextAvailableInMs(rs, pods, now()) };
 }
 
-async function manageReplicas(client: KubeClient, rs: KubeObject, pods: KubeObject[], nowMs: number): Promise<void> {
+async function manageReplicas(
+  client: KubeClient,
+  rs: KubeObject,
+  pods: KubeObject[],
+  nowMs: number,
+  reporter: string,
+): Promise<void> {
   const diff = pods.length - (rs.spec?.replicas ?? 1);
-  if (diff < 0) await createPods(client, rs, Math.min(-diff, burstReplicas));
-  else if (diff > 0) await deletePods(client, rs, podsToDelete(pods, Math.min(diff, burstReplicas), nowMs));
+  if (diff < 0) await createPods(client, rs, Math.min(-diff, burstReplicas), reporter);
+  else if (diff > 0) await deletePods(client, rs, podsToDelete(pods, Math.min(diff, burstReplicas), nowMs), reporter);
 }
 
 /** Creates in batches of 1, 2, 4, …, stopping at the first batch with a failure (`slowStartBatch`). */
-async function createPods(client: KubeClient, rs: KubeObject, count: number): Promise<void> {
+async function createPods(client: KubeClient, rs: KubeObject, count: number, reporter: string): Promise<void> {
   let remaining = count;
   for (let batch = 1; remaining > 0; batch *= 2) {
     const size = Math.min(batch, remaining);
     remaining -= size;
-    const results = await Promise.allSettled(Array.from({ length: size }, () => createPod(client, rs)));
+    const results = await Promise.allSettled(Array.from({ length: size }, () => createPod(client, rs, reporter)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 }
 
-async function createPod(client: KubeClient, rs: KubeObject): Promise<void> {
+async function createPod(client: KubeClient, rs: KubeObject, reporter: string): Promise<void> {
   try {
     const pod = await client.create(podFromTemplate(rs, rs.spec?.template));
-    await event(client, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+    await event(client, reporter, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
   } catch (error: any) {
     const terminating = error?.details?.causes?.some((c: { reason?: string }) => c.reason === 'NamespaceTerminating');
-    if (!terminating) await event(client, rs, 'Warning', 'FailedCreate', `Error creating: ${error?.message ?? error}`);
+    if (!terminating)
+      await event(client, reporter, rs, 'Warning', 'FailedCreate', `Error creating: ${error?.message ?? error}`);
     throw error;
   }
 }
 
-async function deletePods(client: KubeClient, rs: KubeObject, pods: KubeObject[]): Promise<void> {
+async function deletePods(client: KubeClient, rs: KubeObject, pods: KubeObject[], reporter: string): Promise<void> {
   const results = await Promise.allSettled(
     pods.map(async (pod) => {
       const name = pod.metadata.name!;
@@ -80,18 +88,25 @@ async function deletePods(client: KubeClient, rs: KubeObject, pods: KubeObject[]
         await client.delete(podRef(rs.metadata.namespace!), name);
       } catch (error: any) {
         if (error?.code === 404) return;
-        await event(client, rs, 'Warning', 'FailedDelete', `Error deleting: ${error?.message ?? error}`);
+        await event(client, reporter, rs, 'Warning', 'FailedDelete', `Error deleting: ${error?.message ?? error}`);
         throw error;
       }
-      await event(client, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+      await event(client, reporter, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
     }),
   );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
 
-async function event(client: KubeClient, rs: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) {
-  await recordEvent(client, component, rs, type, reason, message).catch(() => {});
+async function event(
+  client: KubeClient,
+  reporter: string,
+  rs: KubeObject,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+) {
+  await recordEvent(client, reporter, rs, type, reason, message).catch(() => {});
 }
 
 /** When a ready pod will have been ready for minReadySeconds, so availableReplicas is recounted then. */

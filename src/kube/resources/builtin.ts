@@ -55,6 +55,15 @@ const specs: Spec[] = [
     ],
   },
   { gv: 'v1', resource: 'podtemplates', kind: 'PodTemplate' },
+  {
+    gv: 'v1',
+    resource: 'replicationcontrollers',
+    kind: 'ReplicationController',
+    short: ['rc'],
+    all: true,
+    status: true,
+    scale: true,
+  },
   { gv: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', short: ['quota'], status: true },
   { gv: 'v1', resource: 'secrets', kind: 'Secret' },
   {

@@ -4,7 +4,7 @@ import { badRequest, conflict, invalid, notFound, statusSuccess } from '../api/e
 import type { KubeObject, Status } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
 import type { ResourceInfo } from '../resources/types.js';
-import { formatLabelSelector } from '../selectors/labels.js';
+import { formatLabelSelector, labelSelectorOf } from '../selectors/labels.js';
 import { type ApiContext, nowTimestamp, type RequestOptions } from './context.js';
 import { getOne } from './get.js';
 import { applyPatch } from './patch.js';
@@ -29,7 +29,7 @@ export function toScale(info: ResourceInfo, object: KubeObject): KubeObject {
   const scale = info.scale!;
   const selector = info.custom
     ? readPath(object, scale.labelSelectorPath ?? '')
-    : formatLabelSelector(object.spec?.selector).replace('<none>', '');
+    : formatLabelSelector(labelSelectorOf(object)).replace('<none>', '');
   const status: Record<string, unknown> = { replicas: readPath(object, scale.statusReplicasPath) ?? 0 };
   if (selector) status.selector = selector;
   const { name, namespace, uid, resourceVersion, creationTimestamp } = object.metadata;

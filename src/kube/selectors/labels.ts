@@ -57,6 +57,21 @@ export function parseLabelSelector(selector: string | undefined): Requirement[] 
   });
 }
 
+/**
+ * An owner's pod selector as a LabelSelector: a ReplicationController's `spec.selector` is a plain label map
+ * (core/v1), every other workload's a LabelSelector.
+ */
+export function labelSelectorOf(owner: {
+  kind?: string;
+  spec?: { selector?: unknown };
+}): LabelSelectorObject | undefined {
+  const selector = owner.spec?.selector as LabelSelectorObject | Record<string, string> | undefined;
+  if (owner.kind === 'ReplicationController') {
+    return selector ? { matchLabels: selector as Record<string, string> } : undefined;
+  }
+  return selector as LabelSelectorObject | undefined;
+}
+
 export function requirementsOf(selector: LabelSelectorObject | undefined): Requirement[] {
   if (!selector) return [];
   const reqs: Requirement[] = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({

@@ -3,13 +3,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { matchesLabels, requirementsOf } from '../selectors/labels.js';
+import { labelSelectorOf, matchesLabels, requirementsOf } from '../selectors/labels.js';
 import { defaultContainer } from './core.js';
 import { validatePodSpec } from './pod-spec.js';
 import type { Strategy } from './types.js';
 
 function validateSelector(object: KubeObject): FieldCause[] {
-  const selector = object.spec?.selector;
+  const selector = labelSelectorOf(object);
   if (!selector || (!selector.matchLabels && !selector.matchExpressions)) {
     return [{ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' }];
   }
@@ -81,6 +81,13 @@ export const deploymentStrategy = workload((spec) => {
 
 export const replicaSetStrategy = workload((spec) => {
   spec.replicas ??= 1;
+});
+
+/** core/v1 ReplicationController: its selector, a label map, defaults to the template's labels. */
+export const replicationControllerStrategy = workload((spec) => {
+  spec.replicas ??= 1;
+  const labels = spec.template?.metadata?.labels;
+  if ((!spec.selector || Object.keys(spec.selector).length === 0) && labels) spec.selector = { ...labels };
 });
 
 export const statefulSetStrategy = workload((spec) => {

@@ -6,6 +6,7 @@ import {
   deploymentStrategy,
   jobStrategy,
   replicaSetStrategy,
+  replicationControllerStrategy,
   statefulSetStrategy,
 } from './apps.js';
 import { horizontalPodAutoscalerStrategy } from './autoscaling.js';
@@ -20,6 +21,7 @@ const strategies: Record<string, Strategy> = {
   '/Service': serviceStrategy,
   '/Secret': secretStrategy,
   '/Node': nodeStrategy,
+  '/ReplicationController': replicationControllerStrategy,
   'apps/Deployment': deploymentStrategy,
   'apps/ReplicaSet': replicaSetStrategy,
   'apps/StatefulSet': statefulSetStrategy,

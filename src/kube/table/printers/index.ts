@@ -33,12 +33,14 @@ import {
   deploymentPrinter,
   jobPrinter,
   replicaSetPrinter,
+  replicationControllerPrinter,
   statefulSetPrinter,
 } from './workloads.js';
 
 const builtins: Record<string, () => Printer> = {
   '/Pod': () => podPrinter,
   '/PodTemplate': () => podTemplatePrinter,
+  '/ReplicationController': () => replicationControllerPrinter,
   'storage.k8s.io/StorageClass': () => storageClassPrinter,
   'storage.k8s.io/CSIDriver': () => csiDriverPrinter,
   'storage.k8s.io/CSINode': () => csiNodePrinter,

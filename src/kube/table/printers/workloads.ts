@@ -1,5 +1,7 @@
-// Pod-template owners: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and CronJob, as printers.go prints them.
+// Pod-template owners: Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job and CronJob, as
+// printers.go prints them.
 import type { KubeObject } from '../../api/types.js';
+import { labelSelectorOf } from '../../selectors/labels.js';
 import { ageColumn, column, nameColumn, templateColumns } from '../columns.js';
 import { between, since } from '../duration.js';
 import {
@@ -55,6 +57,26 @@ export const replicaSetPrinter: Printer = {
     age(rs, now),
     ...containerCells(templateSpec(rs)),
     formatLabelSelector(rs.spec?.selector),
+  ],
+};
+
+export const replicationControllerPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Desired', 'integer', 'core.v1.ReplicationControllerSpec#replicas'),
+    column('Current', 'integer', 'core.v1.ReplicationControllerStatus#replicas'),
+    column('Ready', 'integer', 'core.v1.ReplicationControllerStatus#readyReplicas'),
+    ageColumn(),
+    ...templateColumns('core.v1.ReplicationControllerSpec#selector'),
+  ],
+  cells: (rc, now) => [
+    rc.metadata.name,
+    desired(rc),
+    int(rc.status?.replicas),
+    int(rc.status?.readyReplicas),
+    age(rc, now),
+    ...containerCells(templateSpec(rc)),
+    formatLabelSelector(labelSelectorOf(rc)),
   ],
 };
 
