@@ -27,7 +27,7 @@ import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { startControlPlane } from './control-plane.js';
-import { startProcessHost, startSimulatedHost } from './host.js';
+import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
 import { chooseRuntime } from './runtime-choice.js';
@@ -65,12 +65,14 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
   try {
     const compactor = startCompactor(store, { intervalMs: 5 * 60_000 });
     stops.push(() => compactor.stop());
-    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `simulated` runs nothing.
+    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `microvm` runs Fargate pods in
+    // QEMU micro-VMs on the same containerd's images and VPC; `simulated` runs nothing.
     const chosen = await chooseRuntime(config.runtime);
     const { runtime } = chosen;
     const wildcard = ['0.0.0.0', '::'].includes(config.host);
     // Pods reach the kube API (the `kubernetes` Service) on the host end of the VPC's host link.
-    const vpcApiAddress = runtime === 'process' ? hostLinkAddress(enginePaths(join(paths.root, 'containerd'))) : '';
+    const real = runtime === 'process' || runtime === 'microvm';
+    const vpcApiAddress = real ? hostLinkAddress(enginePaths(join(paths.root, 'containerd'))) : '';
     const extraHosts = [...(wildcard || config.host === '127.0.0.1' ? [] : [config.host]), vpcApiAddress].filter(
       Boolean,
     );
@@ -122,7 +124,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
-    const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
+    const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
     const inVpc = engine?.vpc.hostAddress;
     if (engine && inVpc && !wildcard) {
@@ -137,7 +139,15 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     if (engine) {
       const versions = await engineVersions();
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
-      const agent = await startProcessHost(client, engine, versions, paths.pki);
+      const microvm =
+        runtime === 'microvm'
+          ? await startMicroVmHost(client, engine, versions, paths.pki, chosen.microvmOnlyWithKvm)
+          : undefined;
+      if (microvm?.agent) {
+        runtimeSummary = microvm.summary;
+        stops.push(() => microvm.stopVms());
+      } else if (microvm) runtimeSummary += `; no micro-VMs: ${microvm.why}`;
+      const agent = microvm?.agent ?? (await startProcessHost(client, engine, versions, paths.pki));
       stops.push(() => agent.stop());
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
