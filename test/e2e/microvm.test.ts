@@ -173,7 +173,7 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
     const logs = follow(['-n', ns, 'logs', '-f', 'web'], /tick 1\n/);
     await logs.matched;
     await logs.stop();
-    const inner = `kubectl --kubeconfig ${skiff.kubeconfig} -n ${ns} exec -it web -- sh -c 'stty size; tty'`;
+    const inner = `kubectl --kubeconfig ${skiff.kubeconfig} -n ${ns} exec -it web -- sh -c 'sleep 1; stty size; tty'`;
     const tty = await run('script', ['-qc', `stty cols 91 rows 37; ${inner}`, '/dev/null'], { input: '' });
     assert.equal(tty.code, 0, tty.stderr);
     assert.match(tty.stdout, /37 91\r?\n/);

@@ -63,8 +63,12 @@ export class GuestSession extends EventEmitter {
   }
 
   /** Starts a container's first process (RUN) or an exec (EXEC); resolves to its id once it runs. */
-  start(kind: 'run' | 'exec', process: GuestProcess, handlers: ProcessHandlers): Promise<{ id: number; pid: number }> {
-    const id = this.allocate();
+  start(
+    kind: 'run' | 'exec',
+    process: GuestProcess,
+    handlers: ProcessHandlers,
+    id = this.newId(),
+  ): Promise<{ id: number; pid: number }> {
     this.processes.set(id, handlers);
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -103,7 +107,7 @@ export class GuestSession extends EventEmitter {
 
   /** A TCP connection to 127.0.0.1:port inside the VM; resolves to its id once connected. */
   connect(port: number, handlers: ConnectionHandlers): Promise<number> {
-    const id = this.allocate();
+    const id = this.newId();
     return new Promise((resolve, reject) => {
       this.connections.set(id, { ...handlers, opened: { resolve: () => resolve(id), reject } });
       this.send(hostFrame.connect, id, u16(port));
@@ -138,7 +142,8 @@ export class GuestSession extends EventEmitter {
     this.socket.destroy();
   }
 
-  private allocate(): number {
+  /** An id for a process or connection not asked for yet (frames for it may follow the start at once). */
+  newId(): number {
     const id = this.nextId;
     this.nextId = this.nextId >= 2 ** 31 ? 1 : this.nextId + 1;
     return id;

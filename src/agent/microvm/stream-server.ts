@@ -135,86 +135,83 @@ export class MicroVmStreams {
     if (request.stderr && !request.tty) wanted.add('stderr');
     if (request.tty && protocol !== 'channel.k8s.io' && protocol !== 'v2.channel.k8s.io') wanted.add('resize');
     const streams = new Map<string, SpdyStream>();
+    const target = this.targets.instance(request.containerId);
+    const guest = this.targets.session(request.podUid);
+    // Input (stdin, terminal sizes) may come before the process is asked for: it waits, in order, for the id.
+    const id = request.verb === 'attach' ? target?.guestId : guest?.newId();
+    const queue: (() => void)[] = [];
+    let started = request.verb === 'attach';
+    const act = (fn: () => void) => (started ? fn() : queue.push(fn));
     const timer = setTimeout(() => session.destroy(), streamWaitMs);
     session.on('stream', (stream: SpdyStream) => {
       const type = stream.headers.streamtype ?? '';
       stream.reply();
       streams.set(type, stream);
-      if ([...wanted].every((w) => streams.has(w))) {
-        clearTimeout(timer);
-        session.removeAllListeners('stream');
-        this.runExec(session, request, protocol, streams).catch(() => session.destroy());
+      if (guest && id !== undefined && type === 'stdin') {
+        stream.on('data', (data: Buffer) => act(() => guest.stdin(id, data)));
+        if (request.verb === 'exec') stream.on('end', () => act(() => guest.stdinEof(id)));
       }
-    });
-    session.on('close', () => clearTimeout(timer));
-  }
-
-  private async runExec(
-    session: SpdySession,
-    request: Exclude<StreamRequest, { verb: 'portforward' }>,
-    protocol: string,
-    streams: Map<string, SpdyStream>,
-  ): Promise<void> {
-    const error = streams.get('error')!;
-    const finish = async (text: string) => {
-      if (text) error.write(text);
-      for (const s of streams.values()) s.end();
-      await session.flushed();
-      session.close();
-    };
-    const target = this.targets.instance(request.containerId);
-    const guest = request.verb === 'exec' || target ? this.targets.session(request.podUid) : undefined;
-    if (!target || !guest) return finish(failureStatus(protocol, `container ${request.containerId} is not running`));
-    const output = (stream: 1 | 2, data: Buffer) => {
-      const out = stream === 2 && !request.tty ? streams.get('stderr') : streams.get('stdout');
-      out?.write(data);
-    };
-    let id: number;
-    if (request.verb === 'attach') {
-      // The container's own process: its output from now on, and its stdin.
-      id = target.guestId;
-      target.listeners.add(output);
-      const done = () => {
-        target.listeners.delete(output);
-        finish('').catch(() => {});
+      if (guest && id !== undefined && type === 'resize') {
+        stream.on('data', (data: Buffer) => {
+          for (const line of data.toString().split('\n')) {
+            if (!line.trim()) continue;
+            try {
+              const size = JSON.parse(line);
+              act(() => guest.resize(id, Number(size.Width) || 80, Number(size.Height) || 24));
+            } catch {}
+          }
+        });
+      }
+      if (![...wanted].every((w) => streams.has(w))) return;
+      clearTimeout(timer);
+      session.removeAllListeners('stream');
+      const error = streams.get('error')!;
+      const finish = async (text: string) => {
+        if (text) error.write(text);
+        for (const s of streams.values()) s.end();
+        await session.flushed();
+        session.close();
       };
-      session.once('close', done);
-    } else {
+      if (!target || !guest || id === undefined) {
+        finish(failureStatus(protocol, `container ${request.containerId} is not running`)).catch(() => {});
+        return;
+      }
+      const output = (kind: 1 | 2, data: Buffer) => {
+        const out = kind === 2 && !request.tty ? streams.get('stderr') : streams.get('stdout');
+        out?.write(data);
+      };
+      if (request.verb === 'attach') {
+        // The container's own process: its output from now on, and its stdin.
+        target.listeners.add(output);
+        session.once('close', () => target.listeners.delete(output));
+        return;
+      }
+      const process = {
+        ...target.process,
+        root: undefined,
+        container: target.guestId,
+        args: request.command,
+        tty: request.tty,
+        stdin: request.stdin,
+        mounts: [],
+      };
       let exited!: (code: number) => void;
       const exit = new Promise<number>((resolve) => (exited = resolve));
-      try {
-        ({ id } = await guest.start(
-          'exec',
-          {
-            ...target.process,
-            root: undefined,
-            container: target.guestId,
-            args: request.command,
-            tty: request.tty,
-            stdin: request.stdin,
-            mounts: [],
-          },
-          { output, exit: (e) => exited(e.exitCode) },
-        ));
-      } catch (e: any) {
-        const message = `failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: ${e?.message ?? e}: unknown`;
-        return finish(failureStatus(protocol, message));
-      }
-      session.once('close', () => guest.signal(id, 9));
-      exit.then((code) => finish(exitStatus(protocol, code, request.command)));
-    }
-    const stdin = streams.get('stdin');
-    stdin?.on('data', (data: Buffer) => guest.stdin(id, data));
-    if (request.verb === 'exec') stdin?.on('end', () => guest.stdinEof(id));
-    streams.get('resize')?.on('data', (data: Buffer) => {
-      for (const line of data.toString().split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          const size = JSON.parse(line);
-          guest.resize(id, Number(size.Width) || 80, Number(size.Height) || 24);
-        } catch {}
-      }
+      const running = guest.start('exec', process, { output, exit: (e) => exited(e.exitCode) }, id);
+      started = true;
+      for (const fn of queue.splice(0)) fn();
+      running.then(
+        () => {
+          session.once('close', () => guest.signal(id, 9));
+          exit.then((code) => finish(exitStatus(protocol, code, request.command))).catch(() => {});
+        },
+        (e: any) => {
+          const message = `failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: ${e?.message ?? e}: unknown`;
+          finish(failureStatus(protocol, message)).catch(() => {});
+        },
+      );
     });
+    session.on('close', () => clearTimeout(timer));
   }
 
   private portForward(session: SpdySession, podUid: string): void {
