@@ -136,11 +136,11 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
   });
 
   it('runs the pod on its own kernel, with Fargate rlimits and only its own processes', async () => {
-    const guest = (await exec('web', 'uname', '-r')).trim();
+    const guest = (await exec('web', 'busybox', 'uname', '-r')).trim();
     assert.notEqual(guest, release());
     assert.match(guest, /^6\.1\./);
     assert.equal((await exec('web', 'sh', '-c', 'ulimit -n; ulimit -Hn')).trim(), '1024\n65535');
-    const ps = await exec('web', 'ps', '-o', 'pid,comm');
+    const ps = await exec('web', 'busybox', 'ps', '-o', 'pid,comm');
     const commands = ps
       .trim()
       .split('\n')
@@ -148,7 +148,7 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
       .map((l) => l.trim().split(/\s+/));
     assert.deepEqual(commands[0], ['1', 'sh']);
     assert.ok(
-      commands.every(([, comm]) => ['sh', 'httpd', 'sleep', 'ps'].includes(comm!)),
+      commands.every(([, comm]) => ['sh', 'httpd', 'sleep', 'busybox'].includes(comm!)),
       ps,
     );
   });
@@ -163,7 +163,7 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
       `${memTotalKb} kB for ${provisioned}`,
     );
     const node = await w.kubectlJson('get', 'node', pod.spec.nodeName);
-    assert.equal(node.status.nodeInfo.kernelVersion, (await exec('web', 'uname', '-r')).trim());
+    assert.equal(node.status.nodeInfo.kernelVersion, (await exec('web', 'busybox', 'uname', '-r')).trim());
     assert.equal(node.metadata.annotations['skiff.io/microvm-accelerator'], 'tcg');
     const status = await w.skiff('status', '--data-dir', skiff.dataDir);
     assert.match(status.stdout, /microvm for Fargate pods \(QEMU [\d.]+, TCG: /);

@@ -442,7 +442,7 @@ static void exec_command(int errfd, struct kv *kv) {
   fail(errfd, what, NULL);
 }
 
-// The container's own /proc, /dev (with devpts and shm) and /sys inside its root, its volumes, then chroot.
+// The container's own /proc, /dev (with the VM's devpts, shm) and /sys inside its root, its volumes, then chroot.
 static void enter_container_root(int errfd, struct kv *kv) {
   const char *root = kv_get(kv, "root");
   if (!root) {
@@ -458,8 +458,8 @@ static void enter_container_root(int errfd, struct kv *kv) {
   mknod_in(root, "random", 1, 8);
   mknod_in(root, "urandom", 1, 9);
   mknod_in(root, "tty", 5, 0);
-  mount_in(errfd, root, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-           "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  // The VM's own devpts: the terminals skiff-init opens for a pod's processes are the ones they see (ttyname).
+  mount_in(errfd, root, "/dev/pts", "/dev/pts", NULL, MS_BIND, NULL);
   symlink_in(root, "pts/ptmx", "ptmx");
   symlink_in(root, "/proc/self/fd", "fd");
   symlink_in(root, "/proc/self/fd/0", "stdin");
