@@ -29,6 +29,11 @@ export interface ConnectionHandlers {
   close(message?: string): void;
 }
 
+export interface GuestStats {
+  cpuNs: number;
+  workingSetBytes: number;
+}
+
 type Pending = { resolve(pid: number): void; reject(error: Error): void };
 
 export class GuestSession extends EventEmitter {
@@ -38,6 +43,7 @@ export class GuestSession extends EventEmitter {
   private processes = new Map<number, ProcessHandlers>();
   private connections = new Map<number, ConnectionHandlers & { opened?: Pending }>();
   private listing?: { found: Map<number, number>; resolve(found: Map<number, number>): void };
+  private statsWaiters = new Map<number, ((stats: GuestStats) => void)[]>();
   private closed = false;
   /** The guest kernel's release (uname -r), once skiff-init said hello. */
   readonly ready: Promise<string>;
@@ -134,6 +140,16 @@ export class GuestSession extends EventEmitter {
     });
   }
 
+  /** A container's CPU time and working set, from its cgroup in the guest. */
+  stats(id: number): Promise<GuestStats> {
+    return new Promise((resolve) => {
+      const waiting = this.statsWaiters.get(id) ?? [];
+      waiting.push(resolve);
+      this.statsWaiters.set(id, waiting);
+      if (waiting.length === 1) this.send(hostFrame.stats, id);
+    });
+  }
+
   poweroff(): void {
     this.send(hostFrame.poweroff, 0);
   }
@@ -202,6 +218,16 @@ export class GuestSession extends EventEmitter {
           this.listing = undefined;
         } else this.listing.found.set(id, payload.readUInt32LE(0));
         return;
+      case guestFrame.stats: {
+        const waiting = this.statsWaiters.get(id) ?? [];
+        this.statsWaiters.delete(id);
+        const stats =
+          payload.length >= 16
+            ? { cpuNs: Number(payload.readBigUInt64LE(0)), workingSetBytes: Number(payload.readBigUInt64LE(8)) }
+            : { cpuNs: 0, workingSetBytes: 0 };
+        for (const resolve of waiting) resolve(stats);
+        return;
+      }
       case guestFrame.log:
         this.emit('log', payload.toString());
         return;
@@ -219,6 +245,9 @@ export class GuestSession extends EventEmitter {
       else c.close();
     }
     this.connections.clear();
+    for (const waiting of this.statsWaiters.values())
+      for (const resolve of waiting) resolve({ cpuNs: 0, workingSetBytes: 0 });
+    this.statsWaiters.clear();
     this.emit('close');
   }
 }

@@ -14,6 +14,7 @@ export const hostFrame = {
   close: 9,
   poweroff: 10,
   list: 11,
+  stats: 12,
 } as const;
 
 export const guestFrame = {
@@ -27,6 +28,7 @@ export const guestFrame = {
   close: 71,
   log: 72,
   running: 73,
+  stats: 74,
 } as const;
 
 export interface Frame {

@@ -19,8 +19,16 @@ import { join } from 'node:path';
 import { fargateRlimits } from '../../fargate/limits.js';
 import type { PodContract, SandboxSetup } from '../contract/contract.js';
 import type { DnsConfig } from '../contract/dns.js';
-import type { ContainerLogOptions, ContainerLogRef, SandboxEvent, SandboxPod, StreamRequest } from '../driver.js';
+import type {
+  ContainerLogOptions,
+  ContainerLogRef,
+  ContainerUsage,
+  SandboxEvent,
+  SandboxPod,
+  StreamRequest,
+} from '../driver.js';
 import { mountsUnder, processesMentioning } from '../engine/cleanup.js';
+import type { ContainerStats } from '../engine/cri/types.js';
 import type { ContainerEngine } from '../engine/engine.js';
 import { run, tryRun } from '../engine/network/run.js';
 import { BRIDGE } from '../engine/network/vpc.js';
@@ -43,6 +51,7 @@ import {
 } from '../process/runtime.js';
 import { effectiveSecurityContext, runAsNonRootViolation } from '../process/security-context.js';
 import { readTerminationLog } from '../process/termination-log.js';
+import { UsageRates } from '../process/usage.js';
 import type { AccelChoice } from './accel.js';
 import { CriLogWriter } from './log-writer.js';
 import type { GuestMount, GuestProcess } from './protocol.js';
@@ -117,6 +126,7 @@ export class MicroVmRuntime implements SandboxRuntime {
   private pods = new Map<string, VmPod>();
   private instances = new Map<string, Instance>();
   private logFiles = new LogFiles();
+  private rates = new UsageRates();
   private attempts = new Map<string, number>();
   private images: ProcessRuntime;
   readonly streams: MicroVmStreams;
@@ -377,6 +387,7 @@ export class MicroVmRuntime implements SandboxRuntime {
       if (instance.done) return;
       instance.done = true;
       instance.log.close();
+      this.rates.forget(id);
       entry.instances.delete(id);
       this.releaseInstanceFiles(entry.vm.files.share, instance.key).catch((error) => this.options.onError?.(error));
       finish(exit);
@@ -473,8 +484,22 @@ export class MicroVmRuntime implements SandboxRuntime {
     return readTerminationLog(this.sandboxesDir, pod, container, this.attempts.get(containerId));
   }
 
-  async usage() {
-    return [];
+  /** Each running container's CPU rate and working set, from its cgroup in the guest (metrics-server's view). */
+  async usage(pod: SandboxPod, running: { container: Container; running: RunningContainer }[]) {
+    const session = this.pods.get(pod.uid)?.vm.session;
+    if (!session || session.isClosed) return [];
+    const usage: ContainerUsage[] = [];
+    for (const { container, running: r } of running) {
+      const guestId = this.instances.get(r.id)?.guestId;
+      if (guestId === undefined) continue;
+      const stats = await session.stats(guestId);
+      const cri = {
+        cpu: { timestamp: String(Date.now() * 1e6), usageCoreNanoSeconds: { value: String(stats.cpuNs) } },
+        memory: { workingSetBytes: { value: String(stats.workingSetBytes) } },
+      } as unknown as ContainerStats;
+      usage.push({ name: container.name, ...this.rates.usageOf(r.id, cri, r.startedAt) });
+    }
+    return usage;
   }
 
   logs(ref: ContainerLogRef, options: ContainerLogOptions): AsyncIterable<string> {

@@ -41,9 +41,9 @@
 
 enum {
   H_RUN = 1, H_EXEC = 2, H_STDIN = 3, H_STDIN_EOF = 4, H_RESIZE = 5, H_SIGNAL = 6, H_CONNECT = 7, H_DATA = 8,
-  H_CLOSE = 9, H_POWEROFF = 10, H_LIST = 11,
+  H_CLOSE = 9, H_POWEROFF = 10, H_LIST = 11, H_STATS = 12,
   G_HELLO = 64, G_STARTED = 65, G_FAILED = 66, G_OUTPUT = 67, G_EXIT = 68, G_CONNECTED = 69, G_DATA = 70,
-  G_CLOSE = 71, G_LOG = 72, G_RUNNING = 73,
+  G_CLOSE = 71, G_LOG = 72, G_RUNNING = 73, G_STATS = 74,
 };
 
 #define MAX_FRAME (1 << 20)
@@ -667,6 +667,44 @@ static void reap(void) {
   }
 }
 
+// A container's cgroup numbers: CPU time (ns) and working set (memory.current less inactive file pages).
+static void send_stats(uint32_t id) {
+  struct proc *p = proc_of(id);
+  uint64_t body[2] = {0, 0};
+  if (p && p->container && p->cgroup[0]) {
+    char path[160], text[4096];
+    snprintf(path, sizeof path, "%s/cpu.stat", p->cgroup);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n > 0) {
+      text[n] = 0;
+      char *at = strstr(text, "usage_usec ");
+      if (at) body[0] = strtoull(at + 11, NULL, 10) * 1000;
+    }
+    snprintf(path, sizeof path, "%s/memory.current", p->cgroup);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0) close(fd);
+    uint64_t current = 0, inactive = 0;
+    if (n > 0) {
+      text[n] = 0;
+      current = strtoull(text, NULL, 10);
+    }
+    snprintf(path, sizeof path, "%s/memory.stat", p->cgroup);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n > 0) {
+      text[n] = 0;
+      char *at = strstr(text, "inactive_file ");
+      if (at) inactive = strtoull(at + 14, NULL, 10);
+    }
+    body[1] = current > inactive ? current - inactive : 0;
+  }
+  send_frame(G_STATS, id, body, sizeof body, NULL, 0);
+}
+
 // ---- port-forward ----
 
 static void connect_port(uint32_t id, uint16_t tcp_port) {
@@ -766,6 +804,9 @@ static void handle(uint8_t type, uint32_t id, char *body, size_t len) {
     case H_POWEROFF:
       sync();
       reboot(RB_AUTOBOOT);
+      break;
+    case H_STATS:
+      send_stats(id);
       break;
     case H_LIST:
       for (int i = 0; i < MAX_PROCS; i++) {
