@@ -106,6 +106,10 @@ export interface GuestProcess {
   cpu?: string;
   /** cgroup v2 cpu.weight. */
   cpuWeight?: number;
+  /** The capability bit mask (absent: the guest's own, all). */
+  capabilities?: bigint;
+  readOnlyRoot?: boolean;
+  noNewPrivileges?: boolean;
   mounts: GuestMount[];
 }
 
@@ -135,6 +139,9 @@ export function encodeProcess(p: GuestProcess): Buffer {
   put('memory', p.memory);
   put('cpu', p.cpu);
   put('cpuweight', p.cpuWeight);
+  put('caps', p.capabilities?.toString(16));
+  if (p.readOnlyRoot) put('readonly', 1);
+  if (p.noNewPrivileges) put('nonewprivs', 1);
   for (const m of p.mounts) {
     if (m.source.includes('\x1f') || m.target.includes('\x1f')) throw new Error(`mount path ${m.target} is invalid`);
     put('mount', `${m.source}\x1f${m.target}\x1f${m.readOnly ? 'ro' : 'rw'}`);

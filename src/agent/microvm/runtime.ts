@@ -53,6 +53,7 @@ import { effectiveSecurityContext, runAsNonRootViolation } from '../process/secu
 import { readTerminationLog } from '../process/termination-log.js';
 import { UsageRates } from '../process/usage.js';
 import type { AccelChoice } from './accel.js';
+import { capabilityMask } from './capabilities.js';
 import { CriLogWriter } from './log-writer.js';
 import type { GuestMount, GuestProcess } from './protocol.js';
 import { macOf } from './qemu-args.js';
@@ -304,6 +305,14 @@ export class MicroVmRuntime implements SandboxRuntime {
         }
       }
       const resources = config.linux?.resources ?? {};
+      const security = config.linux?.securityContext as
+        | {
+            capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] };
+            privileged?: boolean;
+            readonlyRootfs?: boolean;
+            noNewPrivs?: boolean;
+          }
+        | undefined;
       const hostname = pod.pod.spec?.hostname ?? pod.name;
       const process: GuestProcess = {
         root: `/pod/c/${key}`,
@@ -318,6 +327,13 @@ export class MicroVmRuntime implements SandboxRuntime {
         memory: resources.memoryLimitInBytes,
         cpu: resources.cpuQuota ? `${resources.cpuQuota} ${resources.cpuPeriod ?? 100000}` : undefined,
         cpuWeight: resources.cpuShares ? weightOfShares(resources.cpuShares) : undefined,
+        capabilities: capabilityMask({
+          add: security?.capabilities?.addCapabilities,
+          drop: security?.capabilities?.dropCapabilities,
+          privileged: security?.privileged,
+        }),
+        readOnlyRoot: Boolean(security?.readonlyRootfs),
+        noNewPrivileges: Boolean(security?.noNewPrivs),
         mounts,
       };
       const logDir = join(this.engine.logsDir, 'pods', `${pod.namespace}_${pod.name}_${pod.uid}`);

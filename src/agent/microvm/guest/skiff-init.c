@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -401,6 +403,30 @@ static void set_limits(struct kv *kv) {
   }
 }
 
+// The container's capabilities (a hex mask, as the host computed them from the runtime default, add and drop):
+// the bounding set is cut before the user changes; a root process keeps exactly the mask.
+static void drop_bounding(struct kv *kv) {
+  const char *caps = kv_get(kv, "caps");
+  if (!caps) return;
+  uint64_t mask = strtoull(caps, NULL, 16);
+  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+    if (!(mask >> cap & 1)) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+}
+
+static void set_caps(int errfd, struct kv *kv) {
+  const char *caps = kv_get(kv, "caps");
+  if (caps && getuid() == 0) {
+    uint64_t mask = strtoull(caps, NULL, 16);
+    struct __user_cap_header_struct head = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    for (int i = 0; i < 2; i++) {
+      data[i].effective = data[i].permitted = data[i].inheritable = (uint32_t)(mask >> (32 * i));
+    }
+    if (syscall(SYS_capset, &head, data) != 0) fail(errfd, "capset", NULL);
+  }
+  if (kv_num(kv, "nonewprivs", 0) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(errfd, "no_new_privs", NULL);
+}
+
 static void become_user(int errfd, struct kv *kv) {
   gid_t groups[64];
   int ngroups = 0;
@@ -450,6 +476,7 @@ static void enter_container_root(int errfd, struct kv *kv) {
     fail(errfd, "no root", NULL);
   }
   mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+  if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) != 0) fail(errfd, "bind mount", root);
   mount_in(errfd, root, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   mount_in(errfd, root, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   mknod_in(root, "null", 1, 3);
@@ -471,6 +498,8 @@ static void enter_container_root(int errfd, struct kv *kv) {
   static char *mounts[256];
   kv_all(kv, "mount", mounts, 255);
   for (int i = 0; mounts[i]; i++) bind_in(errfd, root, mounts[i]);
+  if (kv_num(kv, "readonly", 0) && mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0)
+    fail(errfd, "remount read-only", root);
   if (chdir(root) != 0) fail(errfd, "chdir", root);
   if (chroot(".") != 0) fail(errfd, "chroot", root);
   chdir("/");
@@ -584,7 +613,9 @@ static void start(uint32_t id, struct kv *kv, int container) {
     }
     child_stdio(p, slave, pin, pout, perr);
     set_limits(kv);
+    drop_bounding(kv);
     become_user(errfd, kv);
+    set_caps(errfd, kv);
     exec_command(errfd, kv);
   }
   if (!container) {
