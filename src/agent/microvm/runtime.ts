@@ -41,6 +41,7 @@ import {
   type SandboxRuntime,
 } from '../lifecycle/runtime.js';
 import { containerConfig } from '../process/container-config.js';
+import { runtimeRequestTimeoutSeconds } from '../process/exec.js';
 import { LogFiles } from '../process/logs.js';
 import { type PodSize, parseCapacityProvisioned } from '../process/resources.js';
 import {
@@ -478,15 +479,16 @@ export class MicroVmRuntime implements SandboxRuntime {
       },
       { output: (_stream, data) => chunks.push(data), exit: (exit) => done(exit.exitCode) },
     );
+    // No limit of its own (hooks) still ends with the kubelet's runtime request timeout, as on the process runtime.
+    const limit = timeoutSeconds > 0 ? timeoutSeconds : runtimeRequestTimeoutSeconds;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(
-      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)),
-    );
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit * 1000)));
     const result = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (result === 'timeout') {
       session.signal(started.id, 9);
-      throw new ExecTimeoutError(`command timed out after ${timeoutSeconds}s`);
+      if (timeoutSeconds > 0) throw new ExecTimeoutError(`command timed out after ${timeoutSeconds}s`);
+      throw new Error(`command did not finish within the runtime request timeout (${limit}s)`);
     }
     return { exitCode: result, output: Buffer.concat(chunks).toString() };
   }
