@@ -109,6 +109,8 @@ export interface GuestProcess {
   /** The capability bit mask (absent: the guest's own, all). */
   capabilities?: bigint;
   readOnlyRoot?: boolean;
+  /** RUN: the VM's PID namespace ("pod") or another container's (its guest id) instead of its own. */
+  pidNamespace?: 'pod' | number;
   noNewPrivileges?: boolean;
   mounts: GuestMount[];
 }
@@ -141,6 +143,7 @@ export function encodeProcess(p: GuestProcess): Buffer {
   put('cpuweight', p.cpuWeight);
   put('caps', p.capabilities?.toString(16));
   if (p.readOnlyRoot) put('readonly', 1);
+  put('pidns', p.pidNamespace);
   if (p.noNewPrivileges) put('nonewprivs', 1);
   for (const m of p.mounts) {
     if (m.source.includes('\x1f') || m.target.includes('\x1f')) throw new Error(`mount path ${m.target} is invalid`);

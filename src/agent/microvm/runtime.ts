@@ -43,6 +43,7 @@ import {
 import { containerConfig } from '../process/container-config.js';
 import { runtimeRequestTimeoutSeconds } from '../process/exec.js';
 import { LogFiles } from '../process/logs.js';
+import { pidNamespaceOf } from '../process/pid-namespace.js';
 import { type PodSize, parseCapacityProvisioned } from '../process/resources.js';
 import {
   capacityProvisionedAnnotation,
@@ -334,6 +335,7 @@ export class MicroVmRuntime implements SandboxRuntime {
           privileged: security?.privileged,
         }),
         readOnlyRoot: Boolean(security?.readonlyRootfs),
+        pidNamespace: this.pidNamespaceOf(pod, container),
         noNewPrivileges: Boolean(security?.noNewPrivs),
         mounts,
       };
@@ -361,6 +363,16 @@ export class MicroVmRuntime implements SandboxRuntime {
       if (error instanceof LaunchError) throw error;
       throw new LaunchError('CreateContainerError', error?.message ?? String(error));
     }
+  }
+
+  /** shareProcessNamespace: the VM's PID namespace; kubectl debug --target: the target container's. */
+  private pidNamespaceOf(pod: SandboxPod, container: Container): GuestProcess['pidNamespace'] {
+    const { pid, targetId } = pidNamespaceOf(pod, container);
+    if (pid === 'POD') return 'pod';
+    if (pid !== 'TARGET') return undefined;
+    const target = this.instances.get(containerIdPrefix + targetId);
+    if (target?.guestId === undefined || target.done) throw new Error(`target container ${targetId} is not running`);
+    return target.guestId;
   }
 
   /** Each CRI mount's host path bind-mounted under the share (share/m/<instance>/<n>), as the guest will see it. */

@@ -531,6 +531,26 @@ static void write_cgroup(const char *dir, const char *file, const char *value) {
   write_file(path, value);
 }
 
+// The pod's shared PID namespace (shareProcessNamespace), made on first use: its PID 1 is a "pause" process that
+// only reaps, as the pause container is on a node.
+static pid_t pause_pid = -1;
+
+static pid_t pod_pause(void) {
+  if (pause_pid > 0 && kill(pause_pid, 0) == 0) return pause_pid;
+  pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | CLONE_NEWPID, 0, 0, 0, 0);
+  if (pid == 0) {
+    for (int fd = 3; fd < 1024; fd++) close(fd);  // it must hold no pipe of the process being started
+    prctl(PR_SET_NAME, "pause", 0, 0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (;;)
+      if (waitpid(-1, NULL, 0) < 0) pause();
+  }
+  pause_pid = pid;
+  return pid;
+}
+
 // RUN (a container's first process, in its own pid and mount namespace) and EXEC (a process joining them).
 static void start(uint32_t id, struct kv *kv, int container) {
   struct proc *p = proc_new(id);
@@ -577,6 +597,25 @@ static void start(uint32_t id, struct kv *kv, int container) {
   }
   pipe2(perror_, O_CLOEXEC);
   int ownpid = -1, rootfd = -1;
+  // A container's PID namespace: its own (default), the VM's ("pod": shareProcessNamespace, skiff-init standing
+  // for the pause process), or another container's (its guest id: kubectl debug --target).
+  const char *pidns = container ? kv_get(kv, "pidns") : NULL;
+  if (pidns) {
+    struct proc *t = strcmp(pidns, "pod") == 0 ? NULL : proc_of((uint32_t)strtoul(pidns, NULL, 10));
+    pid_t holder = strcmp(pidns, "pod") == 0 ? pod_pause() : t && !t->exited ? t->pid : -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", holder);
+    int nsfd = open(path, O_RDONLY | O_CLOEXEC);
+    ownpid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0 || setns(nsfd, CLONE_NEWPID) != 0) {
+      say(G_FAILED, id, "joining the PID namespace: %s", holder > 0 ? strerror(errno) : "its holder is not running");
+      if (nsfd >= 0) close(nsfd);
+      close(ownpid);
+      p->id = 0;
+      return;
+    }
+    close(nsfd);
+  }
   if (!container) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/ns/pid", target);
@@ -594,7 +633,8 @@ static void start(uint32_t id, struct kv *kv, int container) {
     }
     close(nsfd);
   }
-  pid_t pid = container ? (pid_t)syscall(SYS_clone, SIGCHLD | CLONE_NEWPID | CLONE_NEWNS, 0, 0, 0, 0) : fork();
+  unsigned long flags = SIGCHLD | CLONE_NEWNS | (pidns ? 0 : CLONE_NEWPID);
+  pid_t pid = container ? (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0) : fork();
   if (pid == 0) {
     int errfd = perror_[1];
     write_file("/proc/self/oom_score_adj", "0");
@@ -618,11 +658,11 @@ static void start(uint32_t id, struct kv *kv, int container) {
     set_caps(errfd, kv);
     exec_command(errfd, kv);
   }
-  if (!container) {
+  if (ownpid >= 0) {
     setns(ownpid, CLONE_NEWPID);
     close(ownpid);
-    close(rootfd);
   }
+  if (rootfd >= 0) close(rootfd);
   close(perror_[1]);
   if (pid < 0) {
     say(G_FAILED, id, "clone: %s", strerror(errno));
