@@ -1,8 +1,8 @@
 // Fargate pods in QEMU micro-VMs (`skiff up --runtime microvm`, TCG on this machine kind), with the offline busybox
 // image: the pod's own kernel (uname -r differs from the host's), Fargate's rlimits 1024/65535, only the pod's
 // processes in `ps`, the provisioned memory in /proc/meminfo, logs -f, exec -it, port-forward, HTTP to another
-// Fargate pod by pod IP, the node saying what runs it; `kubectl delete` runs preStop and the pod is gone within its
-// grace period, leaving no QEMU, tap or socket. Two VMs in all, to keep CI's cost small.
+// Fargate pod by pod IP and to its readiness probe, the node saying what runs it; `kubectl delete` runs preStop and
+// the pod is gone within its grace period, leaving no QEMU, tap or socket. Two VMs in all, to keep CI's cost small.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -113,7 +113,10 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
                 imagePullPolicy: 'Never',
                 command: ['sh', '-c', name === 'web' ? webScript : 'trap "exit 0" TERM; while true; do sleep 1; done'],
                 ...(name === 'web'
-                  ? { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } } } }
+                  ? {
+                      lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } } },
+                      readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
+                    }
                   : {}),
               },
             ],
@@ -188,8 +191,16 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
     }
   });
 
-  it('serves HTTP to another Fargate pod by pod IP', async () => {
-    const web = (await w.pods(ns)).find((p) => p.metadata.name === 'web');
+  it('serves HTTP to another Fargate pod by pod IP, and to its httpGet readiness probe', async () => {
+    const web = await w.waitFor(
+      async () =>
+        (await w.pods(ns)).find(
+          (p) =>
+            p.metadata.name === 'web' &&
+            p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+        ),
+      'web Ready by its httpGet probe',
+    );
     assert.equal(web.status.podIP, web.status.hostIP);
     const body = await exec('client', 'wget', '-q', '-O', '-', `http://${web.status.podIP}:8080/`);
     assert.equal(body, 'hello from web\n');
