@@ -138,7 +138,7 @@ export class MicroVm {
       if (!socket) await sleep(20);
     }
     this.session = new GuestSession(socket);
-    const timeout = sleep(Math.max(0, deadline - Date.now())).then(() => 'timeout' as const);
+    const timeout = sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }).then(() => 'timeout' as const);
     const release = await Promise.race([this.session.ready, timeout, this.ended.then(() => 'ended' as const)]);
     if (release === 'timeout') {
       throw new Error(`the micro-VM's init did not answer within ${timeoutMs / 1000} s: ${this.consoleTail()}`);
@@ -172,7 +172,7 @@ export class MicroVm {
     if (this.pid && alive(this.pid)) {
       if (this.session && !this.session.isClosed && graceMs > 0) {
         this.session.poweroff();
-        await Promise.race([this.ended, sleep(graceMs)]);
+        await Promise.race([this.ended, sleep(graceMs, undefined, { ref: false })]);
       }
       if (alive(this.pid)) {
         try {
