@@ -2,13 +2,22 @@
 // any data dir so that every cluster and CI run on the machine shares one kernel and one init. A product is built
 // into a temporary dir beside its final place and renamed into it, so a killed build never leaves half a product.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export function microvmCacheDir(env = process.env): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'skiff', 'microvm');
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function cacheKey(...parts: (string | Buffer)[]): string {
@@ -29,6 +38,11 @@ export async function cached(
   const product = join(dir, file);
   if (existsSync(product)) return product;
   mkdirSync(cacheDir, { recursive: true });
+  // Builds a killed process left behind (their pid no longer runs) go first: a kernel tree is over a gigabyte.
+  for (const entry of readdirSync(cacheDir)) {
+    const pid = Number(/\.build-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !running(pid)) rmSync(join(cacheDir, entry), { recursive: true, force: true });
+  }
   const tmp = `${dir}.build-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
