@@ -1,11 +1,12 @@
 // Fargate pods in QEMU micro-VMs (`skiff up --runtime microvm`, TCG on this machine kind), with the offline busybox
 // image: the pod's own kernel (uname -r differs from the host's), Fargate's rlimits 1024/65535, only the pod's
 // processes in `ps`, the provisioned memory in /proc/meminfo, logs -f, exec -it, port-forward, HTTP to another
-// Fargate pod by pod IP and to its readiness probe, the node saying what runs it; `kubectl delete` runs preStop and
-// the pod is gone within its grace period, leaving no QEMU, tap or socket. Two VMs in all, to keep CI's cost small.
+// Fargate pod by pod IP, through a Service and to its readiness probe, kubectl cp, no host files inside, the node
+// saying what runs it; `kubectl delete` runs preStop and the pod is gone within its grace period, leaving no QEMU,
+// tap or socket. Two VMs in all, to keep CI's cost small.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -204,6 +205,43 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
     assert.equal(web.status.podIP, web.status.hostIP);
     const body = await exec('client', 'wget', '-q', '-O', '-', `http://${web.status.podIP}:8080/`);
     assert.equal(body, 'hello from web\n');
+  });
+
+  it('serves HTTP to another Fargate pod through a ClusterIP Service', async () => {
+    const created = await skiff.kubectl(['-n', ns, 'expose', 'pod', 'web', '--port', '80', '--target-port', '8080']);
+    assert.equal(created.code, 0, created.stderr);
+    const service = await w.kubectlJson('get', 'service', '-n', ns, 'web');
+    const body = await w.waitFor(async () => {
+      const out = await skiff.kubectl([
+        '-n',
+        ns,
+        'exec',
+        'client',
+        '--',
+        'wget',
+        '-q',
+        '-O',
+        '-',
+        `http://${service.spec.clusterIP}/`,
+      ]);
+      return out.code === 0 && out.stdout;
+    }, 'the Service answering from the client pod');
+    assert.equal(body, 'hello from web\n');
+  });
+
+  it("copies files in and out with kubectl cp, and the host's files are not there", async () => {
+    const local = join(skiff.dataDir, 'cp-in.txt');
+    writeFileSync(local, 'copied into a micro-VM\n');
+    const into = await skiff.kubectl(['cp', local, `${ns}/web:/tmp/in.txt`]);
+    assert.equal(into.code, 0, into.stderr);
+    assert.equal(await exec('web', 'cat', '/tmp/in.txt'), 'copied into a micro-VM\n');
+    const back = join(skiff.dataDir, 'cp-out.txt');
+    const out = await skiff.kubectl(['cp', `${ns}/web:/tmp/in.txt`, back]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(readFileSync(back, 'utf8'), 'copied into a micro-VM\n');
+    const host = await skiff.kubectl(['-n', ns, 'exec', 'web', '--', 'ls', skiff.dataDir]);
+    assert.notEqual(host.code, 0);
+    assert.match(host.stderr + host.stdout, /No such file or directory/);
   });
 
   it('runs preStop on delete, is gone within the grace period, and leaves no VM behind', async () => {
