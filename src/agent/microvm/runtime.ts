@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -567,6 +568,9 @@ export class MicroVmRuntime implements SandboxRuntime {
   /** Stops every VM and removes what each left (the agent is stopping for good). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.pods.values()].map((entry) => this.removeSandbox(entry.pod).catch(() => {})));
+    try {
+      rmdirSync(socketDir); // only when no other Skiff's VM has a socket there
+    } catch {}
   }
 }
 
