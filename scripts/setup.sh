@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Skiff and its test suite need on a fresh Debian machine: npm packages always; Debian packages
-# (containerd, runc, CNI plugins, registry, image tools, qemu) when running as root and they are missing.
+# (containerd, runc, CNI plugins, registry, image tools; qemu and the micro-VM guest kernel's build tools) when
+# running as root and they are missing. The guest kernel itself is built on first use and cached in ~/.cache/skiff.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-debs=(containerd runc containernetworking-plugins iproute2 iptables conntrack docker-registry skopeo umoci busybox-static python3 chromium wrk)
+debs=(containerd runc containernetworking-plugins iproute2 iptables conntrack docker-registry skopeo umoci busybox-static python3 chromium wrk
+  qemu-system-x86 linux-source-6.1 flex bison bc libelf-dev make gcc libc6-dev xz-utils)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -48,8 +48,8 @@ export interface AgentOptions {
   /** Pod status writes in flight at once (default 8). */
   statusConcurrency?: number;
   onError?: (error: unknown) => void;
-  /** What really runs the pods (runtime, kernel, OS), put in each node's nodeInfo; untouched when absent. */
-  nodeInfo?: NodeRuntimeInfo;
+  /** What really runs the pods (runtime, kernel, OS), put in each node's nodeInfo (per node when a function). */
+  nodeInfo?: NodeRuntimeInfo | ((node: KubeObject) => NodeRuntimeInfo | undefined);
   /** Where the agent's endpoint (logs, exec, attach, port-forward) listens: default 127.0.0.1 on any free port. */
   server?: { host?: string; port?: number };
   /**

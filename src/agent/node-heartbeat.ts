@@ -53,7 +53,7 @@ export class NodeHeartbeats {
     private intervals: HeartbeatIntervals,
     private current: (name: string) => KubeObject | undefined,
     private onError: (error: unknown) => void,
-    private nodeInfo?: NodeRuntimeInfo,
+    private nodeInfo?: NodeRuntimeInfo | ((node: KubeObject) => NodeRuntimeInfo | undefined),
     private readyNote?: string,
   ) {}
 
@@ -124,7 +124,8 @@ export class NodeHeartbeats {
       conditions: heartbeatConditions(node.status?.conditions, apiTime(), this.readyNote),
     };
     if (!node.status?.daemonEndpoints) status.daemonEndpoints = { kubeletEndpoint: { Port: 10250 } };
-    const nodeInfo = nodeInfoChanges(node.status?.nodeInfo, this.nodeInfo);
+    const wanted = typeof this.nodeInfo === 'function' ? this.nodeInfo(node) : this.nodeInfo;
+    const nodeInfo = nodeInfoChanges(node.status?.nodeInfo, wanted);
     if (nodeInfo) status.nodeInfo = nodeInfo;
     await this.client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { status }, 'merge', { subresource: 'status' });
   }

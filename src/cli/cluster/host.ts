@@ -1,6 +1,7 @@
 // This machine as a Skiff host: the agent (Skiff's kubelet) with the sandbox driver the runtime names, registered
-// under the machine's host name — simulated (timings from D/simulated.yaml when it exists), or process (runc
-// containers in Skiff's containerd, sized to this machine).
+// under the machine's host name — simulated (timings from D/simulated.yaml when it exists), process (runc
+// containers in Skiff's containerd, sized to this machine), or microvm (Fargate pods in QEMU micro-VMs, node-group
+// pods on process).
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { podContractOf } from '../../agent/contract/index.js';
@@ -16,8 +17,16 @@ import {
   simulatedNodeInfo,
   startAgent,
 } from '../../agent/index.js';
+import {
+  ComputeSplitDriver,
+  createMicroVmDriver,
+  guestKernelRelease,
+  prepareGuest,
+  qemuVersion,
+} from '../../agent/microvm/index.js';
 import { createProcessDriver } from '../../agent/process/index.js';
 import type { Logger } from '../../client/logger.js';
+import { computeTypeLabel } from '../../fargate/naming.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { issueAgentServingCert } from '../../kube/pki/agent-certs.js';
@@ -95,4 +104,52 @@ export async function startProcessHost(
     driver: createProcessDriver(engine, { pullSecrets: pullSecretReader(client), contract, onError }),
     onError,
   });
+}
+
+/**
+ * A host whose Fargate pods run in QEMU micro-VMs and node-group pods as runc containers: the guest kernel and init
+ * are built first when this machine has none (a progress line), and the accelerator is probed once. Fargate nodes
+ * report the guest kernel as their kernelVersion. `onlyWithKvm`: under TCG, keep every pod on the process driver.
+ */
+export async function startMicroVmHost(
+  client: KubeClient,
+  engine: ContainerEngine,
+  versions: EngineVersions,
+  pkiDir: string,
+  onlyWithKvm: boolean,
+  logger: Logger,
+): Promise<{ agent: Agent; summary: string; stopVms(): Promise<void> } | { agent?: undefined; why: string }> {
+  const guest = await prepareGuest((line) => process.stderr.write(`${line}\n`));
+  if (onlyWithKvm && guest.accel.accel !== 'kvm') return { why: guest.accel.reason };
+  const hostName = hostNameOf(hostname());
+  const onError = logger.errors('agent');
+  const sandboxes = join(dirname(engine.paths.dir), 'sandboxes');
+  const contract = podContractOf(client, sandboxes);
+  const pullSecrets = pullSecretReader(client);
+  const host = hostNodeInfo(`containerd://${versions.containerd}`);
+  const fargateInfo = { ...host, kernelVersion: guestKernelRelease(guest.kernel) ?? host.kernelVersion };
+  const microvm = createMicroVmDriver(engine, guest, {
+    contract,
+    pullSecrets,
+    onError,
+    annotateNode: async (name, annotations) => {
+      await client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { metadata: { annotations } }, 'merge');
+    },
+  });
+  // The VMs a previous run left go first (their snapshots and taps), then the contract's files under D/sandboxes.
+  await microvm.runtime.removeLeftovers();
+  await contract.removeLeftovers();
+  const processDriver = createProcessDriver(engine, { pullSecrets, contract, onError });
+  const agent = await startAgent({
+    client,
+    hostName,
+    tls: await agentTls(pkiDir, hostName),
+    capacity: machineCapacity(),
+    nodeInfo: (node) => (node.metadata.labels?.[computeTypeLabel] === 'fargate' ? fargateInfo : host),
+    driver: new ComputeSplitDriver(microvm, processDriver),
+    onError,
+  });
+  const accel = guest.accel.accel === 'kvm' ? 'KVM' : `TCG: ${guest.accel.reason}`;
+  const summary = `microvm for Fargate pods (QEMU ${qemuVersion()}, ${accel}; guest kernel ${fargateInfo.kernelVersion}), process for node-group pods (runc ${versions.runc}, containerd ${versions.containerd})`;
+  return { agent, summary, stopVms: () => microvm.runtime.stopAll() };
 }

@@ -73,5 +73,38 @@ test('a runtime asked for by name is run or refused, never swapped', async () =>
     chooseRuntime('process', host({ uid: 1000 }), io()),
     /--runtime process cannot run here: .*need root/,
   );
-  await assert.rejects(chooseRuntime('microvm', host(), io()), /micro-VM sandbox driver/);
+  await assert.rejects(
+    chooseRuntime('microvm', host({ uid: 1000 }), io()),
+    /--runtime microvm cannot run here: .*need root/,
+  );
+});
+
+const microvmCommands = [...full, 'qemu-system-x86_64', 'flex', 'bison', 'bc', 'make', 'gcc', 'xz'];
+const microvmFiles = [...files, '/usr/src/linux-source-6.1.tar.xz', '/usr/include/libelf.h', '/usr/include/stdio.h'];
+
+test('microvm asked for by name installs QEMU and the guest build packages it lacks', async () => {
+  const commands = new Set(full);
+  const paths = new Set(microvmFiles);
+  const installed: string[][] = [];
+  const out = io(async (packages) => {
+    installed.push(packages);
+    for (const c of microvmCommands) commands.add(c);
+  });
+  const facts = host({ has: (c) => commands.has(c), exists: (p) => paths.has(p) });
+  assert.deepEqual(await chooseRuntime('microvm', facts, out), { runtime: 'microvm' });
+  assert.deepEqual(installed, [['qemu-system-x86', 'flex', 'bison', 'bc', 'make', 'gcc', 'xz-utils']]);
+});
+
+test('auto takes microvm only where KVM looks usable (real VT-x/AMD-V, not PVM), else process', async () => {
+  const kvm = (extra: string[], cpu: string) =>
+    host({ commands: microvmCommands, files: [...microvmFiles, ...extra], cpuinfo: () => cpu });
+  assert.deepEqual(await chooseRuntime('auto', kvm(['/dev/kvm'], 'flags : fpu vmx sse'), io()), {
+    runtime: 'microvm',
+    microvmOnlyWithKvm: true,
+  });
+  assert.deepEqual(await chooseRuntime('auto', kvm(['/dev/kvm', '/sys/module/kvm_pvm'], 'flags : vmx'), io()), {
+    runtime: 'process',
+  });
+  assert.deepEqual(await chooseRuntime('auto', kvm(['/dev/kvm'], 'flags : fpu sse'), io()), { runtime: 'process' });
+  assert.deepEqual(await chooseRuntime('auto', kvm([], 'flags : svm'), io()), { runtime: 'process' });
 });

@@ -2,19 +2,23 @@
 // (process: runc containers in Skiff's own containerd, on Linux as root), installing the Debian packages it lacks
 // (those scripts/setup.sh names) with apt-get and a progress line; only where no real sandbox is possible does it
 // fall back to `simulated`, saying why and what to do. `process` asked for by name gets the same install, or an error.
+// `microvm` (QEMU micro-VMs for Fargate pods) adds QEMU and the guest build's packages; `auto` takes it only where
+// KVM looks usable, and the cluster keeps it only if the driver's KVM probe boots a guest.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RuntimeName } from '../config.js';
 import { CliError } from '../errors.js';
 
-export type ChosenRuntime = Exclude<RuntimeName, 'auto' | 'microvm'>;
+export type ChosenRuntime = Exclude<RuntimeName, 'auto'>;
 
 export interface RuntimeChoice {
   runtime: ChosenRuntime;
   /** Why `auto` fell back to the simulated runtime, and what to do about it. */
   fallback?: string;
+  /** `auto` chose microvm because the host looks KVM-capable: use it only if the KVM probe agrees. */
+  microvmOnlyWithKvm?: boolean;
 }
 
 /** What the choice looks at, so that tests can describe any host. */
@@ -24,6 +28,8 @@ export interface HostFacts {
   /** Whether `command` is on PATH. */
   has(command: string): boolean;
   exists(path: string): boolean;
+  /** /proc/cpuinfo's text (absent: read from this machine). */
+  cpuinfo?(): string;
 }
 
 export interface ChoiceIo {
@@ -43,6 +49,26 @@ export const processRuntimePackages: { name: string; present: (host: HostFacts) 
   { name: 'conntrack', present: (h) => h.has('conntrack') },
   { name: 'busybox-static', present: (h) => h.exists('/bin/busybox') },
 ];
+
+/** What the micro-VM runtime needs besides the process runtime's: QEMU and the guest kernel's and init's build. */
+export const microvmRuntimePackages: { name: string; present: (host: HostFacts) => boolean }[] = [
+  { name: 'qemu-system-x86', present: (h) => h.has('qemu-system-x86_64') },
+  { name: 'linux-source-6.1', present: (h) => h.exists('/usr/src/linux-source-6.1.tar.xz') },
+  { name: 'flex', present: (h) => h.has('flex') },
+  { name: 'bison', present: (h) => h.has('bison') },
+  { name: 'bc', present: (h) => h.has('bc') },
+  { name: 'libelf-dev', present: (h) => h.exists('/usr/include/libelf.h') },
+  { name: 'make', present: (h) => h.has('make') },
+  { name: 'gcc', present: (h) => h.has('gcc') },
+  { name: 'libc6-dev', present: (h) => h.exists('/usr/include/stdio.h') },
+  { name: 'xz-utils', present: (h) => h.has('xz') },
+];
+
+/** Whether KVM could run ordinary guests here, from what can be read at once (the driver still probes a boot). */
+export function kvmLooksUsable(host: HostFacts & { cpuinfo?(): string }): boolean {
+  if (!host.exists('/dev/kvm') || host.exists('/sys/module/kvm_pvm')) return false;
+  return /\b(vmx|svm)\b/.test(host.cpuinfo?.() ?? '');
+}
 
 export function thisHost(): HostFacts {
   const path = (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter);
@@ -64,6 +90,14 @@ export async function aptGetInstall(packages: string[]): Promise<void> {
   });
 }
 
+function readCpuinfo(): string {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 const asChosen = 'pass --runtime simulated to choose it on purpose';
 
 /** Why no real sandbox can run here (before anything is installed), or undefined when one can. */
@@ -83,12 +117,17 @@ function firstLine(error: unknown): string {
 }
 
 /** Makes sure the packages of the process runtime are there; the reason it could not, else undefined. */
-async function ensurePackages(host: HostFacts, io: ChoiceIo): Promise<string | undefined> {
-  const missing = processRuntimePackages.filter((p) => !p.present(host)).map((p) => p.name);
+async function ensurePackages(
+  host: HostFacts,
+  io: ChoiceIo,
+  packages = processRuntimePackages,
+  runtime = 'process',
+): Promise<string | undefined> {
+  const missing = packages.filter((p) => !p.present(host)).map((p) => p.name);
   if (missing.length === 0) return undefined;
   const list = missing.join(' ');
   if (!host.has('apt-get')) {
-    return `the process runtime needs ${list}, which are missing, and there is no apt-get to install them: install them, then run skiff up again`;
+    return `the ${runtime} runtime needs ${list}, which are missing, and there is no apt-get to install them: install them, then run skiff up again`;
   }
   io.say(`skiff: installing ${list} (apt-get)…`);
   try {
@@ -96,7 +135,7 @@ async function ensurePackages(host: HostFacts, io: ChoiceIo): Promise<string | u
   } catch (error) {
     return `installing ${list} with apt-get failed (${firstLine(error)}): run \`sudo apt-get install ${list}\` (or scripts/setup.sh), then skiff up again`;
   }
-  const still = processRuntimePackages.filter((p) => !p.present(host)).map((p) => p.name);
+  const still = packages.filter((p) => !p.present(host)).map((p) => p.name);
   if (still.length) return `apt-get installed ${list} but ${still.join(' ')} is still missing`;
   return undefined;
 }
@@ -107,12 +146,17 @@ export async function chooseRuntime(
   io: ChoiceIo = { install: aptGetInstall, say: (line) => process.stderr.write(`${line}\n`) },
 ): Promise<RuntimeChoice> {
   if (requested === 'simulated') return { runtime: 'simulated' };
+  const microvmPackages = [...processRuntimePackages, ...microvmRuntimePackages];
   if (requested === 'microvm') {
-    throw new CliError(
-      '--runtime microvm needs the micro-VM sandbox driver, which this version does not have yet; use --runtime process or simulated',
-    );
+    const cannot = impossible(host) ?? (await ensurePackages(host, io, microvmPackages, 'microvm'));
+    if (cannot) throw new CliError(`--runtime microvm cannot run here: ${cannot}`);
+    return { runtime: 'microvm' };
   }
   const cannot = impossible(host) ?? (await ensurePackages(host, io));
+  if (!cannot && requested === 'auto' && kvmLooksUsable({ ...host, cpuinfo: host.cpuinfo ?? readCpuinfo })) {
+    if (!(await ensurePackages(host, io, microvmPackages, 'microvm')))
+      return { runtime: 'microvm', microvmOnlyWithKvm: true };
+  }
   if (!cannot) return { runtime: 'process' };
   if (requested === 'process') throw new CliError(`--runtime process cannot run here: ${cannot}`);
   const fallback = `skiff: pods will be simulated (no container runs): ${cannot}; or ${asChosen}`;

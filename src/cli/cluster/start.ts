@@ -31,7 +31,7 @@ import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
 import { registerAdmission, startControlPlane } from './control-plane.js';
 import { startEdge } from './edge.js';
-import { startProcessHost, startSimulatedHost } from './host.js';
+import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
 import { chooseRuntime } from './runtime-choice.js';
@@ -69,12 +69,14 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
   try {
     const compactor = startCompactor(store, { intervalMs: 5 * 60_000 });
     stops.push(() => compactor.stop());
-    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `simulated` runs nothing.
+    // `process` runs pods as runc containers in Skiff's own containerd (CRI, CNI); `microvm` runs Fargate pods in
+    // QEMU micro-VMs on the same containerd's images and VPC; `simulated` runs nothing.
     const chosen = await chooseRuntime(config.runtime);
     const { runtime } = chosen;
     const wildcard = ['0.0.0.0', '::'].includes(config.host);
     // Pods reach the kube API (the `kubernetes` Service) on the host end of the VPC's host link.
-    const vpcApiAddress = runtime === 'process' ? hostLinkAddress(enginePaths(join(paths.root, 'containerd'))) : '';
+    const real = runtime === 'process' || runtime === 'microvm';
+    const vpcApiAddress = real ? hostLinkAddress(enginePaths(join(paths.root, 'containerd'))) : '';
     const extraHosts = [...(wildcard || config.host === '127.0.0.1' ? [] : [config.host]), vpcApiAddress].filter(
       Boolean,
     );
@@ -129,7 +131,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     stops.push(() => eks.close());
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
-    const engine = runtime === 'process' ? await startContainerEngine({ dataDir: paths.root }) : undefined;
+    const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
     const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
     if (engine) await importAddonImages(engine, addonImages(addons));
@@ -150,7 +152,15 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     if (engine) {
       const versions = await engineVersions();
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
-      const agent = await startProcessHost(client, engine, versions, paths.pki, logger);
+      const microvm =
+        runtime === 'microvm'
+          ? await startMicroVmHost(client, engine, versions, paths.pki, Boolean(chosen.microvmOnlyWithKvm), logger)
+          : undefined;
+      if (microvm?.agent) {
+        runtimeSummary = microvm.summary;
+        stops.push(() => microvm.stopVms());
+      } else if (microvm) runtimeSummary += `; no micro-VMs: ${microvm.why}`;
+      const agent = microvm?.agent ?? (await startProcessHost(client, engine, versions, paths.pki, logger));
       stops.push(() => agent.stop());
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();

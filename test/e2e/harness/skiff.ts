@@ -1,7 +1,7 @@
 // Starts a real `bin/skiff up` on free ports in a temp data dir for end-to-end tests, and runs the real kubectl
 // against it with a fresh discovery cache. `stop` ends the process by its PID and removes the data dir.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,14 +88,6 @@ const alive = (pid: number) => {
   }
 };
 
-const readIfThere = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
 async function takeVpcLock(): Promise<() => void> {
   for (;;) {
     try {
@@ -104,9 +96,14 @@ async function takeVpcLock(): Promise<() => void> {
       return () => rmSync(vpcLock, { recursive: true, force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // Read only: creating the file here (flag a+) could land it in a lock dir being removed (rmdir ENOTEMPTY).
-      const holder = Number(readIfThere(join(vpcLock, 'pid')) || 0);
-      if (holder && !alive(holder)) rmSync(vpcLock, { recursive: true, force: true });
+      // The holder writes its pid just after making the dir: a dir without one for long was left half made.
+      let holder = 0;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(vpcLock).mtimeMs;
+        holder = Number(readFileSync(join(vpcLock, 'pid'), 'utf8') || 0);
+      } catch {}
+      if ((holder && !alive(holder)) || (!holder && age > 10_000)) rmSync(vpcLock, { recursive: true, force: true });
       else await sleep(200);
     }
   }

@@ -76,8 +76,11 @@ export async function* readContainerLog(path: string, options: ReadLogOptions = 
   for (let i = start; i < all.length; i++) yield all[i]!;
   if (!options.follow) return;
   let carry = '';
-  while (!options.signal?.aborted) {
+  // Once aborted (the instance exited), one last read takes what it wrote just before.
+  let aborted = false;
+  while (!aborted) {
     await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+    aborted = Boolean(options.signal?.aborted);
     let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(path);

@@ -1,0 +1,198 @@
+// One pod's micro-VM as host resources: a tap on the VPC bridge, QEMU started inside the VPC's network namespace
+// (nsenter, so it keeps the host's mounts and sees the share's bind mounts as they come), its agent-channel socket
+// and pid file, and the connection to skiff-init. stop() leaves nothing: QEMU ended, tap, socket and files removed.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { run, tryRun } from '../engine/network/run.js';
+import { GuestSession } from './guest-session.js';
+import { qemuArgs, type VmConfig } from './qemu-args.js';
+
+export interface VmFiles {
+  /** D/sandboxes/<uid>/vm: the VM's own files (console log, QEMU's stderr, pid file). */
+  dir: string;
+  share: string;
+  socket: string;
+}
+
+export interface VmNetwork {
+  netnsPath: string;
+  netns: string;
+  bridge: string;
+}
+
+const bootTimeoutMs = 60_000;
+
+export function vmFiles(dir: string, socket: string): VmFiles {
+  return { dir, share: join(dir, 'share'), socket };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** QEMU's pid from its pid file, when that process still runs QEMU. */
+export function runningQemu(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dir, 'qemu.pid'), 'utf8').trim());
+    if (!pid || !alive(pid)) return undefined;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('qemu-system') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class MicroVm {
+  session?: GuestSession;
+  /** Resolves when QEMU has ended (the guest powered off, panicked or was killed). */
+  readonly ended: Promise<void>;
+  private markEnded!: () => void;
+  private poller?: NodeJS.Timeout;
+
+  private constructor(
+    readonly files: VmFiles,
+    readonly network: VmNetwork,
+    readonly tap: string,
+    public pid: number,
+  ) {
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
+  }
+
+  /** Makes the tap, starts QEMU and waits for skiff-init's hello; resolves to the VM and the guest kernel release. */
+  static async boot(
+    config: Omit<VmConfig, 'share' | 'socket' | 'consoleLog' | 'pidFile'>,
+    files: VmFiles,
+    network: VmNetwork,
+  ): Promise<{ vm: MicroVm; kernelRelease: string }> {
+    mkdirSync(files.share, { recursive: true });
+    rmSync(files.socket, { force: true });
+    await tryRun('ip', ['-n', network.netns, 'link', 'del', config.tap]);
+    await run('ip', ['-n', network.netns, 'tuntap', 'add', 'dev', config.tap, 'mode', 'tap']);
+    const args = qemuArgs({
+      ...config,
+      share: files.share,
+      socket: files.socket,
+      consoleLog: join(files.dir, 'console.log'),
+      pidFile: join(files.dir, 'qemu.pid'),
+    });
+    const vm = new MicroVm(files, network, config.tap, 0);
+    try {
+      await run('ip', ['-n', network.netns, 'link', 'set', config.tap, 'master', network.bridge, 'up']);
+      const stderr = openSync(join(files.dir, 'qemu.log'), 'w');
+      const child = spawn('nsenter', [`--net=${network.netnsPath}`, '--', 'qemu-system-x86_64', ...args], {
+        detached: true,
+        stdio: ['ignore', 'ignore', stderr],
+      });
+      closeSync(stderr);
+      child.unref();
+      vm.pid = child.pid ?? 0;
+      child.on('exit', () => vm.markEnded());
+      child.on('error', () => vm.markEnded());
+      const kernelRelease = await vm.attach(bootTimeoutMs);
+      return { vm, kernelRelease };
+    } catch (error) {
+      await vm.stop(0);
+      throw error;
+    }
+  }
+
+  /** A VM a previous agent started, found by its pid file; undefined when QEMU no longer runs. */
+  static async adopt(files: VmFiles, network: VmNetwork, tap: string): Promise<MicroVm | undefined> {
+    const pid = runningQemu(files.dir);
+    if (!pid) return undefined;
+    const vm = new MicroVm(files, network, tap, pid);
+    vm.poller = setInterval(() => {
+      if (!alive(vm.pid)) vm.markEnded();
+    }, 500);
+    vm.poller.unref();
+    try {
+      await vm.attach(5000);
+      return vm;
+    } catch {
+      await vm.stop(0);
+      return undefined;
+    }
+  }
+
+  /** Connects to the agent channel (QEMU listens once it runs) and waits for the guest's hello. */
+  private async attach(timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let ended = false;
+    this.ended.then(() => (ended = true));
+    let socket: Socket | undefined;
+    while (!socket) {
+      if (ended) throw new Error(`QEMU exited while booting: ${this.qemuError()}`);
+      if (Date.now() > deadline) throw new Error(`the micro-VM did not start within ${timeoutMs / 1000} s`);
+      socket = await new Promise<Socket | undefined>((resolve) => {
+        const s = connect(this.files.socket);
+        s.once('connect', () => resolve(s));
+        s.once('error', () => resolve(undefined));
+      });
+      if (!socket) await sleep(20);
+    }
+    this.session = new GuestSession(socket);
+    const timeout = sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }).then(() => 'timeout' as const);
+    const release = await Promise.race([this.session.ready, timeout, this.ended.then(() => 'ended' as const)]);
+    if (release === 'timeout') {
+      throw new Error(`the micro-VM's init did not answer within ${timeoutMs / 1000} s: ${this.consoleTail()}`);
+    }
+    if (release === 'ended') throw new Error(`the micro-VM stopped while booting: ${this.consoleTail()}`);
+    return release;
+  }
+
+  private qemuError(): string {
+    try {
+      return (
+        readFileSync(join(this.files.dir, 'qemu.log'), 'utf8').trim().split('\n').slice(-3).join(' ') || 'no message'
+      );
+    } catch {
+      return 'no message';
+    }
+  }
+
+  /** The last kernel messages, for an error that says why a guest died. */
+  consoleTail(): string {
+    try {
+      const lines = readFileSync(join(this.files.dir, 'console.log'), 'utf8').trim().split('\n');
+      return lines.slice(-5).join(' | ') || 'no console output';
+    } catch {
+      return 'no console output';
+    }
+  }
+
+  /** Powers the guest off (it ends QEMU), waits up to `graceMs`, then kills QEMU; removes tap, socket and files. */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.pid && alive(this.pid)) {
+      if (this.session && !this.session.isClosed && graceMs > 0) {
+        this.session.poweroff();
+        await Promise.race([this.ended, sleep(graceMs, undefined, { ref: false })]);
+      }
+      if (alive(this.pid)) {
+        try {
+          process.kill(this.pid, 'SIGKILL');
+        } catch {}
+        for (let i = 0; i < 100 && alive(this.pid); i++) await sleep(20);
+      }
+    }
+    this.markEnded();
+    if (this.poller) clearInterval(this.poller);
+    this.session?.close();
+    await tryRun('ip', ['-n', this.network.netns, 'link', 'del', this.tap]);
+    rmSync(this.files.socket, { force: true });
+  }
+
+  get running(): boolean {
+    return this.pid > 0 && alive(this.pid);
+  }
+}
+
+export function socketDirExists(dir: string): boolean {
+  return existsSync(dir);
+}
