@@ -2,6 +2,7 @@
 // objects), an in-process client, and the HTTPS server.
 import type { Backend } from '../store/types.js';
 import { AdmissionChain } from './admission/chain.js';
+import { installAuthorization } from './authz/install.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
 import { installCrdSync } from './crd-sync.js';
@@ -19,6 +20,8 @@ export async function createApiContext(
     serviceRanges?: ServiceRanges;
     /** ServiceAccount tokens: the signer, and the CA every namespace's kube-root-ca.crt carries. */
     serviceAccounts?: ServiceAccountOptions;
+    /** RBAC on every HTTPS request, with kube-apiserver's default roles (default true). */
+    authorization?: boolean;
   } = {},
 ): Promise<ApiContext> {
   const ctx: ApiContext = {
@@ -32,6 +35,7 @@ export async function createApiContext(
   await bootstrapCluster(ctx);
   await installServiceAllocation(ctx, options.serviceRanges);
   if (options.serviceAccounts) await installServiceAccounts(ctx, options.serviceAccounts);
+  if (options.authorization !== false) await installAuthorization(ctx);
   return ctx;
 }
 
