@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
+import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
+import { IamSessions } from '../../eks/iam/sessions.js';
 import { startEksApi } from '../../eks/server.js';
 import {
   createApiContext,
@@ -85,6 +87,9 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     });
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
+    const sessions = new IamSessions(credentials);
+    const iamAccess = await startIamAccess(store, config.name, credentials, ctx.authorizer);
+    stops.push(() => iamAccess.stop());
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
     const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
     const kube = await startKubeApi({
@@ -98,7 +103,12 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
           uid: 'skiff-admin',
           groups: ['system:masters', 'system:authenticated'],
         }),
-        eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
+        eksTokenAuthenticator({
+          credentials: () => [credentials],
+          sessions,
+          clusterName: config.name,
+          mapIdentity: iamAccess.mapIdentity,
+        }),
         serviceAccountTokenAuthenticator(ctx),
       ],
     }).catch((error) => {
@@ -115,6 +125,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeEndpoint: kube.url,
       caCertPem: pki.caCert,
       credentials,
+      sessions,
       serviceIpv4Cidr: serviceCidr,
     }).catch((error) => {
       throw explainListenError(error, eksPort);

@@ -1,4 +1,5 @@
-// kube-apiserver's authorizer chain (--authorization-mode=Node,RBAC) with the `system:masters` bypass before it:
+// kube-apiserver's authorizer chain (--authorization-mode=Node,RBAC) with the `system:masters` bypass before it
+// and any hooks (EKS access policies) between Node and RBAC:
 // the first authorizer that allows decides; none allowing is a 403. `rulesFor` answers SelfSubjectRulesReview
 // from the same chain.
 import type { Backend } from '../../store/types.js';
@@ -16,9 +17,16 @@ const everything: PolicyRule[] = [
   { verbs: ['*'], nonResourceURLs: ['*'] },
 ];
 
+/** Another authorizer in the chain, before RBAC (EKS access policies): allows, or has no opinion. */
+export interface AuthorizerHook {
+  authorize(a: Attributes, cache: RbacCache): Decision | undefined;
+  rulesFor(user: UserInfo, namespace: string, cache: RbacCache): PolicyRule[];
+}
+
 export class Authorizer {
   /** Run on stop (the aggregation controller's). */
   readonly stops: (() => void)[] = [];
+  readonly hooks: AuthorizerHook[] = [];
 
   constructor(readonly cache: RbacCache) {}
 
@@ -37,6 +45,10 @@ export class Authorizer {
     if (a.user.groups.includes(mastersGroup)) return { allowed: true, reason: '' };
     const node = authorizeNode(this.cache, a);
     if (node.allowed) return node;
+    for (const hook of this.hooks) {
+      const decision = hook.authorize(a, this.cache);
+      if (decision?.allowed) return decision;
+    }
     return authorizeRbac(this.cache, a);
   }
 
@@ -46,6 +58,7 @@ export class Authorizer {
       return { rules: [...everything, ...rbac.rules], incomplete: rbac.incomplete };
     }
     const rbac = rbacRulesFor(this.cache, user, namespace);
-    return { rules: [...nodeRules(this.cache, user), ...rbac.rules], incomplete: rbac.incomplete };
+    const hooked = this.hooks.flatMap((hook) => hook.rulesFor(user, namespace, this.cache));
+    return { rules: [...nodeRules(this.cache, user), ...hooked, ...rbac.rules], incomplete: rbac.incomplete };
   }
 }
