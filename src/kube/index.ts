@@ -2,6 +2,8 @@
 // objects), an in-process client, and the HTTPS server.
 import type { Backend } from '../store/types.js';
 import { AdmissionChain } from './admission/chain.js';
+import type { UserInfo } from './auth/types.js';
+import { loopbackUser } from './authz/identities.js';
 import { installAuthorization } from './authz/install.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
@@ -54,7 +56,7 @@ export function namespacedResources(ctx: ApiContext) {
   return trackedResources(ctx, (r) => r.namespaced);
 }
 
-export function inProcessClient(ctx: ApiContext, user = { username: 'system:skiff', groups: ['system:masters'] }) {
+export function inProcessClient(ctx: ApiContext, user: UserInfo = loopbackUser) {
   return new InProcessClient(ctx, user);
 }
 

@@ -3,16 +3,19 @@
 // D/skiff.json. `stop` undoes it in reverse order.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
+import { hostNameOf } from '../../agent/host-lease.js';
 import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
 import { startEksApi } from '../../eks/server.js';
+import { nodeUser } from '../../kube/authz/identities.js';
 import {
   createApiContext,
   inProcessClient,
@@ -87,6 +90,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     });
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
+    // The agent is this host's kubelet: a node identity, not the loopback's.
+    const agentClient = inProcessClient(ctx, nodeUser(hostNameOf(hostname())));
     const sessions = new IamSessions(credentials);
     const iamAccess = await startIamAccess(store, config.name, credentials, ctx.authorizer);
     stops.push(() => iamAccess.stop());
@@ -149,7 +154,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     if (engine) {
       const versions = await engineVersions();
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
-      const agent = await startProcessHost(client, engine, versions, paths.pki);
+      const agent = await startProcessHost(agentClient, engine, versions, paths.pki);
       stops.push(() => agent.stop());
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
@@ -158,7 +163,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => edge.stop());
     }
     if (runtime === 'simulated') {
-      const agent = await startSimulatedHost(client, paths.root, paths.pki);
+      const agent = await startSimulatedHost(agentClient, paths.root, paths.pki);
       stops.push(() => agent.stop());
     }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };

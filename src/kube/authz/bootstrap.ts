@@ -12,7 +12,7 @@ import { createObject } from '../rest/create.js';
 /** data/rbac/, from src/kube/authz/ or dist/kube/authz/ alike. */
 export const bootstrapPolicyDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data', 'rbac');
 
-const files = ['cluster-roles.yaml', 'cluster-role-bindings.yaml'];
+const files = ['cluster-roles.yaml', 'cluster-role-bindings.yaml', 'skiff-components.yaml'];
 
 export function bootstrapPolicy(dir = bootstrapPolicyDir): KubeObject[] {
   return files.flatMap((file) =>

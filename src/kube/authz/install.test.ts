@@ -8,6 +8,7 @@ import { openStore } from '../../store/index.js';
 import type { Backend } from '../../store/types.js';
 import type { KubeObject } from '../api/types.js';
 import { type ApiContext, createApiContext, inProcessClient } from '../index.js';
+import { nodeUser } from './identities.js';
 import { impersonate } from './impersonation.js';
 
 let store: Backend;
@@ -54,6 +55,21 @@ describe('installed authorization', () => {
       const admin = await client.get<KubeObject>(clusterRoles, 'admin');
       assert.ok(admin.rules.some((r: { resources?: string[] }) => r.resources?.includes('widgets')));
     });
+  });
+
+  it('authorizes the in-process client: an agent is a node, allowed its metrics but not workloads', async () => {
+    const agent = inProcessClient(ctx, nodeUser('vm'));
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' } };
+    await assert.rejects(
+      agent.create(deployment),
+      (e: any) =>
+        e.status.message ===
+        'deployments.apps is forbidden: User "system:node:vm" cannot create resource "deployments" in API group "apps" in the namespace "default"',
+    );
+    const usage = { cpu: '1m', memory: '1Mi' };
+    const metrics = { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name: 'vm' }, usage };
+    await agent.create({ ...metrics, timestamp: new Date().toISOString(), window: '10s' });
+    assert.equal((await agent.list({ apiVersion: 'v1', kind: 'Pod' })).kind, 'PodList');
   });
 
   it('checks impersonation with the impersonate verb', () => {

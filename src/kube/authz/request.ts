@@ -39,3 +39,21 @@ export function authorizeUpgrade(
   const verbs = method === 'GET' ? ['get', 'create'] : ['create'];
   for (const verb of verbs) check(authorizer, resourceAttributes(user, verb, path));
 }
+
+/**
+ * A call of the in-process client (controllers, agents): authorized as the same request over HTTPS would be. The
+ * loopback identity (system:masters) passes at once.
+ */
+export function authorizeCall(
+  authorizer: Authorizer | undefined,
+  user: UserInfo,
+  verb: string,
+  info: { group: string; version: string; resource: string },
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): void {
+  if (!authorizer) return;
+  const { group, version, resource } = info;
+  check(authorizer, resourceAttributes(user, verb, { group, version, resource, namespace, name, subresource }));
+}
