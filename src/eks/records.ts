@@ -58,7 +58,21 @@ export interface ClusterRecord {
   serviceIpv4Cidr: string;
   status: 'ACTIVE';
   tags: Record<string, string>;
+  /** Absent on clusters stored before access entries: API_AND_CONFIG_MAP with the creator's entry. */
+  accessConfig?: AccessConfig;
 }
+
+export type AuthenticationMode = 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
+
+export interface AccessConfig {
+  authenticationMode: AuthenticationMode;
+  bootstrapClusterCreatorAdminPermissions: boolean;
+}
+
+export const defaultAccessConfig: AccessConfig = {
+  authenticationMode: 'API_AND_CONFIG_MAP',
+  bootstrapClusterCreatorAdminPermissions: true,
+};
 
 /** A Fargate profile as the API returns it, plus what the server needs to finish its transition. */
 export interface FargateProfile {

@@ -1,4 +1,15 @@
 // The table of EKS operations this server answers (reference §1.2 and §1.9, node groups per the botocore model).
+import {
+  associateAccessPolicy,
+  createAccessEntry,
+  deleteAccessEntry,
+  describeAccessEntry,
+  disassociateAccessPolicy,
+  listAccessEntries,
+  listAccessPolicies,
+  listAssociatedAccessPolicies,
+  updateAccessEntry,
+} from './access/api.js';
 import { describeCluster } from './clusters/describe.js';
 import { listClusters } from './clusters/list.js';
 import { describeClusterVersions } from './clusters/versions.js';
@@ -36,6 +47,30 @@ export function eksRoutes(): Router {
     .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
     .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
     .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
+    .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
+    .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
+    .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
+    .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
+    .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
+    .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
+    .add(
+      'POST',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies',
+      'AssociateAccessPolicy',
+      associateAccessPolicy,
+    )
+    .add(
+      'GET',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies',
+      'ListAssociatedAccessPolicies',
+      listAssociatedAccessPolicies,
+    )
+    .add(
+      'DELETE',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
+      'DisassociateAccessPolicy',
+      disassociateAccessPolicy,
+    )
     .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
     .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
     .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource);

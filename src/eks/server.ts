@@ -4,13 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from '../store/types.js';
+import { ensureCreatorEntry } from './access/system-entries.js';
 import { type SignatureFault, verifySigV4 } from './auth/sigv4.js';
 import { ensureCluster } from './clusters/ensure.js';
 import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
 import { EksError } from './errors.js';
+import { rootIdentity } from './iam/identity.js';
+import { IamSessions } from './iam/sessions.js';
 import { eksRoutes } from './routes.js';
-import { getCallerIdentityXml, isStsRequest, stsAction, stsErrorXml } from './sts.js';
+import { answerAssumeRole, getCallerIdentityXml, isStsRequest, stsAction, stsErrorXml, stsParams } from './sts.js';
 import { Transitions } from './transitions.js';
 
 export interface EksApiOptions {
@@ -27,6 +30,8 @@ export interface EksApiOptions {
   /** The cluster CA (PEM); served base64-encoded as certificateAuthority.data. */
   caCertPem: string;
   credentials: AwsCredentials;
+  /** Role sessions STS AssumeRole issues here (the kube API's IAM authenticator reads the same). */
+  sessions?: IamSessions;
   /** CREATING→ACTIVE and DELETING→gone, default 2000. */
   profileTransitionDelayMs?: number;
   /** Default 172.20.0.0/16 (what EKS picks for a VPC inside 10.0.0.0/8). */
@@ -109,8 +114,10 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     },
     now(),
   );
+  await ensureCreatorEntry(ctx, opts.clusterName);
   await transitions.resume();
   const router = eksRoutes();
+  const sessions = opts.sessions ?? new IamSessions(opts.credentials);
   let writes: Promise<unknown> = Promise.resolve();
   const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = writes.then(fn, fn);
@@ -128,7 +135,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     const verified = await verifySigV4(
       { method, rawPath, rawQuery, headers: req.headers, body },
       {
-        lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : undefined),
+        lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : sessions.lookup(id)),
         region: opts.region,
         services: ['eks', 'sts'],
       },
@@ -142,7 +149,9 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     }
     if (sts) {
       const action = stsAction(method, rawQuery, body);
-      if (action === 'GetCallerIdentity') sendXml(res, 200, getCallerIdentityXml(verified.credentials));
+      const caller = sessions.lookup(verified.credentials.accessKeyId)?.identity ?? rootIdentity(opts.credentials);
+      if (action === 'GetCallerIdentity') sendXml(res, 200, getCallerIdentityXml(caller));
+      else if (action === 'AssumeRole') answerAssumeRole(res, sessions, stsParams(method, rawQuery, body));
       else sendXml(res, 400, stsErrorXml('InvalidAction', `Could not find operation ${action} for version 2011-06-15`));
       return;
     }

@@ -3,6 +3,8 @@
 import type { Backend } from '../store/types.js';
 import { AdmissionChain } from './admission/chain.js';
 import type { UserInfo } from './auth/types.js';
+import { loopbackUser } from './authz/identities.js';
+import { installAuthorization } from './authz/install.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { InProcessClient } from './client/inprocess.js';
 import { installCrdSync } from './crd-sync.js';
@@ -20,6 +22,8 @@ export async function createApiContext(
     serviceRanges?: ServiceRanges;
     /** ServiceAccount tokens: the signer, and the CA every namespace's kube-root-ca.crt carries. */
     serviceAccounts?: ServiceAccountOptions;
+    /** RBAC on every HTTPS request, with kube-apiserver's default roles (default true). */
+    authorization?: boolean;
   } = {},
 ): Promise<ApiContext> {
   const ctx: ApiContext = {
@@ -33,6 +37,7 @@ export async function createApiContext(
   await bootstrapCluster(ctx);
   await installServiceAllocation(ctx, options.serviceRanges);
   if (options.serviceAccounts) await installServiceAccounts(ctx, options.serviceAccounts);
+  if (options.authorization !== false) await installAuthorization(ctx);
   return ctx;
 }
 
@@ -61,7 +66,7 @@ export function inProcessClient(ctx: ApiContext, user?: UserInfo): InProcessClie
   if (user) return new InProcessClient(ctx, user);
   let client = skiffClients.get(ctx);
   if (!client) {
-    client = new InProcessClient(ctx, { username: 'system:skiff', groups: ['system:masters'] });
+    client = new InProcessClient(ctx, loopbackUser);
     skiffClients.set(ctx, client);
   }
   return client;

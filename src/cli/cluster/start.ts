@@ -3,17 +3,22 @@
 // D/skiff.json. `stop` undoes it in reverse order.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';
 import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
+import { hostNameOf } from '../../agent/host-lease.js';
 import { processLogger } from '../../client/logger.js';
+import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
+import { IamSessions } from '../../eks/iam/sessions.js';
 import { startEksApi } from '../../eks/server.js';
+import { nodeUser } from '../../kube/authz/identities.js';
 import {
   createApiContext,
   inProcessClient,
@@ -94,6 +99,11 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const admission = await registerAdmission(ctx, facts);
     stops.push(() => admission.stop());
+    // The agent is this host's kubelet: a node identity, not the loopback's.
+    const agentClient = inProcessClient(ctx, nodeUser(hostNameOf(hostname())));
+    const sessions = new IamSessions(credentials);
+    const iamAccess = await startIamAccess(store, config.name, credentials, ctx.authorizer);
+    stops.push(() => iamAccess.stop());
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
     const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
     const kube = await startKubeApi({
@@ -107,7 +117,12 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
           uid: 'skiff-admin',
           groups: ['system:masters', 'system:authenticated'],
         }),
-        eksTokenAuthenticator({ credentials: () => [credentials], clusterName: config.name }),
+        eksTokenAuthenticator({
+          credentials: () => [credentials],
+          sessions,
+          clusterName: config.name,
+          mapIdentity: iamAccess.mapIdentity,
+        }),
         serviceAccountTokenAuthenticator(ctx),
       ],
     }).catch((error) => {
@@ -124,6 +139,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeEndpoint: kube.url,
       caCertPem: pki.caCert,
       credentials,
+      sessions,
       serviceIpv4Cidr: serviceCidr,
     }).catch((error) => {
       throw explainListenError(error, eksPort);
@@ -154,13 +170,13 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       runtimeSummary = `process (runc ${versions.runc}, containerd ${versions.containerd})`;
       const microvm =
         runtime === 'microvm'
-          ? await startMicroVmHost(client, engine, versions, paths.pki, Boolean(chosen.microvmOnlyWithKvm), logger)
+          ? await startMicroVmHost(agentClient, engine, versions, paths.pki, Boolean(chosen.microvmOnlyWithKvm), logger)
           : undefined;
       if (microvm?.agent) {
         runtimeSummary = microvm.summary;
         stops.push(() => microvm.stopVms());
       } else if (microvm) runtimeSummary += `; no micro-VMs: ${microvm.why}`;
-      const agent = microvm?.agent ?? (await startProcessHost(client, engine, versions, paths.pki, logger));
+      const agent = microvm?.agent ?? (await startProcessHost(agentClient, engine, versions, paths.pki, logger));
       stops.push(() => agent.stop());
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
       await proxy.start();
@@ -169,7 +185,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => edge.stop());
     }
     if (runtime === 'simulated') {
-      const agent = await startSimulatedHost(client, paths.root, paths.pki, logger);
+      const agent = await startSimulatedHost(agentClient, paths.root, paths.pki, logger);
       stops.push(() => agent.stop());
     }
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };

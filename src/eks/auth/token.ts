@@ -6,6 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Authenticator, UserInfo } from '../../kube/auth/types.js';
 import type { AwsCredentials } from '../credentials.js';
+import { type CallerIdentity, rootKey, type SigningKey } from '../iam/identity.js';
 import { checkSkew, parseAmzDate, parseQuery } from './sigv4.js';
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -16,8 +17,12 @@ const SKEW_MS = 5 * 60 * 1000;
 
 export interface EksTokenOptions {
   credentials: () => AwsCredentials[];
+  /** Role sessions from STS AssumeRole, by access key id. */
+  sessions?: { lookup(accessKeyId: string): SigningKey | undefined };
   clusterName: string;
   now?: () => Date;
+  /** Who the caller is in Kubernetes (access entries, aws-auth); default: the CONFIG_MAP mode's creator rule. */
+  mapIdentity?: (caller: CallerIdentity) => Promise<UserInfo>;
 }
 
 /** The presigned URL inside a token, or undefined when the token is not of this kind. */
@@ -32,10 +37,7 @@ export function decodeEksToken(token: string): URL | undefined {
 }
 
 /** Verifies a presigned STS GetCallerIdentity URL; returns the key that signed it, else undefined. */
-export async function verifyPresignedCallerIdentity(
-  url: URL,
-  opts: EksTokenOptions,
-): Promise<AwsCredentials | undefined> {
+export async function verifyPresignedCallerIdentity(url: URL, opts: EksTokenOptions): Promise<SigningKey | undefined> {
   const query = parseQuery(url.search.slice(1));
   const one = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
   if (one('Action') !== 'GetCallerIdentity' || one('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return undefined;
@@ -52,7 +54,8 @@ export async function verifyPresignedCallerIdentity(
   const lifetime = Math.min(expires * 1000, MAX_TOKEN_AGE_MS);
   if (now.getTime() > signedAt.getTime() + lifetime + SKEW_MS) return undefined;
   if (checkSkew(signedAt, now, MAX_TOKEN_AGE_MS + SKEW_MS)) return undefined;
-  const credentials = opts.credentials().find((c) => c.accessKeyId === accessKeyId);
+  const account = opts.credentials().find((c) => c.accessKeyId === accessKeyId);
+  const credentials = account ? rootKey(account) : opts.sessions?.lookup(accessKeyId);
   if (!credentials) return undefined;
   const unsigned = { ...query };
   for (const k of Object.keys(unsigned)) if (k.startsWith('X-Amz-')) delete unsigned[k];
@@ -66,7 +69,13 @@ export async function verifyPresignedCallerIdentity(
     query: unsigned,
     headers,
   });
-  const signer = new SignatureV4({ credentials, region, service: 'sts', sha256: Sha256 });
+  const { secretAccessKey, sessionToken } = credentials;
+  const signer = new SignatureV4({
+    credentials: { accessKeyId, secretAccessKey, sessionToken },
+    region,
+    service: 'sts',
+    sha256: Sha256,
+  });
   for (const payload of [EMPTY_SHA256, 'UNSIGNED-PAYLOAD']) {
     const presignable = new HttpRequest({ ...request, headers: { ...headers, 'x-amz-content-sha256': payload } });
     const presigned = await signer.presign(presignable, {
@@ -84,20 +93,37 @@ export async function verifyPresignedCallerIdentity(
 
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 
+/**
+ * Without access entries or aws-auth (CONFIG_MAP mode with an empty ConfigMap): the cluster creator, the account's
+ * own key, is `kubernetes-admin` in system:masters as EKS maps its creator invisibly; anyone else is only
+ * authenticated.
+ */
+export async function creatorOnlyMapping(caller: CallerIdentity): Promise<UserInfo> {
+  if (!caller.sessionName && caller.arn.endsWith(':root'))
+    return { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
+  return { username: caller.arn, groups: ['system:authenticated'] };
+}
+
 /** An Authenticator for `k8s-aws-v1.` tokens signed by a known key for this cluster. */
 export function eksTokenAuthenticator(opts: EksTokenOptions): Authenticator {
+  const mapIdentity = opts.mapIdentity ?? creatorOnlyMapping;
   return async (token: string): Promise<UserInfo | undefined> => {
     const url = decodeEksToken(token);
     if (!url) return undefined;
-    const credentials = await verifyPresignedCallerIdentity(url, opts);
-    if (!credentials) return undefined;
+    const key = await verifyPresignedCallerIdentity(url, opts);
+    if (!key) return undefined;
+    const caller = key.identity;
+    const user = await mapIdentity(caller);
     return {
-      username: 'kubernetes-admin',
-      uid: `aws-iam-authenticator:${credentials.accountId}:${credentials.accessKeyId}`,
-      groups: ['system:masters', 'system:authenticated'],
+      ...user,
+      uid: `aws-iam-authenticator:${caller.accountId}:${caller.userId}`,
       extra: {
-        arn: [`arn:aws:iam::${credentials.accountId}:root`],
-        accessKeyId: [credentials.accessKeyId],
+        ...user.extra,
+        accessKeyId: [caller.accessKeyId],
+        arn: [caller.arn],
+        canonicalArn: [caller.canonicalArn],
+        principalId: [caller.userId],
+        sessionName: [caller.sessionName ?? ''],
       },
     };
   };

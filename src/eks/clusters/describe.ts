@@ -1,5 +1,6 @@
 // DescribeCluster: GET /clusters/{name} → {"cluster": Cluster}, the fields aws eks update-kubeconfig reads.
 import { type EksContext, requireCluster, requireClusterVpc } from '../context.js';
+import { defaultAccessConfig } from '../records.js';
 import type { Route } from '../router.js';
 
 export const describeCluster: Route = async (ctx: EksContext, { params }) => {
@@ -34,7 +35,7 @@ export const describeCluster: Route = async (ctx: EksContext, { params }) => {
       tags: cluster.tags,
       id: cluster.id,
       health: { issues: [] },
-      accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+      accessConfig: cluster.accessConfig ?? defaultAccessConfig,
       upgradePolicy: { supportType: 'STANDARD' },
     },
   };

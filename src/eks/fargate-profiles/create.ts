@@ -10,6 +10,7 @@ import {
   validateProfileShape,
 } from '../../fargate/profile-validation.js';
 import { KeyExistsError } from '../../store/errors.js';
+import { ensureFargateEntry } from '../access/system-entries.js';
 import { requireCluster, requireClusterVpc } from '../context.js';
 import { EksError } from '../errors.js';
 import { checkMemberTypes } from '../member-types.js';
@@ -85,5 +86,6 @@ export const createFargateProfile: Route = async (ctx, { params, body }) => {
     throw error;
   }
   ctx.transitions.schedule(key, record.transitionAt as number);
+  await ensureFargateEntry(ctx, clusterName, profile.podExecutionRoleArn);
   return { fargateProfile: profile };
 };

@@ -3,6 +3,7 @@
 import { notFound } from '../api/errors.js';
 import type { DeleteOptions, KubeList, KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import { authorizeCall } from '../authz/request.js';
 import type { ResourceInfo } from '../resources/types.js';
 import type { ApiContext } from '../rest/context.js';
 import { createObject } from '../rest/create.js';
@@ -31,6 +32,11 @@ export class InProcessClient implements KubeClient {
     throw notFound(ref.kind, ref.kind);
   }
 
+  /** RBAC for this client's user (its components' identity), as for an HTTPS request. */
+  private authorize(verb: string, info: ResourceInfo, namespace?: string, name?: string, subresource?: string) {
+    authorizeCall(this.ctx.authorizer, this.user, verb, info, namespace, name, subresource);
+  }
+
   private options(params: WriteParams = {}) {
     return {
       user: this.user,
@@ -42,16 +48,20 @@ export class InProcessClient implements KubeClient {
 
   async get<T extends KubeObject>(ref: ResourceRef, name: string, subresource?: string): Promise<T> {
     const info = this.resolve(ref);
+    this.authorize('get', info, ref.namespace, name, subresource);
     if (subresource === 'scale') return (await getScale(this.ctx, info, ref.namespace, name)) as T;
     return (await getOne(this.ctx, info, ref.namespace, name)) as T;
   }
 
   async list<T extends KubeObject>(ref: ResourceRef, params: ListParams = {}): Promise<KubeList<T>> {
-    return (await listObjects(this.ctx, this.resolve(ref), ref.namespace, params)) as KubeList<T>;
+    const info = this.resolve(ref);
+    this.authorize('list', info, ref.namespace);
+    return (await listObjects(this.ctx, info, ref.namespace, params)) as KubeList<T>;
   }
 
   async create<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
     const info = this.resolve(object);
+    this.authorize('create', info, object.metadata?.namespace);
     const copy = structuredClone(object);
     return (await createObject(this.ctx, info, copy.metadata?.namespace, copy, this.options(params))) as T;
   }
@@ -63,6 +73,7 @@ export class InProcessClient implements KubeClient {
     body: KubeObject,
   ): Promise<T> {
     const info = this.resolve(parent);
+    this.authorize('create', info, parent.namespace, name, subresource);
     const options = this.options({ subresource });
     if (subresource === 'binding')
       return (await bindPod(this.ctx, info, parent.namespace!, name, body, options)) as any;
@@ -76,6 +87,7 @@ export class InProcessClient implements KubeClient {
     const info = this.resolve(object);
     const copy = structuredClone(object);
     const { namespace, name } = copy.metadata;
+    this.authorize('update', info, namespace, name, params?.subresource);
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, namespace, name!, { scale: copy }, this.options(params))) as T;
     }
@@ -90,6 +102,7 @@ export class InProcessClient implements KubeClient {
     params?: WriteParams,
   ): Promise<T> {
     const info = this.resolve(ref);
+    this.authorize('patch', info, ref.namespace, name, params?.subresource);
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
     }
@@ -107,6 +120,7 @@ export class InProcessClient implements KubeClient {
 
   async delete(ref: ResourceRef, name: string, options?: DeleteOptions): Promise<KubeObject> {
     const info = this.resolve(ref);
+    this.authorize('delete', info, ref.namespace, name);
     return (await deleteObject(this.ctx, info, ref.namespace, name, options, { user: this.user })) as KubeObject;
   }
 
@@ -124,7 +138,9 @@ export class InProcessClient implements KubeClient {
       active?.close();
       finish();
     };
-    active = await watchObjects(this.ctx, this.resolve(ref), ref.namespace, params, (event) => {
+    const info = this.resolve(ref);
+    this.authorize('watch', info, ref.namespace);
+    active = await watchObjects(this.ctx, info, ref.namespace, params, (event) => {
       onEvent(event as KubeWatchEvent<T>);
       if (event.type === 'ERROR') queueMicrotask(close);
     });

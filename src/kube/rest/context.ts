@@ -4,6 +4,7 @@ import type { Backend } from '../../store/types.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import type { Authorizer } from '../authz/authorizer.js';
 import type { AgentTls } from '../pki/agent-certs.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';
@@ -21,6 +22,8 @@ export interface ApiContext {
   agentClient?: AgentTls;
   /** Signs ServiceAccount tokens (TokenRequest) and checks them; absent: no tokens are issued. */
   tokenSigner?: TokenSigner;
+  /** Decides every HTTPS request (src/kube/authz/); absent: every authenticated request is allowed. */
+  authorizer?: Authorizer;
 }
 
 export interface RequestOptions {

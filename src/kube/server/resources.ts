@@ -5,7 +5,7 @@ import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { ResourceInfo } from '../resources/types.js';
-import { reviewAccess } from '../rest/access-review.js';
+import { accessReviewKinds, reviewAccess, reviewRules } from '../rest/access-review.js';
 import type { ApiContext, RequestOptions } from '../rest/context.js';
 import { createObject } from '../rest/create.js';
 import { deleteCollection, deleteObject } from '../rest/delete.js';
@@ -145,8 +145,12 @@ export async function serveResource(
     req.resume();
     return writeJson(res, 201, reviewSelf(user));
   }
-  if (method === 'POST' && !name && info.kind === 'SelfSubjectAccessReview') {
-    return writeJson(res, 201, reviewAccess(asObject(await bodyOf(req)), user));
+  if (method === 'POST' && !name && accessReviewKinds.has(info.kind)) {
+    const review = { ...asObject(await bodyOf(req)), kind: info.kind };
+    return writeJson(res, 201, reviewAccess(review, user!, ctx.authorizer, namespace));
+  }
+  if (method === 'POST' && !name && info.kind === 'SelfSubjectRulesReview') {
+    return writeJson(res, 201, reviewRules(asObject(await bodyOf(req)), user!, ctx.authorizer));
   }
   if (method === 'POST' && !name) {
     const object = asObject(await bodyOf(req));

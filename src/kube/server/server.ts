@@ -1,5 +1,5 @@
 // The kube API's HTTPS server: bearer-token authentication (401 for anything else but health and version),
-// then discovery, OpenAPI, and resource requests. Every error is written as a Status.
+// impersonation and authorization (src/kube/authz/: 403 in kube-apiserver's words), then discovery, OpenAPI, and resource requests. Every error is written as a Status.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -8,6 +8,8 @@ import type { Duplex } from 'node:stream';
 import { UpgradedSockets } from '../../streams/upgrade.js';
 import { serverNotFound, unauthorized } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../auth/types.js';
+import { impersonate } from '../authz/impersonation.js';
+import { authorizePath, authorizeResource, authorizeUpgrade } from '../authz/request.js';
 import type { Pki } from '../pki/pki.js';
 import type { ApiContext } from '../rest/context.js';
 import { refuseWithStatus, servePodStream, streamSubresources } from '../rest/pod-streams.js';
@@ -93,6 +95,16 @@ function serveDiscovery(opts: KubeApiOptions, req: IncomingMessage, res: ServerR
   return false;
 }
 
+/** Runs an authorization step; a refusal drains the request body first (the answer is written at once). */
+function withAuthorization<T>(req: IncomingMessage, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    req.resume();
+    throw error;
+  }
+}
+
 async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const path = rawPathOf(req.url ?? '/');
@@ -102,15 +114,21 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     return;
   }
   if (path === '/version') return writeJson(res, 200, serverVersion);
-  const user = publicPaths.has(path) ? undefined : await authenticate(req, opts.authenticators);
-  if (!user) {
+  const authenticated = publicPaths.has(path) ? undefined : await authenticate(req, opts.authenticators);
+  if (!authenticated) {
     req.resume();
     throw unauthorized();
   }
+  const { authorizer } = opts.ctx;
+  const user = withAuthorization(req, () => impersonate(authorizer, req, authenticated));
+  const method = req.method ?? 'GET';
+  const resourcePath = parseResourcePath(path);
+  if (resourcePath)
+    withAuthorization(req, () => authorizeResource(authorizer, user, method, resourcePath, url.searchParams));
+  else withAuthorization(req, () => authorizePath(authorizer, user, method, path));
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
     return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;
-  const resourcePath = parseResourcePath(path);
   const info =
     resourcePath && opts.ctx.registry.lookup(resourcePath.group, resourcePath.version, resourcePath.resource);
   if (!resourcePath || !info) {
@@ -123,9 +141,11 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
 /** Upgrade requests (SPDY, WebSocket): pods/exec, pods/attach and pods/portforward. */
 async function handleUpgrade(opts: KubeApiOptions, req: IncomingMessage, socket: Duplex, head: Buffer) {
   const url = new URL(req.url ?? '/', 'https://localhost');
-  const user = await authenticate(req, opts.authenticators);
-  if (!user) throw unauthorized();
+  const authenticated = await authenticate(req, opts.authenticators);
+  if (!authenticated) throw unauthorized();
+  const user = impersonate(opts.ctx.authorizer, req, authenticated);
   const path = parseResourcePath(rawPathOf(req.url ?? '/'));
+  if (path) authorizeUpgrade(opts.ctx.authorizer, user, req.method ?? 'GET', path);
   const isPod = path && path.group === '' && path.resource === 'pods' && path.namespace && path.name;
   if (!isPod || !streamSubresources.has(path.subresource ?? '')) throw serverNotFound();
   await servePodStream(opts.ctx, req, socket, head, url, path.namespace!, path.name!, path.subresource!);

@@ -12,6 +12,7 @@ import {
 import { horizontalPodAutoscalerStrategy } from './autoscaling.js';
 import { namespaceStrategy, nodeStrategy, podStrategy, serviceStrategy } from './core.js';
 import { crdStrategy } from './crd.js';
+import { rbacStrategies } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import type { Strategy } from './types.js';
 
@@ -30,6 +31,7 @@ const strategies: Record<string, Strategy> = {
   'batch/CronJob': cronJobStrategy,
   'apiextensions.k8s.io/CustomResourceDefinition': crdStrategy,
   'autoscaling/HorizontalPodAutoscaler': horizontalPodAutoscalerStrategy,
+  ...rbacStrategies,
 };
 
 export function strategyFor(info: ResourceInfo): Strategy {

@@ -5,10 +5,19 @@ const labelPattern = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const label = new RegExp(`^${labelPattern}$`);
 const subdomain = new RegExp(`^${labelPattern}(\\.${labelPattern})*$`);
 
-export function validateName(name: string, format: 'label' | 'subdomain', field = 'metadata.name'): FieldCause[] {
+export function validateName(
+  name: string,
+  format: 'label' | 'subdomain' | 'path',
+  field = 'metadata.name',
+): FieldCause[] {
   const invalid = (message: string): FieldCause[] => [
     { field, reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}` },
   ];
+  // path.ValidatePathSegmentName (RBAC objects: `system:node`).
+  if (format === 'path') {
+    if (name === '.' || name === '..') return invalid(`may not be '${name}'`);
+    return ['/', '%'].filter((c) => name.includes(c)).flatMap((c) => invalid(`may not contain '${c}'`));
+  }
   if (format === 'label') {
     if (name.length > 63) return invalid('must be no more than 63 characters');
     if (!label.test(name)) {

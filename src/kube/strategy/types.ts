@@ -13,5 +13,5 @@ export interface Strategy {
   /** Whether metadata.generation counts spec changes (default true for kinds with a status subresource). */
   tracksGeneration?: boolean;
   /** Namespaced or cluster names: "label" (DNS-1123 label) or "subdomain" (default). */
-  nameFormat?: 'label' | 'subdomain';
+  nameFormat?: 'label' | 'subdomain' | 'path';
 }
