@@ -108,7 +108,7 @@ describe('a ServiceAccount bound to view', () => {
       assert.equal(del.code, 1);
       assert.equal(
         del.stderr.trim(),
-        'Error from server (Forbidden): ' + forbidden(sa, 'delete', 'configmaps', 'configmaps "settings"'),
+        `Error from server (Forbidden): ${forbidden(sa, 'delete', 'configmaps', 'configmaps "settings"')}`,
       );
       const pods = await as(bin, token, 'get', 'pods', '-n', 'kube-system');
       assert.match(
@@ -150,7 +150,7 @@ describe('a ServiceAccount bound to view', () => {
     const asViewer = await admin('delete', 'configmap', 'settings', `--as=${sa}`);
     assert.equal(
       asViewer.stderr.trim(),
-      'Error from server (Forbidden): ' + forbidden(sa, 'delete', 'configmaps', 'configmaps "settings"'),
+      `Error from server (Forbidden): ${forbidden(sa, 'delete', 'configmaps', 'configmaps "settings"')}`,
     );
   });
 });
