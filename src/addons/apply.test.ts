@@ -22,7 +22,7 @@ describe('ensureAddons', () => {
     const client = inProcessClient(api.ctx);
     const result = await ensureAddons(client, values);
     assert.ok(result.created.includes('Deployment kube-system/coredns'));
-    assert.ok(result.notServed.includes('ClusterRole system:coredns'));
+    assert.ok(result.created.includes('ClusterRole system:coredns'));
     const deploy: any = await client.get(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kube-system' },
       'coredns',
