@@ -1,3 +1,5 @@
+// The process runtime on real pods (`skiff up --runtime process`): create → Running of Fargate pods one at a time
+// and 50 at once, and the round trip of `exec … -- true` over WebSocket.
 import { performance } from 'node:perf_hooks';
 import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
