@@ -6,10 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ensureGuestInitramfs } from '../src/agent/microvm/guest/build.js';
 import { ensureGuestKernel } from '../src/agent/microvm/kernel/build.js';
-import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';
 import { until } from '../src/testing/until.js';
-import { canRunRealPods, startBusyboxCluster } from './real-cluster.js';
+import { canRunRealPods, runningWatch, startBusyboxCluster } from './real-cluster.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -56,24 +55,6 @@ function vmPids(): number[] {
     });
 }
 
-async function runningWatch(client: HttpKubeClient) {
-  const runningAt = new Map<string, number>();
-  const waiters = new Map<string, () => void>();
-  const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (event) => {
-    const p = event.object as KubeObject;
-    const name = p.metadata.name as string;
-    if (p.status?.phase !== 'Running' || runningAt.has(name)) return;
-    runningAt.set(name, performance.now());
-    waiters.get(name)?.();
-  });
-  return {
-    runningAt,
-    running: (name: string) =>
-      runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
-    close: () => watcher.close(),
-  };
-}
-
 export default async function bench(): Promise<BenchResult[]> {
   if (!canRunRealPods()) {
     return [{ name: 'microvm runtime', value: -1, unit: 'ms', note: 'skipped: needs root and containerd' }];
@@ -87,7 +68,7 @@ export default async function bench(): Promise<BenchResult[]> {
     await w.fargateProfile('bench', namespace);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    const watch = await runningWatch(client);
+    const watch = await runningWatch(client, namespace);
     const deleteAll = async () => {
       const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace })).items;
       await Promise.all(pods.map((p) => client.delete({ apiVersion: 'v1', kind: 'Pod', namespace }, p.metadata.name!)));

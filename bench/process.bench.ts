@@ -1,10 +1,11 @@
+// The process runtime on real pods (`skiff up --runtime process`): create → Running of Fargate pods one at a time
+// and 50 at once, and the round trip of `exec … -- true` over WebSocket.
 import { performance } from 'node:perf_hooks';
-import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';
 import { execInPod } from '../src/streams/exec-client.js';
 import { until } from '../src/testing/until.js';
 import type { SkiffProcess } from '../test/e2e/harness/skiff.js';
-import { canRunRealPods, startBusyboxCluster } from './real-cluster.js';
+import { canRunRealPods, runningWatch, startBusyboxCluster } from './real-cluster.js';
 import type { BenchResult } from './run.js';
 
 const image = 'bench.skiff.local/busybox:1';
@@ -34,25 +35,6 @@ const pod = (name: string) => ({
     ],
   },
 });
-
-/** Watches the namespace and resolves each pod's wait when it is first seen Running. */
-async function runningWatch(client: HttpKubeClient) {
-  const runningAt = new Map<string, number>();
-  const waiters = new Map<string, () => void>();
-  const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (event) => {
-    const p = event.object as KubeObject;
-    const name = p.metadata.name as string;
-    if (p.status?.phase !== 'Running' || runningAt.has(name)) return;
-    runningAt.set(name, performance.now());
-    waiters.get(name)?.();
-  });
-  return {
-    runningAt,
-    running: (name: string) =>
-      runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
-    close: () => watcher.close(),
-  };
-}
 
 /** One `exec … -- true` over WebSocket v5 (as kubectl 1.30+): the ms until its exit code arrived. */
 async function execOnce(skiff: SkiffProcess, pod: string): Promise<number> {
@@ -89,7 +71,7 @@ export default async function bench(): Promise<BenchResult[]> {
     await w.fargateProfile('bench', namespace);
     const client = HttpKubeClient.fromKubeconfig(skiff.kubeconfig);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    const watch = await runningWatch(client);
+    const watch = await runningWatch(client, namespace);
 
     step('one pod at a time');
     const one: number[] = [];

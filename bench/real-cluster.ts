@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBusyboxImage } from '../src/agent/engine/testing/busybox-image.js';
+import type { KubeObject } from '../src/kube/api/types.js';
+import type { HttpKubeClient } from '../src/kube/client/http.js';
 import { type Walkthrough, walkthrough } from '../test/e2e/harness/cluster.js';
 import { type SkiffProcess, startSkiff } from '../test/e2e/harness/skiff.js';
 
@@ -23,4 +25,23 @@ export async function startBusyboxCluster(
     await skiff.stop();
     throw error;
   }
+}
+
+/** Watches `namespace` and resolves each pod's wait when it is first seen Running (the time is kept per pod). */
+export async function runningWatch(client: HttpKubeClient, namespace: string) {
+  const runningAt = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  const watcher = await client.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (event) => {
+    const p = event.object as KubeObject;
+    const name = p.metadata.name as string;
+    if (p.status?.phase !== 'Running' || runningAt.has(name)) return;
+    runningAt.set(name, performance.now());
+    waiters.get(name)?.();
+  });
+  return {
+    runningAt,
+    running: (name: string) =>
+      runningAt.has(name) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(name, resolve)),
+    close: () => watcher.close(),
+  };
 }

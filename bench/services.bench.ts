@@ -1,3 +1,4 @@
+// Services on real pods: how long after an endpoint turns ready (or unready) traffic through the ClusterIP follows.
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../src/kube/api/types.js';
 import { HttpKubeClient } from '../src/kube/client/http.js';

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun =
   process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/iptables-restore');
 const image = 'import.skiff.local/e2e/busybox:1';
-const CLUSTER = 'Migration-EKS';
-const ROLE = 'arn:aws:iam::111122223333:role/Migration-EKS-Pod-Excution-Role';
+const CLUSTER = seed002Cluster;
 const name = 'kubernetes.default.svc.cluster.local';
 
 const client = (namespace: string) => ({
@@ -40,32 +40,6 @@ describe('seed 002: DNS answers before, during and after CoreDNS moves to Fargat
   const answers = async (namespace: string) => {
     const out = await skiff.kubectl(['exec', '-n', namespace, 'client', '--', 'nslookup', name]);
     return /Address: 10\.100\.0\.1$/m.test(out.stdout);
-  };
-  const createProfile = async (profile: string, namespace: string) => {
-    const created = await w.aws(
-      'eks',
-      'create-fargate-profile',
-      '--cluster-name',
-      CLUSTER,
-      '--pod-execution-role-arn',
-      ROLE,
-      '--fargate-profile-name',
-      profile,
-      '--selectors',
-      JSON.stringify([{ namespace }]),
-    );
-    assert.equal(created.code, 0, created.stderr);
-    await w.waitFor(async () => {
-      const out = await w.aws(
-        'eks',
-        'describe-fargate-profile',
-        '--cluster-name',
-        CLUSTER,
-        '--fargate-profile-name',
-        profile,
-      );
-      return JSON.parse(out.stdout).fargateProfile?.status === 'ACTIVE';
-    }, `profile ${profile} ACTIVE`);
   };
   const ready = (pod: any) => pod.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
   const readyCoreDns = async (prefix: string) => {
@@ -93,7 +67,7 @@ describe('seed 002: DNS answers before, during and after CoreDNS moves to Fargat
   });
 
   it('keeps answering while coredns moves onto Fargate', async () => {
-    await createProfile('ops-kube-system', 'kube-system');
+    await createSeed002Profile(w, 'ops-kube-system', 'kube-system');
     const loop =
       'i=0; while [ $i -lt 60 ]; do nslookup ' +
       name +
@@ -123,7 +97,7 @@ describe('seed 002: DNS answers before, during and after CoreDNS moves to Fargat
   });
 
   it('answers a Fargate pod once the node group is gone', async () => {
-    await createProfile('app-ns-app', 'app');
+    await createSeed002Profile(w, 'app-ns-app', 'app');
     await kubectl(['create', 'namespace', 'app']);
     await kubectl(['apply', '-f', '-'], JSON.stringify(client('app')));
     await w.waitFor(async () => running(await w.pods('app')).length === 1, 'the Fargate client', 120_000);

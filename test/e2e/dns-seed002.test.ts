@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun =
   process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/iptables-restore');
 const image = 'import.skiff.local/e2e/busybox:1';
-const CLUSTER = 'Migration-EKS';
-const ROLE = 'arn:aws:iam::111122223333:role/Migration-EKS-Pod-Excution-Role';
+const CLUSTER = seed002Cluster;
 
 describe('seed 002: CoreDNS moves onto Fargate', { skip: !canRun && 'needs root and containerd' }, () => {
   let skiff: SkiffProcess;
@@ -24,32 +24,6 @@ describe('seed 002: CoreDNS moves onto Fargate', { skip: !canRun && 'needs root 
     const out = await skiff.kubectl(args, input);
     assert.equal(out.code, 0, `kubectl ${args.join(' ')}: ${out.stderr}`);
     return out.stdout;
-  };
-  const createProfile = async (name: string, namespace: string) => {
-    const created = await w.aws(
-      'eks',
-      'create-fargate-profile',
-      '--cluster-name',
-      CLUSTER,
-      '--pod-execution-role-arn',
-      ROLE,
-      '--fargate-profile-name',
-      name,
-      '--selectors',
-      JSON.stringify([{ namespace }]),
-    );
-    assert.equal(created.code, 0, created.stderr);
-    await w.waitFor(async () => {
-      const out = await w.aws(
-        'eks',
-        'describe-fargate-profile',
-        '--cluster-name',
-        CLUSTER,
-        '--fargate-profile-name',
-        name,
-      );
-      return JSON.parse(out.stdout).fargateProfile?.status === 'ACTIVE';
-    }, `profile ${name} ACTIVE`);
   };
 
   before(async () => {
@@ -84,7 +58,7 @@ describe('seed 002: CoreDNS moves onto Fargate', { skip: !canRun && 'needs root 
     );
     await kubectl(['apply', '-f', '-'], JSON.stringify(configMap));
 
-    await createProfile('ops-kube-system', 'kube-system');
+    await createSeed002Profile(w, 'ops-kube-system', 'kube-system');
     await kubectl([
       'patch',
       'deployment',
@@ -105,7 +79,7 @@ describe('seed 002: CoreDNS moves onto Fargate', { skip: !canRun && 'needs root 
       assert.equal(pod.metadata.labels['eks.amazonaws.com/fargate-profile'], 'ops-kube-system');
     }
 
-    await createProfile('app-ns-app', 'app');
+    await createSeed002Profile(w, 'app-ns-app', 'app');
     await kubectl(['create', 'namespace', 'app']);
     const client = {
       apiVersion: 'v1',

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixtures, running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
-const CLUSTER = 'Migration-EKS';
-const ROLE = 'arn:aws:iam::111122223333:role/Migration-EKS-Pod-Excution-Role';
+const CLUSTER = seed002Cluster;
 let cluster: SkiffProcess;
 let w: Walkthrough;
 before(async () => {
@@ -28,33 +28,6 @@ async function expectRunningOn(namespace: string, selector: string, count: numbe
   }, `${count} ${selector} pods running on ${prefix}… nodes`);
 }
 
-async function createProfile(name: string, namespace: string) {
-  const created = await w.aws(
-    'eks',
-    'create-fargate-profile',
-    '--cluster-name',
-    CLUSTER,
-    '--pod-execution-role-arn',
-    ROLE,
-    '--fargate-profile-name',
-    name,
-    '--selectors',
-    JSON.stringify([{ namespace }]),
-  );
-  assert.equal(created.code, 0, created.stderr);
-  await w.waitFor(async () => {
-    const out = await w.aws(
-      'eks',
-      'describe-fargate-profile',
-      '--cluster-name',
-      CLUSTER,
-      '--fargate-profile-name',
-      name,
-    );
-    return JSON.parse(out.stdout).fargateProfile?.status === 'ACTIVE';
-  }, `profile ${name} ACTIVE`);
-}
-
 test('seed 002: node group → Fargate for kube-system and app, then the node group goes', async () => {
   const ng = await w.skiff('create', 'nodegroup', '--cluster', CLUSTER, '--name', 'ng-old', '--nodes', '2');
   assert.equal(ng.code, 0, ng.stderr);
@@ -63,7 +36,7 @@ test('seed 002: node group → Fargate for kube-system and app, then the node gr
   await expectRunningOn('kube-system', 'k8s-app=kube-dns', 2, 'ip-');
   await expectRunningOn('app', 'app=nginx', 2, 'ip-');
 
-  await createProfile('ops-kube-system', 'kube-system');
+  await createSeed002Profile(w, 'ops-kube-system', 'kube-system');
   const patched = await cluster.kubectl([
     'patch',
     'deployment',
@@ -78,7 +51,7 @@ test('seed 002: node group → Fargate for kube-system and app, then the node gr
   const dns = await expectRunningOn('kube-system', 'k8s-app=kube-dns', 2, 'fargate-ip-');
   for (const p of dns) assert.equal(p.metadata.labels['eks.amazonaws.com/fargate-profile'], 'ops-kube-system');
 
-  await createProfile('app-ns-app', 'app');
+  await createSeed002Profile(w, 'app-ns-app', 'app');
   const stillThere = await w.pods('app', 'app=nginx');
   assert.ok(onNodes(stillThere, 'ip-'), 'a new profile does not move running pods');
   const restarted = await cluster.kubectl(['rollout', 'restart', 'deployment/nginx', '-n', 'app']);
