@@ -90,3 +90,11 @@ export function sharedInformers(client: KubeClient): InformerFactory {
   }
   return factory;
 }
+
+/**
+ * Lets `other` read through `client`'s shared informers: a component of the same process acting as another
+ * identity (the agent, as its node) writes with its own client but needs no second cache of the same objects.
+ */
+export function shareInformers(client: KubeClient, other: KubeClient): void {
+  factories.set(other, sharedInformers(client));
+}

@@ -11,6 +11,7 @@ import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
 import { hostNameOf } from '../../agent/host-lease.js';
+import { shareInformers } from '../../client/factory.js';
 import { processLogger } from '../../client/logger.js';
 import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
@@ -101,6 +102,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     stops.push(() => admission.stop());
     // The agent is this host's kubelet: a node identity, not the loopback's.
     const agentClient = inProcessClient(ctx, nodeUser(hostNameOf(hostname())));
+    // It reads through the process's shared cache (what the Node authorizer lets it read anyway): one pod cache, not two.
+    shareInformers(client, agentClient);
     const sessions = new IamSessions(credentials);
     const iamAccess = await startIamAccess(store, config.name, credentials, ctx.authorizer);
     stops.push(() => iamAccess.stop());
