@@ -2,49 +2,20 @@
 // with kube-apiserver's 409 and its texts; force moves ownership; a second apply by the same manager drops the
 // fields it no longer applies; an apply without fieldManager is refused.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../testing/api.js';
+import { callApi } from '../testing/call.js';
 
 let api: TestApi;
+const call = (method: string, path: string, body?: unknown, contentType?: string) =>
+  callApi({ url: api.server.url, caCert: api.caCert, token: api.token }, method, path, body, {
+    contentType,
+    userAgent: 'kubectl/v1.32.0 (linux/amd64) kubernetes/abc',
+  });
 before(async () => {
   api = await startTestApi();
 });
 after(() => api.close());
-
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<{ status: number; body: any }> {
-  const { hostname, port } = new URL(api.server.url);
-  const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: hostname,
-        port,
-        path,
-        method,
-        ca: api.caCert,
-        headers: {
-          Authorization: `Bearer ${api.token}`,
-          'Content-Type': contentType,
-          'User-Agent': 'kubectl/v1.32.0 (linux/amd64) kubernetes/abc',
-          ...(text === undefined ? {} : { 'Content-Length': Buffer.byteLength(text) }),
-        },
-      },
-      (res) => {
-        let data = '';
-        res.on('data', (d) => (data += d));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(data) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
 
 const deployments = '/apis/apps/v1/namespaces/default/deployments';
 const deployment = (replicas: number, image = 'nginx') => ({

@@ -3,54 +3,19 @@
 // routing, never resolved to another resource (issue 15's traversal cases); odd resourceVersion values and
 // ownerReferences of the wrong JSON type get kube-apiserver's 400s instead of 500s.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../testing/api.js';
-
-interface Reply {
-  status: number;
-  body: any;
-}
+import { type ApiReply, callApi } from '../testing/call.js';
 
 let api: TestApi;
+const call = (method: string, path: string, body?: unknown, contentType?: string) =>
+  callApi({ url: api.server.url, caCert: api.caCert, token: api.token }, method, path, body, { contentType });
 before(async () => {
   api = await startTestApi();
 });
 after(() => api.close());
 
-/** `path` goes on the request line exactly as written. */
-function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-  const { hostname, port } = new URL(api.server.url);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const length: Record<string, number> = text === undefined ? {} : { 'Content-Length': Buffer.byteLength(text) };
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: hostname,
-        port,
-        path,
-        method,
-        ca: api.caCert,
-        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': contentType, ...length },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => {
-          let parsed: any = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {}
-          resolve({ status: res.statusCode!, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-function expectStatus(reply: Reply, code: number, reason: string, message?: string) {
+function expectStatus(reply: ApiReply, code: number, reason: string, message?: string) {
   assert.equal(reply.status, code, JSON.stringify(reply.body));
   assert.equal(reply.body.kind, 'Status');
   assert.equal(reply.body.reason, reason);

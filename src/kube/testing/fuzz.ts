@@ -4,11 +4,11 @@
 // answers of 500, answers slower than 5 s, odd path segments answered with a 2xx, errors without a Status,
 // acknowledged objects missing from a GET or a list afterwards, and stored objects their kind's types could not
 // decode or their CRD's schema refuses. Run by the in-process test and against a whole `skiff up` end to end.
-import { request } from 'node:https';
 import { mutate, oddSegments, oddValues, Random } from '../../testing/fuzz.js';
 import { decodeTypeError } from '../schema/decode-types.js';
 import { definitionNameForKind, definitions } from '../schema/index.js';
 import { validateCustomResource } from '../schema/validate-custom.js';
+import { type ApiReply, callApi } from './call.js';
 
 /** Where the fuzzer sends: the API's URL, the CA that signed its certificate and a bearer token. */
 export interface KubeFuzzTarget {
@@ -30,55 +30,6 @@ export interface KubeFuzzReport {
 }
 
 const slowMs = 5000;
-
-interface Reply {
-  status: number;
-  body: any;
-  ms: number;
-}
-
-function send(
-  target: KubeFuzzTarget,
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<Reply> {
-  const { hostname, port } = new URL(target.url);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: hostname,
-        port,
-        path,
-        method,
-        ca: target.caCert,
-        timeout: slowMs * 2,
-        headers: {
-          Authorization: `Bearer ${target.token}`,
-          'Content-Type': contentType,
-          ...(text === undefined ? {} : { 'Content-Length': Buffer.byteLength(text) }),
-        },
-      },
-      (res) => {
-        let data = '';
-        res.on('data', (d) => (data += d));
-        res.on('end', () => {
-          let parsed: any = data;
-          try {
-            parsed = JSON.parse(data);
-          } catch {}
-          resolve({ status: res.statusCode!, body: parsed, ms: Date.now() - started });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in ${slowMs * 2} ms`)));
-    req.on('error', reject);
-    req.end(text);
-  });
-}
 
 interface Kind {
   group: string;
@@ -262,7 +213,7 @@ interface Tally {
   failures: string[];
 }
 
-function record(tally: Tally, what: string, reply: Reply, oddPath = false) {
+function record(tally: Tally, what: string, reply: ApiReply, oddPath = false) {
   tally.requests++;
   tally.byStatus.set(reply.status, (tally.byStatus.get(reply.status) ?? 0) + 1);
   const failure = (why: string) => {
@@ -300,7 +251,7 @@ export async function fuzzKubeApi(
   { seed, requests: requestCount, workers = 8 }: { seed: number; requests: number; workers?: number },
 ): Promise<KubeFuzzReport> {
   const call = (method: string, path: string, body?: unknown, contentType?: string) =>
-    send(target, method, path, body, contentType);
+    callApi(target, method, path, body, { contentType, timeoutMs: slowMs * 2 });
   const tally: Tally = { requests: 0, byStatus: new Map(), failures: [] };
   const namespace = await call('POST', '/api/v1/namespaces', {
     apiVersion: 'v1',
