@@ -20,6 +20,6 @@ export function serverSideApply(
   const previous = mine ? difference(mine, others) : undefined;
   const merged = apply(live as JsonObject | undefined, config, schema, { previous, current }) as KubeObject;
   merged.metadata ??= {};
-  recordApply(live, config as JsonObject, merged, schema, writer, force);
+  recordApply(live, current, merged, schema, writer, force);
   return merged;
 }

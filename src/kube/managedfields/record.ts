@@ -7,6 +7,7 @@ import { ApiError, statusFailure } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { appliedFieldSet, type FieldsV1, objectFields } from '../patch/fieldset.js';
 import type { JsonObject } from '../patch/json.js';
+import { nowTimestamp } from '../rest/context.js';
 import type { Schema } from '../schema/index.js';
 import { changedFields } from './diff.js';
 import { difference, intersection, isEmpty, leafPaths, union } from './sets.js';
@@ -96,7 +97,7 @@ function entry(writer: Writer, operation: ManagedFieldsEntry['operation'], field
     manager: writer.manager,
     operation,
     apiVersion: writer.apiVersion,
-    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    time: nowTimestamp(),
     fieldsType: 'FieldsV1',
     fieldsV1: fields,
     ...(writer.subresource ? { subresource: writer.subresource } : {}),
@@ -161,7 +162,7 @@ function conflictError(object: KubeObject, conflicts: { entry: ManagedFieldsEntr
   );
 }
 
-/** The fields another manager owns that `config` would no longer set, for the merge to keep (not for removal). */
+/** What this manager applied last time, and every field the other managers own (an apply never removes those). */
 export function previouslyApplied(live: KubeObject | undefined, writer: Writer): { mine?: FieldsV1; others: FieldsV1 } {
   const entries = entriesOf(live);
   const mine = entries.find((e) => sameWriter(e, writer, 'Apply'));
@@ -200,18 +201,18 @@ function upgradesClientSideApply(
 }
 
 /**
- * Sets `merged.metadata.managedFields` for an Apply by `writer` of `config` over `live` (undefined on create),
- * or throws 409 Conflict naming every field another manager owns that the apply changes, unless `force`.
+ * Sets `merged.metadata.managedFields` for an Apply by `writer` of a configuration owning `applied` (appliedFields)
+ * over `live` (undefined on create), or throws 409 Conflict naming every field another manager owns that the apply
+ * changes, unless `force`.
  */
 export function recordApply(
   live: KubeObject | undefined,
-  config: JsonObject,
+  applied: FieldsV1,
   merged: KubeObject,
   schema: Schema | undefined,
   writer: Writer,
   force: boolean,
 ): void {
-  const applied = appliedFields(config, schema, writer);
   const changed = intersection(changedFields(ownable(live, writer), ownable(merged, writer)!, schema), applied);
   const previous = entriesOf(live);
   const mine = previous.find((e) => sameWriter(e, writer, 'Apply'));

@@ -7,6 +7,7 @@ import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { recordUpdate, withManagedFieldsSent } from '../managedfields/record.js';
 import { writerOf } from '../managedfields/writer.js';
+import { isObject } from '../patch/json.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
 import { decode, encode, objectKey } from '../storage/objects.js';
@@ -29,13 +30,10 @@ function specOf(object: KubeObject): unknown {
   return rest;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, any> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** What Go's decoder makes of a written object: `null` (a patch can leave one) decodes to an empty object and empty metadata. */
 function decodedShape(next: unknown): KubeObject {
-  const object = (isPlainObject(next) ? next : {}) as KubeObject;
-  if (!isPlainObject(object.metadata)) object.metadata = {};
+  const object = (isObject(next) ? next : {}) as KubeObject;
+  if (!isObject(object.metadata)) object.metadata = {};
   return object;
 }
 

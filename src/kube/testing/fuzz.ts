@@ -42,6 +42,38 @@ interface Kind {
 
 const ns = 'fuzz';
 const podSpec = () => ({ containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 80 }] }] });
+const crdName = 'widgets.fuzz.example.com';
+const widgetSchema = (extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  properties: {
+    spec: {
+      type: 'object',
+      properties: { size: { type: 'integer' }, color: { type: 'string' }, ...extra },
+    },
+  },
+});
+/** The CRD the fuzz run creates, and re-writes now and then (a new optional field, a new version) while it runs. */
+const widgetCrd = (generation: number) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: crdName },
+  spec: {
+    group: 'fuzz.example.com',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: widgetSchema({ [`f${generation}`]: { type: 'string' } }) },
+      },
+      ...(generation % 2
+        ? [{ name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: widgetSchema() } }]
+        : []),
+    ],
+  },
+});
 const kinds: Kind[] = [
   {
     group: '',
@@ -122,65 +154,32 @@ const kinds: Kind[] = [
       spec: { template: { spec: { ...podSpec(), restartPolicy: 'Never' } } },
     }),
   },
-];
-
-const crdName = 'widgets.fuzz.example.com';
-const widgetSchema = (extra: Record<string, unknown> = {}) => ({
-  type: 'object',
-  properties: {
-    spec: {
-      type: 'object',
-      properties: { size: { type: 'integer' }, color: { type: 'string' }, ...extra },
+  {
+    group: 'fuzz.example.com',
+    version: 'v1',
+    kind: 'Widget',
+    collection: `/apis/fuzz.example.com/v1/namespaces/${ns}/widgets`,
+    template: (name) => ({
+      apiVersion: 'fuzz.example.com/v1',
+      kind: 'Widget',
+      metadata: { name },
+      spec: { size: 1, color: 'red' },
+    }),
+  },
+  {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    collection: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    template: (name) => {
+      const crd = widgetCrd(1) as any;
+      const plural = `g${name.replace(/[^a-z0-9]/g, '')}s`;
+      crd.metadata.name = `${plural}.fuzz.example.com`;
+      crd.spec.names = { plural, kind: `G${plural}`, listKind: `G${plural}List` };
+      return crd;
     },
   },
-});
-/** The CRD the fuzz run creates, and re-writes now and then (a new optional field, a new version) while it runs. */
-const widgetCrd = (generation: number) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: crdName },
-  spec: {
-    group: 'fuzz.example.com',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: widgetSchema({ [`f${generation}`]: { type: 'string' } }) },
-      },
-      ...(generation % 2
-        ? [{ name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: widgetSchema() } }]
-        : []),
-    ],
-  },
-});
-kinds.push({
-  group: 'fuzz.example.com',
-  version: 'v1',
-  kind: 'Widget',
-  collection: `/apis/fuzz.example.com/v1/namespaces/${ns}/widgets`,
-  template: (name) => ({
-    apiVersion: 'fuzz.example.com/v1',
-    kind: 'Widget',
-    metadata: { name },
-    spec: { size: 1, color: 'red' },
-  }),
-});
-kinds.push({
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  kind: 'CustomResourceDefinition',
-  collection: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-  template: (name) => {
-    const crd = widgetCrd(1) as any;
-    const plural = `g${name.replace(/[^a-z0-9]/g, '')}s`;
-    crd.metadata.name = `${plural}.fuzz.example.com`;
-    crd.spec.names = { plural, kind: `G${plural}`, listKind: `G${plural}List` };
-    return crd;
-  },
-});
+];
 
 const patchTypes = [
   'application/merge-patch+json',
