@@ -6,7 +6,7 @@
 // tap or socket. Two VMs in all, to keep CI's cost small.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.
 import { ensureGuestInitramfs } from '../../src/agent/microvm/guest/build.js';
 import { ensureGuestKernel, kernelSourceTarball } from '../../src/agent/microvm/kernel/build.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
+import { noMkdirProfile, seccompScript } from './harness/seccomp.js';
 import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun =
@@ -87,6 +88,14 @@ const webScript = [
   'while true; do echo "tick $i"; i=$((i+1)); sleep 1; done',
 ].join('; ');
 
+const lockedContainer = {
+  name: 'locked',
+  image,
+  imagePullPolicy: 'Never',
+  command: ['sh', '-c', seccompScript],
+  securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'no-mkdir.json' } },
+};
+
 describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd, qemu and linux-source-6.1' }, () => {
   before(
     async () => {
@@ -97,6 +106,8 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
       const layout = join(skiff.dataDir, 'busybox-layout');
       writeBusyboxImage(layout, image);
       await skiff.importImage(layout);
+      mkdirSync(join(skiff.dataDir, 'seccomp'), { recursive: true });
+      writeFileSync(join(skiff.dataDir, 'seccomp', 'no-mkdir.json'), JSON.stringify(noMkdirProfile));
       w = await walkthrough(skiff);
       await w.fargateProfile('fp', ns);
       assert.equal((await skiff.kubectl(['create', 'namespace', ns])).code, 0);
@@ -107,6 +118,8 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
           metadata: { name, namespace: ns },
           spec: {
             terminationGracePeriodSeconds: 20,
+            // The client runs under containerd's default seccomp profile, one container of it under a Localhost one.
+            ...(name === 'client' ? { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } } : {}),
             containers: [
               {
                 name,
@@ -120,6 +133,7 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
                     }
                   : {}),
               },
+              ...(name === 'client' ? [lockedContainer] : []),
             ],
           },
         });
@@ -171,6 +185,29 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
     assert.equal(node.metadata.annotations['skiff.io/microvm-accelerator'], 'tcg');
     const status = await w.skiff('status', '--data-dir', skiff.dataDir);
     assert.match(status.stdout, /microvm for Fargate pods \(QEMU [\d.]+, TCG: /);
+  });
+
+  it('installs the seccomp filter the pod asks for inside the VM, for its processes and its execs', async () => {
+    assert.match(await exec('web', 'busybox', 'grep', 'Seccomp:', '/proc/self/status'), /Seccomp:\s+0\n/);
+    const client = await skiff.kubectl([
+      '-n',
+      ns,
+      'exec',
+      'client',
+      '-c',
+      'client',
+      '--',
+      'busybox',
+      'grep',
+      'Seccomp:',
+      '/proc/self/status',
+    ]);
+    assert.match(client.stdout, /Seccomp:\s+2\n/, client.stderr);
+    const locked = await w.waitFor(async () => {
+      const out = (await skiff.kubectl(['-n', ns, 'logs', 'client', '-c', 'locked'])).stdout;
+      return out.includes('mkdir:') && out;
+    }, 'the locked container report');
+    assert.match(locked, /Seccomp:\s+2\n[\s\S]*Operation not permitted[\s\S]*mkdir: refused/);
   });
 
   it('follows logs, and serves exec -it and port-forward', async () => {

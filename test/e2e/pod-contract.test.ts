@@ -5,13 +5,14 @@
 // mounted file but not the subPath one. A missing ConfigMap gives CreateContainerConfigError and the kubelet's
 // event, an unsupported volume FailedMount and a pod that never starts; `kubectl create token` works.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
+import { noMkdirProfile, seccompScript } from './harness/seccomp.js';
 import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd');
@@ -292,6 +293,49 @@ describe('the pod contract on the process runtime', { skip: !canRun && 'needs ro
     assert.equal(event.message, 'Error: configmap "nope" not found');
     assert.equal(event.involvedObject.fieldPath, 'spec.containers{main}');
     await skiff.kubectl(['delete', 'pod', 'no-config', '--grace-period=0']);
+  });
+
+  it('installs the seccomp profile the pod asks for: RuntimeDefault, a Localhost file, and says when one is missing', async () => {
+    mkdirSync(join(skiff.dataDir, 'seccomp'), { recursive: true });
+    writeFileSync(join(skiff.dataDir, 'seccomp', 'no-mkdir.json'), JSON.stringify(noMkdirProfile));
+    const container = (name: string, seccompProfile?: object) => ({
+      name,
+      image,
+      imagePullPolicy: 'Never',
+      command: ['sh', '-c', seccompScript],
+      ...(seccompProfile ? { securityContext: { seccompProfile } } : {}),
+    });
+    await apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'seccomp' },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          container('runtime-default'),
+          container('unconfined', { type: 'Unconfined' }),
+          container('localhost', { type: 'Localhost', localhostProfile: 'no-mkdir.json' }),
+          container('missing', { type: 'Localhost', localhostProfile: 'missing.json' }),
+        ],
+      },
+    });
+    const log = (c: string) =>
+      w.waitFor(async () => {
+        const out = (await skiff.kubectl(['logs', 'seccomp', '-c', c])).stdout;
+        return out.includes('mkdir:') && out;
+      }, `the ${c} container's report`);
+    assert.match(await log('runtime-default'), /Seccomp:\s+2\n[\s\S]*mkdir: ok/);
+    assert.match(await log('unconfined'), /Seccomp:\s+0\n[\s\S]*mkdir: ok/);
+    assert.match(await log('localhost'), /Seccomp:\s+2\n[\s\S]*Operation not permitted[\s\S]*mkdir: refused/);
+    const waiting = await w.waitFor(async () => {
+      const pod = (await w.kubectlJson('get', 'pod', 'seccomp')) as any;
+      const status = pod.status?.containerStatuses?.find((c: any) => c.name === 'missing');
+      return status?.state?.waiting?.reason === 'CreateContainerError' && status.state.waiting;
+    }, 'CreateContainerError for the missing profile');
+    assert.match(waiting.message, /seccomp/);
+    assert.match(waiting.message, /missing\.json/);
+    await skiff.kubectl(['delete', 'pod', 'seccomp', '--grace-period=0']);
   });
 
   it('refuses a volume it cannot mount with FailedMount, and the pod does not start', async () => {

@@ -66,7 +66,8 @@ export const defaultCapabilities = [
 
 const bare = (name: string) => name.toUpperCase().replace(/^CAP_/, '');
 
-export function capabilityMask(options: { add?: string[]; drop?: string[]; privileged?: boolean }): bigint {
+/** The capability names a container holds (bare, as containerd's list). */
+export function capabilitySet(options: { add?: string[]; drop?: string[]; privileged?: boolean }): Set<string> {
   const add = (options.add ?? []).map(bare);
   const drop = (options.drop ?? []).map(bare);
   let set = new Set(options.privileged || add.includes('ALL') ? names : defaultCapabilities);
@@ -75,7 +76,11 @@ export function capabilityMask(options: { add?: string[]; drop?: string[]; privi
     for (const name of add) if (names.includes(name)) set.add(name);
     for (const name of drop) set.delete(name);
   }
+  return set;
+}
+
+export function capabilityMask(options: { add?: string[]; drop?: string[]; privileged?: boolean }): bigint {
   let mask = 0n;
-  for (const name of set) mask |= 1n << BigInt(names.indexOf(name));
+  for (const name of capabilitySet(options)) mask |= 1n << BigInt(names.indexOf(name));
   return mask;
 }

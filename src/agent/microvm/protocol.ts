@@ -112,6 +112,8 @@ export interface GuestProcess {
   /** RUN: the VM's PID namespace ("pod") or another container's (its guest id) instead of its own. */
   pidNamespace?: 'pod' | number;
   noNewPrivileges?: boolean;
+  /** The seccomp filter skiff-init installs before the command runs: a classic BPF program (compile.ts). */
+  seccomp?: Buffer;
   mounts: GuestMount[];
 }
 
@@ -145,6 +147,7 @@ export function encodeProcess(p: GuestProcess): Buffer {
   if (p.readOnlyRoot) put('readonly', 1);
   put('pidns', p.pidNamespace);
   if (p.noNewPrivileges) put('nonewprivs', 1);
+  if (p.seccomp?.length) put('seccomp', p.seccomp.toString('hex'));
   for (const m of p.mounts) {
     if (m.source.includes('\x1f') || m.target.includes('\x1f')) throw new Error(`mount path ${m.target} is invalid`);
     put('mount', `${m.source}\x1f${m.target}\x1f${m.readOnly ? 'ro' : 'rw'}`);

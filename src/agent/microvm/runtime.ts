@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fargateRlimits } from '../../fargate/limits.js';
 import type { PodContract, SandboxSetup } from '../contract/contract.js';
 import type { DnsConfig } from '../contract/dns.js';
+import { containerConfigError } from '../contract/errors.js';
 import type {
   ContainerLogOptions,
   ContainerLogRef,
@@ -55,8 +56,10 @@ import {
 import { effectiveSecurityContext, runAsNonRootViolation } from '../process/security-context.js';
 import { readTerminationLog } from '../process/termination-log.js';
 import { UsageRates } from '../process/usage.js';
+import { seccompProfileOf } from '../seccomp/choose.js';
+import { seccompFilterFor } from '../seccomp/filter.js';
 import type { AccelChoice } from './accel.js';
-import { capabilityMask } from './capabilities.js';
+import { capabilityMask, capabilitySet } from './capabilities.js';
 import { CriLogWriter } from './log-writer.js';
 import type { GuestMount, GuestProcess } from './protocol.js';
 import { macOf } from './qemu-args.js';
@@ -135,6 +138,8 @@ export class MicroVmRuntime implements SandboxRuntime {
   private images: ProcessRuntime;
   readonly streams: MicroVmStreams;
   private readonly sandboxesDir: string;
+  /** The kubelet's seccomp root (`D/seccomp`): Localhost profiles are read from here. */
+  private readonly seccompDir: string;
 
   constructor(
     private engine: ContainerEngine,
@@ -143,6 +148,7 @@ export class MicroVmRuntime implements SandboxRuntime {
   ) {
     this.images = new ProcessRuntime(engine, { pullSecrets: options.pullSecrets, onError: options.onError });
     this.sandboxesDir = join(engine.paths.dir, '..', 'sandboxes');
+    this.seccompDir = join(engine.paths.dir, '..', 'seccomp');
     this.streams = new MicroVmStreams({
       session: (podUid) => this.pods.get(podUid)?.vm.session,
       instance: (containerId) => {
@@ -283,10 +289,9 @@ export class MicroVmRuntime implements SandboxRuntime {
       uid: uidValue === undefined || uidValue === '' ? undefined : Number(uidValue),
       username: status.username || undefined,
     });
-    if (nonRoot) {
-      const failed = { type: 'Warning' as const, reason: 'Failed', message: `Error: ${nonRoot}` };
-      throw new LaunchError('CreateContainerConfigError', nonRoot, undefined, undefined, failed);
-    }
+    if (nonRoot) throw containerConfigError(nonRoot);
+    const seccomp = seccompProfileOf(pod, container, this.seccompDir);
+    if ('error' in seccomp) throw containerConfigError(seccomp.error);
     const setup = await this.options.contract?.setUpContainer(pod, container);
     const config = containerConfig(pod, container, attempt, status.id, entry.size, setup, this.sandboxesDir);
     const key = `${container.name}-${attempt}`;
@@ -316,6 +321,11 @@ export class MicroVmRuntime implements SandboxRuntime {
             noNewPrivs?: boolean;
           }
         | undefined;
+      const capabilityOptions = {
+        add: security?.capabilities?.addCapabilities,
+        drop: security?.capabilities?.dropCapabilities,
+        privileged: security?.privileged,
+      };
       const hostname = pod.pod.spec?.hostname ?? pod.name;
       const process: GuestProcess = {
         root: `/pod/c/${key}`,
@@ -330,11 +340,8 @@ export class MicroVmRuntime implements SandboxRuntime {
         memory: resources.memoryLimitInBytes,
         cpu: resources.cpuQuota ? `${resources.cpuQuota} ${resources.cpuPeriod ?? 100000}` : undefined,
         cpuWeight: resources.cpuShares ? weightOfShares(resources.cpuShares) : undefined,
-        capabilities: capabilityMask({
-          add: security?.capabilities?.addCapabilities,
-          drop: security?.capabilities?.dropCapabilities,
-          privileged: security?.privileged,
-        }),
+        capabilities: capabilityMask(capabilityOptions),
+        seccomp: seccompFilterFor(seccomp, capabilitySet(capabilityOptions), Boolean(security?.privileged)),
         readOnlyRoot: Boolean(security?.readonlyRootfs),
         pidNamespace: this.pidNamespaceOf(pod, container),
         noNewPrivileges: Boolean(security?.noNewPrivs),

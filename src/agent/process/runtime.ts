@@ -4,6 +4,7 @@
 // SIGTERM then SIGKILL, usage from ContainerStats.
 import { dirname, join } from 'node:path';
 import type { PodContract } from '../contract/contract.js';
+import { containerConfigError } from '../contract/errors.js';
 import type {
   ContainerLogOptions,
   ContainerLogRef,
@@ -28,6 +29,7 @@ import {
   type RunningContainer,
   type SandboxRuntime,
 } from '../lifecycle/runtime.js';
+import { seccompProfileOf } from '../seccomp/choose.js';
 import { containerConfig } from './container-config.js';
 import { execSync } from './exec.js';
 import { ExitWatcher } from './exits.js';
@@ -74,6 +76,8 @@ export class ProcessRuntime implements SandboxRuntime {
   /** Each container instance's attempt number, by container ID (its termination log is named after it). */
   private attempts = new Map<string, number>();
   private readonly sandboxesDir: string;
+  /** The kubelet's seccomp root (`D/seccomp`): Localhost profiles are read from here. */
+  private readonly seccompDir: string;
 
   constructor(
     private engine: ContainerEngine,
@@ -84,6 +88,7 @@ export class ProcessRuntime implements SandboxRuntime {
     const onError = options.onError ?? ((error) => console.error('process runtime:', error));
     this.exits = new ExitWatcher(engine.cri, options.exitPollMs ?? 250, onError);
     this.sandboxesDir = join(dirname(engine.paths.dir), 'sandboxes');
+    this.seccompDir = join(dirname(engine.paths.dir), 'seccomp');
   }
 
   async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
@@ -166,15 +171,15 @@ export class ProcessRuntime implements SandboxRuntime {
     const sc = effectiveSecurityContext(pod, container);
     const imageUser = sc.runAsNonRoot && sc.runAsUser === undefined ? await this.imageUser(container.image) : {};
     const nonRoot = runAsNonRootViolation(pod, container, imageUser);
-    if (nonRoot) {
-      const failed = { type: 'Warning' as const, reason: 'Failed', message: `Error: ${nonRoot}` };
-      throw new LaunchError('CreateContainerConfigError', nonRoot, undefined, undefined, failed);
-    }
+    if (nonRoot) throw containerConfigError(nonRoot);
+    const seccomp = seccompProfileOf(pod, container, this.seccompDir);
+    if ('error' in seccomp) throw containerConfigError(seccomp.error);
     await this.removeOldAttempts(sandbox.id, container.name, attempt);
     // As the kubelet: the container is made of the image ID found, so an image removed since fails here, and retries.
     const image = this.imageIds.get(`${pod.uid}/${container.name}`) ?? container.image;
     const setup = await this.options.contract?.setUpContainer(pod, container);
     const config = containerConfig(pod, container, attempt, image, sandbox.size, setup, this.sandboxesDir);
+    config.linux = { ...config.linux, securityContext: { ...config.linux?.securityContext, seccomp } };
     try {
       const id = containerIdPrefix + (await this.engine.cri.createContainer(sandbox.id, config, sandbox.config));
       this.logFiles.remember(id, join(sandbox.config.logDirectory ?? '', config.logPath ?? ''));

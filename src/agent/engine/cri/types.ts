@@ -79,6 +79,7 @@ export interface ContainerConfig {
       supplementalGroups?: number[];
       readonlyRootfs?: boolean;
       noNewPrivs?: boolean;
+      seccomp?: SecurityProfile;
     };
   };
 }
@@ -163,4 +164,10 @@ export interface RuntimeCondition {
   status: boolean;
   reason: string;
   message: string;
+}
+
+/** CRI's SecurityProfile: which seccomp filter the runtime installs (Localhost names a JSON profile on the host). */
+export interface SecurityProfile {
+  profileType: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  localhostRef?: string;
 }

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/reboot.h>
@@ -427,6 +429,25 @@ static void set_caps(int errfd, struct kv *kv) {
   if (kv_num(kv, "nonewprivs", 0) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(errfd, "no_new_privs", NULL);
 }
 
+// The container's seccomp filter (a classic BPF program the host compiled, hex): as runc, installed while still
+// privileged unless no_new_privs is set, in which case it is the last step before exec.
+static void install_seccomp(int errfd, struct kv *kv) {
+  const char *hex = kv_get(kv, "seccomp");
+  if (!hex) return;
+  size_t n = strlen(hex) / 2;
+  static unsigned char bytes[4096 * sizeof(struct sock_filter)];
+  if (n == 0 || n % sizeof(struct sock_filter) || n > sizeof bytes) {
+    errno = EINVAL;
+    fail(errfd, "seccomp filter", NULL);
+  }
+  for (size_t i = 0; i < n; i++) {
+    char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
+    bytes[i] = (unsigned char)strtoul(pair, NULL, 16);
+  }
+  struct sock_fprog prog = {(unsigned short)(n / sizeof(struct sock_filter)), (struct sock_filter *)bytes};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail(errfd, "seccomp", NULL);
+}
+
 static void become_user(int errfd, struct kv *kv) {
   gid_t groups[64];
   int ngroups = 0;
@@ -654,8 +675,11 @@ static void start(uint32_t id, struct kv *kv, int container) {
     child_stdio(p, slave, pin, pout, perr);
     set_limits(kv);
     drop_bounding(kv);
+    int nnp = kv_num(kv, "nonewprivs", 0);
+    if (!nnp) install_seccomp(errfd, kv);
     become_user(errfd, kv);
     set_caps(errfd, kv);
+    if (nnp) install_seccomp(errfd, kv);
     exec_command(errfd, kv);
   }
   if (ownpid >= 0) {
