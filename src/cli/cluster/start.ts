@@ -40,6 +40,7 @@ import { startEdge } from './edge.js';
 import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
+import { reportRunaways } from './runaway.js';
 import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -97,6 +98,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
     const logger = processLogger();
+    reportRunaways(ctx, client, logger);
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const admission = await registerAdmission(ctx, facts);
     stops.push(() => admission.stop());
