@@ -35,6 +35,7 @@ import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
+import { startInBackground } from './background.js';
 import { registerAdmission, startControlPlane } from './control-plane.js';
 import { startEdge } from './edge.js';
 import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
@@ -162,7 +163,10 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => listener.close());
     }
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
-    const controlPlane = await startControlPlane({ ctx, facts, apiServer });
+    const controlPlane = startInBackground(
+      () => startControlPlane({ ctx, facts, apiServer }),
+      logger.errors('control-plane'),
+    );
     stops.push(() => controlPlane.stop());
     const applied = await ensureAddons(client, addons);
     if (process.env.SKIFF_DEBUG && applied.notServed.length) {
