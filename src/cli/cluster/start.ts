@@ -20,6 +20,7 @@ import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
 import { startEksApi } from '../../eks/server.js';
 import { nodeUser } from '../../kube/authz/identities.js';
+import { type EncryptionAtRest, openEncryptionAtRest } from '../../kube/encryption/index.js';
 import {
   createApiContext,
   inProcessClient,
@@ -41,6 +42,8 @@ import { startEdge } from './edge.js';
 import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
+import { makeDataDirPrivate } from './private-data.js';
+import { processIdentity } from './process-identity.js';
 import { reportRunaways } from './runaway.js';
 import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
@@ -52,6 +55,8 @@ export interface RunningCluster {
   info: RuntimeInfo;
   paths: DataPaths;
   client: ReturnType<typeof inProcessClient>;
+  /** Encryption at rest: what `enableEncryptionAtRest` (an EKS cluster's encryptionConfig) is given. */
+  encryption: EncryptionAtRest;
   stop(): Promise<void>;
 }
 
@@ -68,7 +73,7 @@ export interface StartOptions {
 
 export async function startCluster(config: SkiffConfig, options: StartOptions = {}): Promise<RunningCluster> {
   const paths = dataPaths(config.dataDir);
-  mkdirSync(join(paths.root, 'logs'), { recursive: true });
+  makeDataDirPrivate(paths);
   const store = await openStore({ kind: 'sqlite', path: paths.state });
   const stops: (() => Promise<void> | void)[] = [() => store.close()];
   const stop = async () => {
@@ -92,7 +97,12 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const signer = TokenSigner.fromKeyFile(join(paths.pki, 'sa.key'));
-    const ctx = await createApiContext(store, {
+    // Secrets (and whatever the EncryptionConfiguration names) are encrypted in state.db.
+    const encryption = await openEncryptionAtRest(store, {
+      pkiDir: paths.pki,
+      file: config.encryptionProviderConfig,
+    });
+    const ctx = await createApiContext(encryption.store, {
       garbageCollector: true,
       serviceAccounts: { signer, caCert: pki.caCert },
     });
@@ -209,10 +219,12 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeconfig: paths.kubeconfig,
       runtime: { name: runtime, summary: runtimeSummary, ...(fallback ? { fallback } : {}) },
       startedAt: new Date().toISOString(),
+      process: processIdentity(process.pid),
     };
     writeRuntimeInfo(paths.runtimeInfo, info);
+    makeDataDirPrivate(paths);
     stops.push(() => removeRuntimeInfo(paths.runtimeInfo));
-    return { info, paths, client, stop };
+    return { info, paths, client, encryption, stop };
   } catch (error) {
     await stop();
     throw error;
