@@ -101,12 +101,33 @@ export class EncryptedStore implements Backend {
     });
   }
 
-  /** Rewrites every covered value the current first provider did not write; returns how many were rewritten. */
+  /** The store prefixes the rules cover: one per named resource, the whole registry for a wildcard. */
+  private coveredPrefixes(): string[] {
+    const prefixes = new Set<string>();
+    for (const rule of this.rules) {
+      for (const name of rule.resources) {
+        const [resource, ...group] = name.split('.');
+        prefixes.add(resource === '*' ? '/registry/' : `/registry/${group.join('.') || 'core'}/${resource}/`);
+      }
+    }
+    return prefixes.has('/registry/') ? ['/registry/'] : [...prefixes];
+  }
+
+  /**
+   * Rewrites every covered value the current first provider did not write (stored in the clear, or under a key no
+   * longer first); returns how many were rewritten. Only the covered resources are read.
+   */
   async reencrypt(): Promise<number> {
+    let rewritten = 0;
+    for (const prefix of this.coveredPrefixes()) rewritten += await this.reencryptUnder(prefix);
+    return rewritten;
+  }
+
+  private async reencryptUnder(prefix: string): Promise<number> {
     let rewritten = 0;
     let startAfter: string | undefined;
     for (;;) {
-      const page = await this.raw.list('/registry/', { limit: 500, startAfter });
+      const page = await this.raw.list(prefix, { limit: 500, startAfter });
       for (const kv of page.items) {
         if (!this.ruleFor(kv.key) && !kv.value.startsWith(encryptedPrefix)) continue;
         if (this.isCurrent(kv.key, kv.value)) continue;
