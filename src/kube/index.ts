@@ -25,7 +25,7 @@ export async function createApiContext(
     serviceAccounts?: ServiceAccountOptions;
     /** RBAC on every HTTPS request, with kube-apiserver's default roles (default true). */
     authorization?: boolean;
-    /** The runaway guard's limits (default on, 2000 writes a minute per reconciled key); false: none. */
+    /** The runaway guard's limits (default on, 10,000 writes a minute per reconciled key); false: none. */
     writeGuard?: WriteGuardOptions | false;
   } = {},
 ): Promise<ApiContext> {

@@ -1,10 +1,10 @@
 // The runaway guard on the kube API's writes: each reconcile's writes are counted by their cause (the component
-// and the work-queue key, kube/client/write-cause.ts), and a cause that writes more than `perMinute` times in a
-// minute is held back: its writes are refused with 429 TooManyRequests (Retry-After) for 10 s, doubling each time
+// and the work-queue key, kube/client/write-cause.ts), and a cause that creates or updates more than `perMinute`
+// objects in a minute (10,000 by default, beyond any scale-up a reconcile makes at once) is held back: its writes are refused with 429 TooManyRequests (Retry-After) for 10 s, doubling each time
 // it trips again (up to 1000 s) and allowed half as many writes after each hold, so the reconcile's own back-off
 // takes over and a loop that cannot converge makes a bounded, falling number of writes rather than filling the
 // disk. Each trip is reported once (`onRunaway`: a log line and an Event naming the object and the controller).
-// Writes with no cause (users, agents) are not counted.
+// Writes with no cause (users, agents) are not counted, nor deletes (a namespace or a scale-down emptied at once).
 
 import type { Backend } from '../../store/types.js';
 import { tooManyRequests } from '../api/errors.js';
@@ -19,7 +19,7 @@ export interface Runaway {
 }
 
 export interface WriteGuardOptions {
-  /** Writes one cause may make in a minute before it is held back (default 2000). */
+  /** Creates and updates one cause may make in a minute before it is held back (default 10,000). */
   perMinute?: number;
   /** The first hold (default 10 s); each trip within `forgetAfterMs` of the last doubles it. */
   firstHoldMs?: number;
@@ -52,7 +52,7 @@ export class WriteGuard {
   onRunaway: (runaway: Runaway) => void = () => {};
 
   constructor(options: WriteGuardOptions = {}) {
-    this.perMinute = options.perMinute ?? 2000;
+    this.perMinute = options.perMinute ?? 10_000;
     this.firstHoldMs = options.firstHoldMs ?? 10_000;
     this.maxHoldMs = options.maxHoldMs ?? 1_000_000;
     this.forgetAfterMs = options.forgetAfterMs ?? 600_000;
@@ -110,7 +110,7 @@ export function describeKey(cause: WriteCause): string {
   return cause.object ? `${cause.object.kind} ${cause.key}` : cause.key;
 }
 
-/** The store as the kube API writes to it: every create, update and delete is first admitted by the guard. */
+/** The store as the kube API writes to it: every create and update is first admitted by the guard. */
 export function guardWrites(store: Backend, guard: WriteGuard): Backend {
   return {
     currentRevision: () => store.currentRevision(),
@@ -129,9 +129,6 @@ export function guardWrites(store: Backend, guard: WriteGuard): Backend {
       guard.admit();
       return store.update(key, value, expected);
     },
-    delete: async (key, expected) => {
-      guard.admit();
-      return store.delete(key, expected);
-    },
+    delete: (key, expected) => store.delete(key, expected),
   };
 }
