@@ -4,7 +4,6 @@
 // within 10 s, /healthz answers in under 100 ms while the controllers catch up, and the store grows by a bounded
 // number of writes.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { openStore } from '../../src/store/index.js';
 import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';

@@ -2,7 +2,7 @@
 // API with its credentials, the sandbox runtime (runtime-choice.ts) and its agent, then the kubeconfig and
 // D/skiff.json. `stop` undoes it in reverse order.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';

@@ -3,7 +3,7 @@
 // the runtime is chosen (and what it lacks installed) and the ports checked before anything starts, so that what
 // stops it is said here rather than in the log.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';

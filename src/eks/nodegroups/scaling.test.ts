@@ -17,7 +17,7 @@ it('answers desiredSize 0.5 and a negative minSize with InvalidParameterExceptio
   for (const [scalingConfig, member] of [
     [{ minSize: 0, maxSize: 2, desiredSize: 0.5 }, 'desiredSize'],
     [{ minSize: -1, maxSize: 2, desiredSize: 1 }, 'minSize'],
-    [{ minSize: 0, maxSize: 1e400, desiredSize: 1 }, 'maxSize'],
+    [{ minSize: 0, maxSize: 2 ** 60, desiredSize: 1 }, 'maxSize'],
   ] as const) {
     const body = JSON.stringify({ nodegroupName: 'half', nodeRole, subnets, scalingConfig });
     const reply = await api.call('POST', '/clusters/skiff/node-groups', body);
