@@ -18,6 +18,8 @@ export interface SkiffConfig {
   eksPort: number;
   runtime: RuntimeName;
   mergeKubeconfig: boolean;
+  /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file (default: D/pki/encryption-config.yaml). */
+  encryptionProviderConfig?: string;
 }
 
 export const defaults = {

@@ -14,6 +14,8 @@ export interface ControllerOptions {
   onError?: (error: unknown) => void;
   /** Where the informers come from (default: the factory every holder of the client shares). */
   informers?: InformerFactory;
+  /** The kind of object the queue's keys name (for the write guard's Event about a runaway key). */
+  object?: { apiVersion: string; kind: string };
 }
 
 /** The keys a change concerns; `old` is undefined for an addition, `current` for a deletion. */
@@ -62,7 +64,7 @@ export abstract class Controller {
     this.queue = new WorkQueue(
       (key) => this.reconcile(key),
       (_key, error) => this.onError(error),
-      options.workers ?? defaultWorkers,
+      { workers: options.workers ?? defaultWorkers, component: name, object: options.object },
     );
   }
 
@@ -73,6 +75,8 @@ export abstract class Controller {
   protected watch(ref: ResourceRef, keysOf: KeysOf = ownKey, selector?: InformerSelector): Informer {
     const informer = this.informers.informerFor(ref, selector);
     this.watches.push({ informer, keysOf });
+    // The first resource watched for its own keys is the one the queue's keys name.
+    if (keysOf === ownKey && !this.queue.object) this.queue.object = { apiVersion: ref.apiVersion, kind: ref.kind };
     return informer;
   }
 

@@ -23,6 +23,7 @@ export function keyOf(object: KubeObject): string {
 }
 
 const relistDelayMs = 1000;
+const listPageSize = 500;
 
 export class Informer<T extends KubeObject = KubeObject> {
   readonly cache = new Indexer<T>();
@@ -86,8 +87,30 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const handler of this.handlers) handler(old, current);
   }
 
+  /**
+   * The whole resource at one revision, in pages of 500 as client-go's reflector lists, yielding to the event loop
+   * between pages so that a large backlog never holds up the API's other requests (/healthz among them).
+   */
+  private async listAll(): Promise<{ items: T[]; resourceVersion: string }> {
+    const items: T[] = [];
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.client.list<T>(this.ref, {
+        ...this.selector,
+        limit: listPageSize,
+        ...(token ? { continue: token } : {}),
+      });
+      for (const item of page.items) items.push(item);
+      resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+      token = page.metadata.continue || undefined;
+      if (token) await new Promise((resolve) => setImmediate(resolve));
+    } while (token);
+    return { items, resourceVersion };
+  }
+
   private async run(): Promise<void> {
-    const list = await this.client.list<T>(this.ref, this.selector);
+    const list = await this.listAll();
     const seen = new Set<string>();
     for (const item of list.items) {
       const key = keyOf(item);
@@ -103,7 +126,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
     this.hasSynced = true;
     if (this.stopped) return;
-    const params = { ...this.selector, resourceVersion: list.metadata.resourceVersion };
+    const params = { ...this.selector, resourceVersion: list.resourceVersion };
     this.watcher = await this.client.watch<T>(this.ref, params, (event) => {
       if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return;
       const object = event.object as T;

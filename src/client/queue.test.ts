@@ -1,7 +1,7 @@
 // The work queue: a key is coalesced while queued, never handled twice at once, and retried with growing delays.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { WorkQueue } from './queue.js';
+import { exponentialRetries, WorkQueue } from './queue.js';
 
 it('retries a failing key with exponential back-off, then forgets it', async () => {
   const times: number[] = [];
@@ -16,8 +16,7 @@ it('retries a failing key with exponential back-off, then forgets it', async () 
       return {};
     },
     (_key, error) => errors.push(error),
-    1,
-    10,
+    { workers: 1, rateLimiter: exponentialRetries(10) },
   );
   queue.add('k');
   await finished;

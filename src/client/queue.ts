@@ -1,5 +1,10 @@
 // A work queue in client-go's manner: a key is queued at most once and never handled by two workers at once;
-// failures come back after a per-key exponential back-off (5ms doubling to 1000s), success forgets the key.
+// failures come back after the rate limiter's delay (client-go's DefaultControllerRateLimiter: per key 5 ms
+// doubling to 1000 s, 10 retries a second overall), success forgets the key. Each reconcile runs with its write
+// cause (the queue's component and the key), which the API's write guard counts.
+import { type WriteCause, withoutWriteCause, withWriteCause } from '../kube/client/write-cause.js';
+import { defaultControllerRateLimiter, ItemExponentialFailureRateLimiter, type RateLimiter } from './rate-limit.js';
+
 export interface ReconcileResult {
   requeueAfterMs?: number;
 }
@@ -8,24 +13,46 @@ export type Reconciler = (key: string) => Promise<ReconcileResult | undefined>;
 
 const maxTimerMs = 2 ** 31 - 1;
 
+export interface WorkQueueOptions {
+  /** Keys handled at once (default 2). */
+  workers?: number;
+  /** Retry delays (default client-go's DefaultControllerRateLimiter). */
+  rateLimiter?: RateLimiter;
+  /** The component whose queue it is: the cause of its reconciles' writes. */
+  component?: string;
+  /** The kind of object its keys name, when they name kube objects. */
+  object?: WriteCause['object'];
+}
+
+/** A per-key exponential limiter alone (tests and fakes that want short, predictable retries). */
+export function exponentialRetries(baseMs: number, maxMs = 1_000_000): RateLimiter {
+  return new ItemExponentialFailureRateLimiter(baseMs, maxMs);
+}
+
 export class WorkQueue {
   /** Keys waiting, in the order they came (a Set keeps insertion order: taking the first is O(1)). */
   private queued = new Set<string>();
   private processing = new Set<string>();
   private dirty = new Set<string>();
-  private failures = new Map<string, number>();
   private timers = new Set<NodeJS.Timeout>();
   private idle: (() => void)[] = [];
   private active = 0;
   private stopped = false;
 
+  private readonly workers: number;
+  readonly rateLimiter: RateLimiter;
+  /** The kind of object the keys name, when they name kube objects. */
+  object?: WriteCause['object'];
+
   constructor(
     private reconcile: Reconciler,
     private onError: (key: string, error: unknown) => void,
-    private workers = 2,
-    private baseDelayMs = 5,
-    private maxDelayMs = 1_000_000,
-  ) {}
+    private options: WorkQueueOptions = {},
+  ) {
+    this.workers = options.workers ?? 2;
+    this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter();
+    this.object = options.object;
+  }
 
   add(key: string): void {
     if (this.stopped) return;
@@ -57,13 +84,16 @@ export class WorkQueue {
 
   /** Re-queues the key after its next back-off step. */
   addRateLimited(key: string): void {
-    const failures = this.failures.get(key) ?? 0;
-    this.failures.set(key, failures + 1);
-    this.addAfter(key, Math.min(this.baseDelayMs * 2 ** failures, this.maxDelayMs));
+    this.addAfter(key, this.rateLimiter.when(key));
   }
 
   forget(key: string): void {
-    this.failures.delete(key);
+    this.rateLimiter.forget(key);
+  }
+
+  /** How many times the key has failed in a row. */
+  numRequeues(key: string): number {
+    return this.rateLimiter.numRequeues(key);
   }
 
   /** Resolves once nothing is queued or being handled (delayed keys aside). */
@@ -97,7 +127,12 @@ export class WorkQueue {
 
   private async handle(key: string): Promise<void> {
     try {
-      const result = await this.reconcile(key);
+      const { component } = this.options;
+      const object = this.object;
+      // A key added from inside another queue's reconcile (its write reached an informer) must not inherit that
+      // reconcile's cause: each reconcile runs with its own, or none.
+      const run = () => this.reconcile(key);
+      const result = await (component ? withWriteCause({ component, key, object }, run) : withoutWriteCause(run));
       this.forget(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (error) {

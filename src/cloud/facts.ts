@@ -24,6 +24,9 @@ export interface NodegroupInfo {
   name: string;
   status: NodegroupStatus;
   desiredSize: number;
+  /** The scaling bounds desiredSize must lie within (absent: not checked). */
+  minSize?: number;
+  maxSize?: number;
   instanceTypes: string[];
   subnets: string[];
   capacityType: string;

@@ -16,6 +16,8 @@ function nodegroupInfo(ng: Nodegroup): NodegroupInfo {
     name: ng.nodegroupName,
     status: ng.status,
     desiredSize: ng.scalingConfig.desiredSize,
+    minSize: ng.scalingConfig.minSize,
+    maxSize: ng.scalingConfig.maxSize,
     instanceTypes: ng.instanceTypes,
     subnets: ng.subnets,
     capacityType: ng.capacityType,

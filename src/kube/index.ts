@@ -14,6 +14,7 @@ import type { ApiContext } from './rest/context.js';
 import { installServiceAccounts, type ServiceAccountOptions } from './serviceaccount/index.js';
 import type { ServiceRanges } from './services/allocator.js';
 import { installServiceAllocation } from './services/index.js';
+import { guardWrites, WriteGuard, type WriteGuardOptions } from './storage/write-guard.js';
 
 export async function createApiContext(
   store: Backend,
@@ -24,10 +25,14 @@ export async function createApiContext(
     serviceAccounts?: ServiceAccountOptions;
     /** RBAC on every HTTPS request, with kube-apiserver's default roles (default true). */
     authorization?: boolean;
+    /** The runaway guard's limits (default on, 10,000 writes a minute per reconciled key); false: none. */
+    writeGuard?: WriteGuardOptions | false;
   } = {},
 ): Promise<ApiContext> {
+  const writeGuard = options.writeGuard === false ? undefined : new WriteGuard(options.writeGuard);
   const ctx: ApiContext = {
-    store,
+    store: writeGuard ? guardWrites(store, writeGuard) : store,
+    writeGuard,
     registry: new ResourceRegistry(),
     admission: new AdmissionChain(),
     garbageCollector: options.garbageCollector ?? false,

@@ -4,7 +4,7 @@
 
 import { type InformerUse, sharedInformers } from '../client/factory.js';
 import { keyOf } from '../client/informer.js';
-import { WorkQueue } from '../client/queue.js';
+import { exponentialRetries, WorkQueue } from '../client/queue.js';
 import { ignoreNotFoundOrConflict } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
@@ -40,9 +40,7 @@ export class FakeKubelet {
     this.queue = new WorkQueue(
       (key) => this.handle(key),
       () => {},
-      4,
-      10,
-      200,
+      { workers: 4, rateLimiter: exponentialRetries(10, 200) },
     );
     this.informer = sharedInformers(client).handle(podRef(), (_old, pod) => pod && this.queue.add(keyOf(pod)));
   }

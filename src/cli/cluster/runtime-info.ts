@@ -1,6 +1,7 @@
 // D/skiff.json: what a running `skiff up` publishes for the other commands (pid, endpoints, cluster name, the
 // sandbox runtime it runs).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isSameProcess, type ProcessIdentity } from './process-identity.js';
 
 export interface RuntimeInfo {
   pid: number;
@@ -12,6 +13,8 @@ export interface RuntimeInfo {
   /** The sandbox runtime: its name, what the ready line and `skiff status` say of it, why `auto` fell back. */
   runtime?: { name: string; summary: string; fallback?: string };
   startedAt: string;
+  /** The process's command line and start time (/proc), so that a PID reused after a crash is told apart. */
+  process?: ProcessIdentity;
 }
 
 export function readRuntimeInfo(path: string): RuntimeInfo | undefined {
@@ -24,7 +27,7 @@ export function readRuntimeInfo(path: string): RuntimeInfo | undefined {
 }
 
 export function writeRuntimeInfo(path: string, info: RuntimeInfo): void {
-  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function removeRuntimeInfo(path: string): void {
@@ -40,8 +43,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The running instance for this data dir, or undefined (a stale file from a killed process is ignored). */
+/**
+ * The running instance for this data dir, or undefined: a stale file from a killed process is ignored, whether its
+ * PID is gone or now held by another process (its command line or start time differ from the recorded ones).
+ */
 export function runningInstance(path: string): RuntimeInfo | undefined {
   const info = readRuntimeInfo(path);
-  return info && isAlive(info.pid) ? info : undefined;
+  return info && isAlive(info.pid) && isSameProcess(info.pid, info.process ?? {}) ? info : undefined;
 }

@@ -2,7 +2,7 @@
 // API with its credentials, the sandbox runtime (runtime-choice.ts) and its agent, then the kubeconfig and
 // D/skiff.json. `stop` undoes it in reverse order.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';
@@ -20,6 +20,7 @@ import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
 import { startEksApi } from '../../eks/server.js';
 import { nodeUser } from '../../kube/authz/identities.js';
+import { type EncryptionAtRest, openEncryptionAtRest } from '../../kube/encryption/index.js';
 import {
   createApiContext,
   inProcessClient,
@@ -35,11 +36,15 @@ import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
+import { startInBackground } from './background.js';
 import { registerAdmission, startControlPlane } from './control-plane.js';
 import { startEdge } from './edge.js';
 import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
+import { makeDataDirPrivate } from './private-data.js';
+import { processIdentity } from './process-identity.js';
+import { reportRunaways } from './runaway.js';
 import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -50,6 +55,8 @@ export interface RunningCluster {
   info: RuntimeInfo;
   paths: DataPaths;
   client: ReturnType<typeof inProcessClient>;
+  /** Encryption at rest: what `enableEncryptionAtRest` (an EKS cluster's encryptionConfig) is given. */
+  encryption: EncryptionAtRest;
   stop(): Promise<void>;
 }
 
@@ -66,7 +73,7 @@ export interface StartOptions {
 
 export async function startCluster(config: SkiffConfig, options: StartOptions = {}): Promise<RunningCluster> {
   const paths = dataPaths(config.dataDir);
-  mkdirSync(join(paths.root, 'logs'), { recursive: true });
+  makeDataDirPrivate(paths);
   const store = await openStore({ kind: 'sqlite', path: paths.state });
   const stops: (() => Promise<void> | void)[] = [() => store.close()];
   const stop = async () => {
@@ -90,13 +97,19 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
     const signer = TokenSigner.fromKeyFile(join(paths.pki, 'sa.key'));
-    const ctx = await createApiContext(store, {
+    // Secrets (and whatever the EncryptionConfiguration names) are encrypted in state.db.
+    const encryption = await openEncryptionAtRest(store, {
+      pkiDir: paths.pki,
+      file: config.encryptionProviderConfig,
+    });
+    const ctx = await createApiContext(encryption.store, {
       garbageCollector: true,
       serviceAccounts: { signer, caCert: pki.caCert },
     });
     ctx.agentClient = await ensureAgentClientCert(paths.pki);
     const client = inProcessClient(ctx);
     const logger = processLogger();
+    reportRunaways(ctx, client, logger);
     const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
     const admission = await registerAdmission(ctx, facts);
     stops.push(() => admission.stop());
@@ -160,7 +173,10 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => listener.close());
     }
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
-    const controlPlane = await startControlPlane({ ctx, facts, apiServer });
+    const controlPlane = startInBackground(
+      () => startControlPlane({ ctx, facts, apiServer }),
+      logger.errors('control-plane'),
+    );
     stops.push(() => controlPlane.stop());
     const applied = await ensureAddons(client, addons);
     if (process.env.SKIFF_DEBUG && applied.notServed.length) {
@@ -203,10 +219,12 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       kubeconfig: paths.kubeconfig,
       runtime: { name: runtime, summary: runtimeSummary, ...(fallback ? { fallback } : {}) },
       startedAt: new Date().toISOString(),
+      process: processIdentity(process.pid),
     };
     writeRuntimeInfo(paths.runtimeInfo, info);
+    makeDataDirPrivate(paths);
     stops.push(() => removeRuntimeInfo(paths.runtimeInfo));
-    return { info, paths, client, stop };
+    return { info, paths, client, encryption, stop };
   } catch (error) {
     await stop();
     throw error;

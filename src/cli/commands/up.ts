@@ -3,10 +3,12 @@
 // the runtime is chosen (and what it lacks installed) and the ports checked before anything starts, so that what
 // stops it is said here rather than in the log.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { openSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { checkPortFree } from '../cluster/ports.js';
+import { makeDataDirPrivate } from '../cluster/private-data.js';
 import { chooseRuntime } from '../cluster/runtime-choice.js';
 import { isAlive, type RuntimeInfo, runningInstance } from '../cluster/runtime-info.js';
 import { startCluster } from '../cluster/start.js';
@@ -59,9 +61,9 @@ const fallbackEnv = 'SKIFF_INTERNAL_RUNTIME_FALLBACK';
 
 async function runDetached(config: SkiffConfig, runtimeFallback?: string): Promise<void> {
   const paths = dataPaths(config.dataDir);
-  mkdirSync(paths.logs, { recursive: true });
+  makeDataDirPrivate(paths);
   const logStart = statSync(paths.serverLog, { throwIfNoEntry: false })?.size ?? 0;
-  const log = openSync(paths.serverLog, 'a');
+  const log = openSync(paths.serverLog, 'a', 0o600);
   const child = spawn(process.execPath, [...process.execArgv, ...childArgs(config.runtime)], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -118,6 +120,10 @@ export function register(program: Command): void {
       defaults.runtime,
     )
     .option('--no-merge-kubeconfig', 'do not merge the context into ~/.kube/config')
+    .option(
+      '--encryption-provider-config <file>',
+      'EncryptionConfiguration file for encryption at rest (default: D/pki/encryption-config.yaml, made with a new aescbc key for Secrets)',
+    )
     .option('-d, --detach', 'run in the background and return once ready')
     .action(async (opts) => {
       if (!['auto', 'microvm', 'process', 'simulated'].includes(opts.runtime)) {
@@ -132,6 +138,7 @@ export function register(program: Command): void {
         eksPort: parsePort(opts.eksPort, '--eks-port'),
         runtime: opts.runtime as RuntimeName,
         mergeKubeconfig: opts.mergeKubeconfig,
+        ...(opts.encryptionProviderConfig ? { encryptionProviderConfig: resolve(opts.encryptionProviderConfig) } : {}),
       };
       const running = runningInstance(dataPaths(config.dataDir).runtimeInfo);
       if (running)

@@ -23,7 +23,7 @@ export class GarbageCollector {
     this.queue = new WorkQueue(
       (uid) => collect(this.client, this.graph, uid),
       (_uid, error) => this.onError(error),
-      2,
+      { workers: 2, component: 'garbage-collector-controller' },
     );
   }
 

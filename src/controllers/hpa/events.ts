@@ -35,6 +35,7 @@ export class HpaEvents {
       }
     }
     const event = await recordEvent(this.client, component, hpa, type, reason, message);
+    if (!event) return;
     if (this.recent.size > 1000) this.recent.clear();
     this.recent.set(key, { name: event.metadata.name!, namespace: event.metadata.namespace!, count: 1 });
   }

@@ -22,6 +22,15 @@ export interface NodegroupContext extends LaunchContext {
   waiting(name: string, reason: string | undefined): void;
 }
 
+/** Why the group's desiredSize cannot be met: not a whole number, or outside minSize..maxSize. */
+export function sizeFault(ng: NodegroupInfo): string | undefined {
+  const { desiredSize, minSize = 0, maxSize = Number.MAX_SAFE_INTEGER } = ng;
+  if (!Number.isSafeInteger(desiredSize) || desiredSize < 0) return `desiredSize ${desiredSize} is not valid`;
+  if (desiredSize < minSize || desiredSize > maxSize)
+    return `Desired capacity ${desiredSize} must be between min size ${minSize} and max size ${maxSize}`;
+  return undefined;
+}
+
 const zoneOf = (node: KubeObject) => node.metadata.labels?.['topology.kubernetes.io/zone'] ?? '';
 
 /**
@@ -58,6 +67,9 @@ export async function reconcileNodegroup(ctx: NodegroupContext, name: string): P
   if (!ng || ng.status === 'DELETING') {
     for (const node of nodes) if (!ctx.draining.has(node.metadata.name!)) ctx.draining.set(node.metadata.name!, now);
     ctx.waiting(name, undefined);
+  } else if (growing.has(ng.status) && sizeFault(ng)) {
+    // A size no count of nodes can meet (one that slipped past the EKS API) is refused, not chased.
+    ctx.waiting(name, `node group ${name}: ${sizeFault(ng)}`);
   } else if (growing.has(ng.status)) {
     const staying = nodes.filter((n) => !ctx.draining.has(n.metadata.name!));
     const extra = staying.length - ng.desiredSize;

@@ -69,7 +69,9 @@ it('reports FailedCreate, sets ReplicaFailure, retries, and clears it once pods 
   assert.equal(healed.status.replicas, 2);
   const events = (await client.list({ apiVersion: 'v1', kind: 'Event', namespace: ns })).items;
   const warnings = events.filter((e) => e.reason === 'FailedCreate');
-  assert.equal(warnings.length, 3);
+  // The three refusals are one Event counted three times, as client-go's correlator folds repeats.
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0].count, 3);
   for (const e of warnings) {
     assert.equal(e.type, 'Warning');
     assert.equal(e.message, `Error creating: ${quotaMessage}`);

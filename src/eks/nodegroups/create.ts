@@ -9,6 +9,7 @@ import { EksError } from '../errors.js';
 import { checkMemberTypes } from '../member-types.js';
 import { keys, type Nodegroup, type StoredNodegroup, type Taint } from '../records.js';
 import type { Route } from '../router.js';
+import { checkScalingNumbers } from './scaling.js';
 
 interface CreateNodegroupBody {
   nodegroupName?: string;
@@ -62,6 +63,7 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
     if (!vpc.subnets.some((s) => s.subnetId === id))
       throw fail(`Subnet ${id} does not belong to the cluster's VPC ${vpc.vpcId}.`);
   }
+  checkScalingNumbers(req.scalingConfig, fail);
   const scaling = { minSize: 1, maxSize: 2, desiredSize: 2, ...req.scalingConfig };
   if (req.scalingConfig && req.scalingConfig.desiredSize === undefined)
     scaling.desiredSize = Math.max(scaling.minSize, 1);

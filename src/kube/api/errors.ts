@@ -66,8 +66,9 @@ export const unsupportedMediaType = () =>
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
   );
+/** apimachinery's NewRequestEntityTooLargeError as the body reader uses it: `Request entity too large: limit is N`. */
 export const requestEntityTooLarge = (limit: number) =>
-  fail(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limit} bytes`);
+  fail(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 export const tooManyRequests = (message: string, retryAfterSeconds?: number) =>
   fail(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
 export const internalError = (message: string) => fail(500, 'InternalError', `Internal error occurred: ${message}`);

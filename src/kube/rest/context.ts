@@ -9,6 +9,7 @@ import type { AgentTls } from '../pki/agent-certs.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { ResourceInfo } from '../resources/types.js';
 import type { TokenSigner } from '../serviceaccount/signer.js';
+import type { WriteGuard } from '../storage/write-guard.js';
 
 export interface ApiContext {
   store: Backend;
@@ -24,6 +25,8 @@ export interface ApiContext {
   tokenSigner?: TokenSigner;
   /** Decides every HTTPS request (src/kube/authz/); absent: every authenticated request is allowed. */
   authorizer?: Authorizer;
+  /** Holds back the writes of a reconcile that runs away (storage/write-guard.ts); absent: none is. */
+  writeGuard?: WriteGuard;
 }
 
 export interface RequestOptions {

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../api/errors.js';
+import { checkNesting, isStackOverflow, nestingError } from '../api/nesting.js';
 import { decodeProtobufObject } from '../protobuf/index.js';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -38,8 +39,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Decodes a body. `patchType` bodies (merge/json/strategic) are JSON; apply patches are YAML (JSON is YAML too). */
+/**
+ * Decodes a body. `patchType` bodies (merge/json/strategic) are JSON; apply patches are YAML (JSON is YAML too).
+ * Whatever the type, a body nested deeper than the nesting limit is a 400 (nesting.ts).
+ */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const decoded = decodeByType(body, contentType);
+  checkNesting(decoded);
+  return decoded;
+}
+
+function decodeByType(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (body.length === 0) throw badRequest('the request body is empty');
   switch (type) {
@@ -53,6 +63,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
       try {
         return parseYaml(body.toString('utf8'));
       } catch (error) {
+        if (isStackOverflow(error)) throw nestingError('{');
         throw badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`);
       }
     }

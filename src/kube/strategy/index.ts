@@ -12,6 +12,7 @@ import {
 import { horizontalPodAutoscalerStrategy } from './autoscaling.js';
 import { namespaceStrategy, nodeStrategy, podStrategy, serviceStrategy } from './core.js';
 import { crdStrategy } from './crd.js';
+import { configMapStrategy } from './data-size.js';
 import { rbacStrategies } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import type { Strategy } from './types.js';
@@ -21,6 +22,7 @@ const strategies: Record<string, Strategy> = {
   '/Pod': podStrategy,
   '/Service': serviceStrategy,
   '/Secret': secretStrategy,
+  '/ConfigMap': configMapStrategy,
   '/Node': nodeStrategy,
   '/ReplicationController': replicationControllerStrategy,
   'apps/Deployment': deploymentStrategy,

@@ -3,6 +3,7 @@
 // kube-apiserver's Secret registry, defaulting and validation do.
 import type { FieldCause } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { secretDataSize } from './data-size.js';
 import type { Strategy } from './types.js';
 
 function mergeStringData(secret: KubeObject): void {
@@ -31,6 +32,6 @@ export const secretStrategy: Strategy = {
         message: 'Required value',
       });
     }
-    return causes;
+    return [...causes, ...secretDataSize(secret)];
   },
 };

@@ -16,6 +16,7 @@ import {
 } from '../index.js';
 import { type AgentTls, ensureAgentClientCert, issueAgentServingCert } from '../pki/agent-certs.js';
 import { ensurePki } from '../pki/pki.js';
+import type { WriteGuardOptions } from '../storage/write-guard.js';
 
 export interface TestApi {
   dir: string;
@@ -35,13 +36,18 @@ export async function startTestApi(
     minRequestTimeoutSeconds?: number;
     /** ServiceAccount tokens: TokenRequest, their authenticator, the token volume admission, kube-root-ca.crt. */
     serviceAccounts?: boolean;
+    /** The runaway guard's limits (default: the API's). */
+    writeGuard?: WriteGuardOptions | false;
   } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
   const store = await openStore({ kind: options.store ?? 'memory', path: dir });
   const pki = await ensurePki(join(dir, 'pki'), 'test');
   const signer = options.serviceAccounts ? TokenSigner.generate() : undefined;
-  const ctx = await createApiContext(store, signer ? { serviceAccounts: { signer, caCert: pki.caCert } } : {});
+  const ctx = await createApiContext(store, {
+    ...(signer ? { serviceAccounts: { signer, caCert: pki.caCert } } : {}),
+    writeGuard: options.writeGuard,
+  });
   ctx.agentClient = await ensureAgentClientCert(join(dir, 'pki'));
   const token = 't0ken';
   const server = await startKubeApi({

@@ -79,7 +79,8 @@ export class Reporter {
     }
     try {
       const event = await recordEvent(this.client, component, pod, 'Warning', 'FailedScheduling', message);
-      this.last.set(uid, { name: event.metadata.name!, namespace: event.metadata.namespace!, message, count: 1 });
+      if (event)
+        this.last.set(uid, { name: event.metadata.name!, namespace: event.metadata.namespace!, message, count: 1 });
     } catch (error) {
       this.onError(error);
     }

@@ -46,7 +46,7 @@ export class FargateScheduler {
     this.queue = new WorkQueue(
       (key) => reconcilePod(this.state, key),
       (_key, error) => this.onError(error),
-      options.workers ?? 16,
+      { workers: options.workers ?? 16, component: 'fargate-scheduler', object: { apiVersion: 'v1', kind: 'Pod' } },
     );
     const informers = sharedInformers(client);
     this.pods = informers.handle({ apiVersion: 'v1', kind: 'Pod' }, (o, p) => this.podChanged(o, p));
