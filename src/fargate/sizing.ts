@@ -43,6 +43,15 @@ export function formatCapacityProvisioned(size: FargateSize): string {
   return `${size.cpuMillis / 1000}vCPU ${size.memoryMiB / GB}GB`;
 }
 
+/** The size an annotation `CapacityProvisioned: 0.25vCPU 0.5GB` names, or undefined when it names no Fargate size. */
+export function parseCapacityProvisioned(text: string | undefined): FargateSize | undefined {
+  const m = /^(\d+(?:\.\d+)?)vCPU (\d+(?:\.\d+)?)GB$/.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  const cpuMillis = Number(m[1]) * 1000;
+  const memoryMiB = Number(m[2]) * GB;
+  return fargateSizes.find((s) => s.cpuMillis === cpuMillis && s.memoryMiB === memoryMiB);
+}
+
 /** The smallest size with at least this CPU and memory (overhead already added), or undefined above the table. */
 export function roundUpToSize(cpuMillis: number, memoryMiB: number): FargateSize | undefined {
   return fargateSizes.find((s) => s.cpuMillis >= cpuMillis && s.memoryMiB >= memoryMiB);
