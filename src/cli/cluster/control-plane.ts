@@ -19,6 +19,7 @@ import { ReplicationControllerController } from '../../controllers/replicaset/re
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
 import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
+import { MeteringController } from '../../metering/controller.js';
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
@@ -89,5 +90,6 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new FargateScheduler({ client, facts, ipam }),
     new NodegroupController({ client, facts, ipam }),
     new DefaultScheduler({ client }),
+    new MeteringController(client, { cluster: { cluster: facts.clusterName, region: facts.region } }),
   ]);
 }
