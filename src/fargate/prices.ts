@@ -111,3 +111,30 @@ export function ec2HourlyPrice(region: string, instanceType: { name: string; vcp
   const scale = burstableFamilies.includes(family) ? instanceType.memoryGiB / 8 : instanceType.vcpu / 2;
   return large * scale;
 }
+
+/** The region code AWS prefixes usage types with in bills (us-east-1's EC2 BoxUsage has none). */
+export const usageTypeRegionCodes: Readonly<Record<string, string>> = {
+  'us-east-1': 'USE1',
+  'us-east-2': 'USE2',
+  'us-west-2': 'USW2',
+  'eu-west-1': 'EU',
+  'ap-northeast-1': 'APN1',
+  'ap-northeast-2': 'APN2',
+};
+
+const regionCode = (region: string) => usageTypeRegionCodes[region] ?? region;
+
+/** Fargate's usage types in a bill, as the Price List names them (`APN2-Fargate-vCPU-Hours:perCPU`). */
+export function fargateUsageTypes(region: string) {
+  const code = regionCode(region);
+  return {
+    vcpu: `${code}-Fargate-vCPU-Hours:perCPU`,
+    memory: `${code}-Fargate-GB-Hours`,
+    storage: `${code}-Fargate-EphemeralStorage-GB-Hours`,
+  };
+}
+
+/** EC2's on-demand usage type: `BoxUsage:m5.large` in us-east-1, `APN2-BoxUsage:m5.large` elsewhere. */
+export function ec2UsageType(region: string, instanceType: string): string {
+  return region === 'us-east-1' ? `BoxUsage:${instanceType}` : `${regionCode(region)}-BoxUsage:${instanceType}`;
+}
