@@ -60,13 +60,17 @@ const containerStatuses = (pod: KubeObject): any[] => [
 
 /**
  * Metering starts at the first `Pulling`; a pod whose containers got going without one (images already on the
- * machine, which Fargate never has) starts at status.startTime. Undefined: not started yet.
+ * machine, which Fargate never has) starts at status.startTime (else its first container's start). Undefined: not
+ * started yet.
  */
 export function podStartMs(pod: KubeObject, firstPulling: number | undefined): number | undefined {
   if (firstPulling !== undefined) return firstPulling;
-  const going = containerStatuses(pod).some((s) => s.state?.running || s.state?.terminated);
+  const started = containerStatuses(pod)
+    .map((s) => timeOf(s.state?.running?.startedAt ?? s.state?.terminated?.startedAt))
+    .filter((t) => !Number.isNaN(t));
+  if (started.length === 0) return undefined;
   const startTime = timeOf(pod.status?.startTime);
-  return going && !Number.isNaN(startTime) ? startTime : undefined;
+  return Number.isNaN(startTime) ? Math.min(...started) : startTime;
 }
 
 /** When a Succeeded or Failed pod's last container finished (now, when none says). */

@@ -24,6 +24,8 @@ export interface ApiContext {
   tokenSigner?: TokenSigner;
   /** Decides every HTTPS request (src/kube/authz/); absent: every authenticated request is allowed. */
   authorizer?: Authorizer;
+  /** What GET /metrics serves (Prometheus text format); absent: /metrics is not found. */
+  metrics?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 export interface RequestOptions {

@@ -42,14 +42,16 @@ export function hourlyRateOf(record: UsageRecord): HourlyRate {
 export const meteredUntil = (record: UsageRecord, nowMs: number) =>
   isOpen(record) ? Math.max(nowMs, Date.parse(record.spec.start)) : Date.parse(record.spec.stop!);
 
-/** Each record's charge inside the range (`toMs` defaults to now); records with nothing inside are left out. */
+/**
+ * Each record's charge inside the range; records with nothing inside are left out. Without an end to the range a
+ * record is charged its whole billed interval, so a pod that ran less than a minute owes the minute at once.
+ */
 export function charges(records: Iterable<UsageRecord>, nowMs: number, window: Window = {}): Charge[] {
-  const to = Math.min(window.toMs ?? nowMs, nowMs);
   const out: Charge[] = [];
   for (const record of records) {
     const start = Date.parse(record.spec.start);
     const stop = meteredUntil(record, nowMs);
-    const seconds = billedSecondsInWindow(start, stop, { fromMs: window.fromMs, toMs: to });
+    const seconds = billedSecondsInWindow(start, stop, window);
     if (seconds <= 0) continue;
     const hourly = hourlyRateOf(record);
     const fromMs = Math.max(start, window.fromMs ?? start);
@@ -78,7 +80,7 @@ export function costOverTime(records: UsageRecord[], nowMs: number, fromMs: numb
   const step = Math.max(1, (toMs - fromMs) / (points - 1));
   return Array.from({ length: points }, (_, i) => {
     const at = Math.min(toMs, fromMs + i * step);
-    const cost = charges(records, Math.min(at, nowMs), { fromMs }).reduce((sum, c) => sum + c.cost, 0);
+    const cost = charges(records, Math.min(at, nowMs), { fromMs, toMs: at }).reduce((sum, c) => sum + c.cost, 0);
     return { at, cost };
   });
 }

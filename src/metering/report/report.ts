@@ -27,7 +27,7 @@ export interface CostReport {
 
 export function costReport(records: UsageRecord[], options: CostReportOptions): CostReport {
   const to = Math.min(options.toMs ?? options.nowMs, options.nowMs);
-  const list = charges(records, options.nowMs, { fromMs: options.fromMs, toMs: to });
+  const list = charges(records, options.nowMs, { fromMs: options.fromMs, toMs: options.toMs });
   const rate = burnRate(records);
   return {
     ...(options.fromMs !== undefined ? { from: new Date(options.fromMs).toISOString() } : {}),
