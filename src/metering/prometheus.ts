@@ -114,13 +114,13 @@ export class PodStartLatency {
     this.histogram = new Histogram({ name, help, buckets: podStartBuckets, registers: [registry] });
   }
 
-  /** Hears a pod change as an informer hands it (`old` undefined: an addition). */
+  /** Hears a pod change as an informer hands it (`pod` undefined: `old` was deleted). */
   changed(old: KubeObject | undefined, pod: KubeObject | undefined): void {
-    if (!pod) {
-      this.firstSeen.delete(old!.metadata.uid!);
-      this.done.delete(old!.metadata.uid!);
-      return;
-    }
+    if (pod) this.seen(pod);
+    else if (old) this.gone(old.metadata.uid!);
+  }
+
+  seen(pod: KubeObject): void {
     const uid = pod.metadata.uid!;
     const running = pod.status?.phase === 'Running';
     if (!this.firstSeen.has(uid)) {
@@ -131,5 +131,10 @@ export class PodStartLatency {
     this.done.add(uid);
     const from = this.since === 'created' ? Date.parse(pod.metadata.creationTimestamp ?? '') : this.firstSeen.get(uid)!;
     if (!Number.isNaN(from)) this.histogram.observe(Math.max(0, (this.now() - from) / 1000));
+  }
+
+  gone(uid: string): void {
+    this.firstSeen.delete(uid);
+    this.done.delete(uid);
   }
 }
