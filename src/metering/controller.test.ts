@@ -131,3 +131,33 @@ it('bills each pod by the formula to the cent across a restart', async () => {
   assert.equal(bill.tiny.toFixed(6), ((60 / 3600) * 0.01234).toFixed(6));
   assert.deepEqual(errors, []);
 });
+
+it('meters a node-group node by instance type from its creation until it goes', async () => {
+  const node = await h.client.create({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: 'ip-10-0-1-5.ec2.internal',
+      labels: { 'node.kubernetes.io/instance-type': 'm5.large', 'eks.amazonaws.com/nodegroup': 'ng-1' },
+    },
+    spec: { providerID: 'aws:///us-east-1a/i-0123456789abcdef0' },
+  });
+  const record = await until(
+    async () => (await records()).find((r) => r.spec.uid === node.metadata.uid),
+    'node record',
+  );
+  assert.equal(record.spec.resourceType, 'Node');
+  assert.equal(record.spec.instanceType, 'm5.large');
+  assert.equal(record.spec.instanceId, 'i-0123456789abcdef0');
+  assert.equal(record.spec.nodegroup, 'ng-1');
+  clock.set(Date.parse(record.spec.start) + 2 * 60 * minute);
+  await h.client.delete({ apiVersion: 'v1', kind: 'Node' }, node.metadata.name!);
+  const closed = await until(
+    async () => (await records()).find((r) => r.spec.uid === node.metadata.uid && r.spec.stop),
+    'closed',
+  );
+  const [charge] = charges([closed], clock.now());
+  assert.equal(charge.cost.toFixed(6), (2 * 0.096).toFixed(6));
+  const fargateNodes = (await records()).filter((r) => r.spec.resourceType === 'Node');
+  assert.equal(fargateNodes.length, 1, 'Fargate nodes are billed through their pods, not as nodes');
+});
