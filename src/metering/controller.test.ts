@@ -133,7 +133,7 @@ it('bills each pod by the formula to the cent across a restart', async () => {
 });
 
 it('meters a node-group node by instance type from its creation until it goes', async () => {
-  const node = await h.client.create({
+  const node = await h.client.create<KubeObject>({
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
