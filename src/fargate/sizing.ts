@@ -5,6 +5,9 @@ import type { ContainerShape, PodShape } from './pod-shape.js';
 import { QuantityError, quantityMilliValue, quantityValue } from './quantity.js';
 import { type Refusal, refuse } from './refusal.js';
 
+/** The pod annotation that names the size Fargate gave it and bills (`CapacityProvisioned: 0.25vCPU 0.5GB`). */
+export const capacityProvisionedAnnotation = 'CapacityProvisioned';
+
 export interface FargateSize {
   cpuMillis: number;
   /** Fargate's "GB" are 1024 MiB. */

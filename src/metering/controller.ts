@@ -5,6 +5,7 @@
 import { Controller, type ControllerOptions, noKeys } from '../client/controller.js';
 import type { ReconcileResult } from '../client/queue.js';
 import { instanceType } from '../controllers/nodegroup/instance-types.js';
+import { instanceTypeLabel } from '../controllers/nodegroup/node.js';
 import { ignoreNotFound } from '../kube/api/errors.js';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
@@ -128,7 +129,7 @@ export class MeteringController extends Controller {
     }
     if (!node || !isMeteredNode(node) || node.metadata.deletionTimestamp) return undefined;
     if (this.records.cache.has(recordName('Node', node.metadata.uid!))) return undefined;
-    const type = instanceType(node.metadata.labels![`node.kubernetes.io/instance-type`]);
+    const type = instanceType(node.metadata.labels![instanceTypeLabel]);
     if (!type) return undefined;
     await this.create(nodeUsage(node, this.cluster, type));
     return undefined;

@@ -2,16 +2,14 @@
 // `CapacityProvisioned` and the pod's storage (src/fargate/ sizes both), the start from the first `Pulling` event,
 // when its containers finished, and a node's instance type. src/fargate/billing.ts says why these times.
 
+import { instanceTypeLabel, nodegroupLabel } from '../controllers/nodegroup/node.js';
 import { profileLabel } from '../fargate/matching.js';
-import { isFargateNodeName } from '../fargate/naming.js';
-import { parseCapacityProvisioned, sizePod } from '../fargate/sizing.js';
+import { computeTypeLabel, isFargateNodeName } from '../fargate/naming.js';
+import { capacityProvisionedAnnotation, parseCapacityProvisioned, sizePod } from '../fargate/sizing.js';
 import type { KubeObject } from '../kube/api/types.js';
 import { toTime, type UsageSpec, type Workload } from './usage-record.js';
 
-export const capacityAnnotation = 'CapacityProvisioned';
-export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
-export const nodegroupLabel = 'eks.amazonaws.com/nodegroup';
-const computeTypeLabel = 'eks.amazonaws.com/compute-type';
+export const capacityAnnotation = capacityProvisionedAnnotation;
 
 export interface Cluster {
   cluster: string;
