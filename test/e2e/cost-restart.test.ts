@@ -1,9 +1,10 @@
 // Metering across kill -9 of `skiff up` (simulated runtime): the Fargate pods' UsageRecords are the same records
 // after `skiff up` again — one per pod, same start — and deleting the pods then closes them; nothing is doubled.
+// `skiff check` reads the running cluster's Fargate profiles through its EKS API when no ClusterConfig is given.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
-import { type SkiffProcess, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, skiffBin, startSkiff } from './harness/skiff.js';
 
 const ns = 'metered';
 let skiff: SkiffProcess;
@@ -49,3 +50,23 @@ it('keeps one record per pod across kill -9 and closes them after', async () => 
   assert.equal(json.burnRatePerHour, 0);
   for (const item of json.items) assert.ok(item.seconds >= 60, 'at least the minute');
 });
+
+it('skiff check takes the profiles from the running cluster', async () => {
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ${ns}}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: nginx}]
+`;
+  const checked = await runWithInput(['check', '-f', '-', '--cluster', 'skiff'], manifest);
+  assert.equal(checked.code, 1, checked.stderr);
+  assert.match(checked.stdout, /^profiles: fp-metered$/m);
+  assert.match(checked.stdout, /REFUSED: {3}Pod not supported on Fargate: fields not supported: HostNetwork/);
+});
+
+async function runWithInput(args: string[], input: string) {
+  const envOut = await run(skiffBin, ['env', '--data-dir', skiff.dataDir]);
+  const env = Object.fromEntries([...envOut.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+  return run(skiffBin, args, { env: { ...env, SKIFF_DATA_DIR: skiff.dataDir }, input });
+}
