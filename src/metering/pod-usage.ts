@@ -34,9 +34,9 @@ export function isMeteredNode(node: KubeObject): boolean {
 
 const timeOf = (text: unknown) => (typeof text === 'string' ? Date.parse(text) : Number.NaN);
 
-/** When an event first happened: firstTimestamp (core/v1), eventTime (events.k8s.io), else its creation. */
+/** When an event first happened: eventTime (microseconds, events.k8s.io), firstTimestamp (core/v1), its creation. */
 export function eventTimeMs(event: KubeObject): number {
-  const candidates = [event.firstTimestamp, event.eventTime, event.metadata.creationTimestamp].map(timeOf);
+  const candidates = [event.eventTime, event.firstTimestamp, event.metadata.creationTimestamp].map(timeOf);
   return candidates.find((t) => !Number.isNaN(t)) ?? Number.NaN;
 }
 

@@ -79,6 +79,23 @@ before(async () => {
       stop: new Date(t0 + 2 * hour).toISOString(),
     },
   });
+  await client.create({
+    ...usageRecordRef,
+    metadata: { name: 'node-uid-n2' },
+    spec: {
+      resourceType: 'Node',
+      cluster: 'skiff',
+      region: 'ap-northeast-2',
+      name: 'ip-10-0-1-6.ap-northeast-2.compute.internal',
+      uid: 'uid-n2',
+      labels: {},
+      vcpu: 2,
+      memoryGB: 8,
+      storageGB: 0,
+      instanceType: 'm7g.large',
+      start: new Date(t0).toISOString(),
+    },
+  });
   kubeconfig = join(api.dir, 'kubeconfig');
   writeFileSync(
     kubeconfig,
@@ -117,13 +134,17 @@ it('prints the bill so far and the burn rate by namespace', async () => {
   assert.match(out, /^<node group ng-1>\s+1\s+0\s+2\.000\s+\$0\.19200\s+\$0\.00$/m);
   const burn = small + game;
   assert.match(out, new RegExp(`Burn rate \\$${burn.toFixed(5).replace('.', '\\.')}/hour`));
+  assert.match(
+    out,
+    /^Not in the bill: Node\/ip-10-0-1-6\.ap-northeast-2\.compute\.internal: no EC2 price is known for instance type m7g\.large in region ap-northeast-2$/m,
+  );
 });
 
 it('groups by label and by workload, over a range', async () => {
   assert.match(await cost({ by: 'label:team' }), /^api\s+2\s+1\s+5\.000/m);
   const out = await cost({ by: 'workload', since: '1h' });
   assert.match(out, /^fargate-app\/Deployment\/hello-app\s+1\s+1\s+1\.000\s+\$0\.01234/m);
-  assert.doesNotMatch(out, /Node\//, 'the node stopped before the range');
+  assert.doesNotMatch(out, /^Node\//m, 'the node stopped before the range');
 });
 
 it('writes JSON and CUR-style CSV with :pod/ resource IDs', async () => {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { readCredentialsFile } from '../../eks/credentials.js';
 import { NoPriceError } from '../../fargate/prices.js';
 import { HttpKubeClient } from '../../kube/client/http.js';
+import { splitPriced } from '../../metering/report/bill.js';
 import { costChartPng } from '../../metering/report/chart.js';
 import { parseGroupBy } from '../../metering/report/group.js';
 import { costCsv, costJson, costReport, costTable } from '../../metering/report/report.js';
@@ -70,7 +71,7 @@ export async function runCost(opts: CostOptions, nowMs = Date.now()): Promise<st
     if (opts.chart) {
       const first = Math.min(...records.map((r) => Date.parse(r.spec.start)), nowMs);
       const png = costChartPng({
-        records,
+        records: splitPriced(records).priced,
         by,
         fromMs: fromMs ?? first,
         toMs: Math.min(toMs ?? nowMs, nowMs),

@@ -8,7 +8,7 @@ import {
   type HourlyRate,
   type Window,
 } from '../../fargate/billing.js';
-import { ec2HourlyPrice, fargateRatesFor } from '../../fargate/prices.js';
+import { ec2HourlyPrice, fargateRatesFor, NoPriceError } from '../../fargate/prices.js';
 import { isOpen, type UsageRecord } from '../usage-record.js';
 
 export interface Charge {
@@ -36,6 +36,27 @@ export function hourlyRateOf(record: UsageRecord): HourlyRate {
     { vcpu: spec.vcpu, memoryGB: spec.memoryGB, storageGB: spec.storageGB },
     fargateRatesFor(spec.region),
   );
+}
+
+export interface Unpriced {
+  record: UsageRecord;
+  reason: string;
+}
+
+/** The records the price tables can price, and the others with why (a region or instance type without a row). */
+export function splitPriced(records: Iterable<UsageRecord>): { priced: UsageRecord[]; unpriced: Unpriced[] } {
+  const priced: UsageRecord[] = [];
+  const unpriced: Unpriced[] = [];
+  for (const record of records) {
+    try {
+      hourlyRateOf(record);
+      priced.push(record);
+    } catch (error) {
+      if (!(error instanceof NoPriceError)) throw error;
+      unpriced.push({ record, reason: error.message });
+    }
+  }
+  return { priced, unpriced };
 }
 
 /** When metering of the record ends (now, for one still open). */

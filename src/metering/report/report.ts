@@ -2,7 +2,7 @@
 // (a table, JSON, or CUR-style CSV).
 import { formatUsd, hoursPerMonth } from '../../fargate/billing.js';
 import type { UsageRecord } from '../usage-record.js';
-import { burnRate, type Charge, charges } from './bill.js';
+import { burnRate, type Charge, charges, splitPriced, type Unpriced } from './bill.js';
 import { curCsv, curRows } from './cur.js';
 import { type Group, type GroupBy, groupCharges } from './group.js';
 
@@ -23,12 +23,18 @@ export interface CostReport {
   burnRatePerMonth: number;
   groups: Group[];
   charges: Charge[];
+  /** Records left out of the bill: no price is known for their region or instance type. */
+  unpriced: Unpriced[];
 }
+
+const resourceName = (r: UsageRecord) =>
+  r.spec.resourceType === 'Node' ? `Node/${r.spec.name}` : `${r.spec.namespace}/${r.spec.name}`;
 
 export function costReport(records: UsageRecord[], options: CostReportOptions): CostReport {
   const to = Math.min(options.toMs ?? options.nowMs, options.nowMs);
-  const list = charges(records, options.nowMs, { fromMs: options.fromMs, toMs: options.toMs });
-  const rate = burnRate(records);
+  const { priced, unpriced } = splitPriced(records);
+  const list = charges(priced, options.nowMs, { fromMs: options.fromMs, toMs: options.toMs });
+  const rate = burnRate(priced);
   return {
     ...(options.fromMs !== undefined ? { from: new Date(options.fromMs).toISOString() } : {}),
     to: new Date(to).toISOString(),
@@ -39,6 +45,7 @@ export function costReport(records: UsageRecord[], options: CostReportOptions): 
     burnRatePerMonth: rate * hoursPerMonth,
     groups: groupCharges(list, options.by),
     charges: list,
+    unpriced,
   };
 }
 
@@ -65,16 +72,14 @@ export function costTable(report: CostReport): string {
     '',
     `Total ${formatUsd(report.total)} from ${range}`,
     `Burn rate ${formatUsd(report.burnRatePerHour)}/hour (${formatUsd(report.burnRatePerMonth)}/month at ${hoursPerMonth} hours)`,
+    ...report.unpriced.map((u) => `Not in the bill: ${resourceName(u.record)}: ${u.reason}`),
   ].join('\n');
 }
 
 export function costJson(report: CostReport): string {
-  const { charges: list, ...rest } = report;
+  const { charges: list, unpriced, ...rest } = report;
   const items = list.map((c) => ({
-    resource:
-      c.record.spec.resourceType === 'Node'
-        ? `Node/${c.record.spec.name}`
-        : `${c.record.spec.namespace}/${c.record.spec.name}`,
+    resource: resourceName(c.record),
     uid: c.record.spec.uid,
     type: c.record.spec.resourceType,
     size: c.record.spec.capacityProvisioned ?? c.record.spec.instanceType,
@@ -85,7 +90,12 @@ export function costJson(report: CostReport): string {
     cost: c.cost,
     running: c.running,
   }));
-  return `${JSON.stringify({ ...rest, items }, null, 2)}\n`;
+  const notPriced = unpriced.map((u) => ({
+    resource: resourceName(u.record),
+    uid: u.record.spec.uid,
+    reason: u.reason,
+  }));
+  return `${JSON.stringify({ ...rest, items, unpriced: notPriced }, null, 2)}\n`;
 }
 
 export function costCsv(report: CostReport, accountId: string): string {
