@@ -14,6 +14,7 @@ import type { NodeRuntimeInfo } from './node-info.js';
 import { type NodeView, nodeViewOf } from './nodes.js';
 import { PodIps } from './pod-ips.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
+import { AgentMetrics } from './prometheus.js';
 import { type AgentServer, startAgentServer } from './server/server.js';
 import { StatusWriter } from './status-writer.js';
 
@@ -110,6 +111,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     intervals.metricsMs,
     onError,
   );
+  const prometheus = new AgentMetrics({
+    pods: () => [...nodes.keys()].flatMap((name) => [...podsOnNode(name)]),
+    regionOf: (pod) => nodeInformer?.cache.get(pod.spec?.nodeName)?.metadata.labels?.['topology.kubernetes.io/region'],
+  });
   const current = (name: string) => nodeInformer?.cache.get(name);
   const heartbeats = new NodeHeartbeats(client, intervals, current, onError, options.nodeInfo, driver.readyNote);
 
@@ -121,6 +126,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     metrics.podGone(worker.pod.metadata.namespace!, worker.pod.metadata.name!);
   };
   const podChanged = (old: KubeObject | undefined, pod: KubeObject | undefined) => {
+    prometheus.podChanged((pod ?? old)!.metadata.uid!, pod && nodes.has(pod.spec?.nodeName) ? pod : undefined);
     if (!pod) return dropWorker(old!.metadata.uid!);
     if (old && old.metadata.uid !== pod.metadata.uid) dropWorker(old.metadata.uid!);
     const uid = pod.metadata.uid!;
@@ -153,7 +159,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     return pod && nodes.has(pod.spec?.nodeName) ? pod : undefined;
   };
   const server: AgentServer | undefined = options.tls
-    ? await startAgentServer({ driver, podByName, tls: options.tls, ...options.server, onError })
+    ? await startAgentServer({ driver, podByName, tls: options.tls, metrics: prometheus, ...options.server, onError })
     : undefined;
   const hostLease = new HostLease(client, hostName, options.capacity, intervals.hostLeaseRenewMs, onError, server);
   try {

@@ -35,6 +35,19 @@ export function nodegroupArn(region: string, accountId: string, cluster: string,
   return formatArn({ partition: 'aws', service: 'eks', region, accountId, resource });
 }
 
+/** A pod as AWS bills and tags it (EKS split cost allocation): `…:pod/<cluster>/<namespace>/<pod>/<uid>`. */
+export function podArn(
+  region: string,
+  accountId: string,
+  cluster: string,
+  namespace: string,
+  pod: string,
+  uid: string,
+) {
+  const resource = `pod/${cluster}/${namespace}/${pod}/${uid}`;
+  return formatArn({ partition: 'aws', service: 'eks', region, accountId, resource });
+}
+
 /** What an EKS resource ARN names: its kind, cluster and (for profiles and node groups) its own name. */
 export interface EksResourceRef {
   kind: 'cluster' | 'fargateprofile' | 'nodegroup';

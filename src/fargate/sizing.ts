@@ -5,6 +5,9 @@ import type { ContainerShape, PodShape } from './pod-shape.js';
 import { QuantityError, quantityMilliValue, quantityValue } from './quantity.js';
 import { type Refusal, refuse } from './refusal.js';
 
+/** The pod annotation that names the size Fargate gave it and bills (`CapacityProvisioned: 0.25vCPU 0.5GB`). */
+export const capacityProvisionedAnnotation = 'CapacityProvisioned';
+
 export interface FargateSize {
   cpuMillis: number;
   /** Fargate's "GB" are 1024 MiB. */
@@ -41,6 +44,15 @@ export const ephemeralStorage = { defaultGiB: 20, maxRequestGiB: 175, systemOver
 /** `0.25vCPU 0.5GB`, `2vCPU 9GB`. */
 export function formatCapacityProvisioned(size: FargateSize): string {
   return `${size.cpuMillis / 1000}vCPU ${size.memoryMiB / GB}GB`;
+}
+
+/** The size an annotation `CapacityProvisioned: 0.25vCPU 0.5GB` names, or undefined when it names no Fargate size. */
+export function parseCapacityProvisioned(text: string | undefined): FargateSize | undefined {
+  const m = /^(\d+(?:\.\d+)?)vCPU (\d+(?:\.\d+)?)GB$/.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  const cpuMillis = Number(m[1]) * 1000;
+  const memoryMiB = Number(m[2]) * GB;
+  return fargateSizes.find((s) => s.cpuMillis === cpuMillis && s.memoryMiB === memoryMiB);
 }
 
 /** The smallest size with at least this CPU and memory (overhead already added), or undefined above the table. */

@@ -3,6 +3,7 @@
 // events, containers created with the pod's command, env and cgroup limits, exits found by polling, stops with
 // SIGTERM then SIGKILL, usage from ContainerStats.
 import { dirname, join } from 'node:path';
+import { capacityProvisionedAnnotation } from '../../fargate/sizing.js';
 import type { PodContract } from '../contract/contract.js';
 import { containerConfigError } from '../contract/errors.js';
 import type {
@@ -42,7 +43,7 @@ import { streamUrlOf } from './streams.js';
 import { readTerminationLog, removeTerminationLogs } from './termination-log.js';
 import { UsageRates } from './usage.js';
 
-export const capacityProvisionedAnnotation = 'CapacityProvisioned';
+export { capacityProvisionedAnnotation };
 export const containerIdPrefix = 'containerd://';
 
 export interface ProcessRuntimeOptions {

@@ -1,5 +1,5 @@
 // The agent's own HTTPS endpoint, like the kubelet's port 10250, for what the kube API asks of a host over the
-// network: GET /containerLogs/{namespace}/{pod}/{container} and the exec/attach/portForward upgrades. It serves a
+// network: GET /containerLogs/{namespace}/{pod}/{container}, GET /metrics, and the exec/attach/portForward upgrades. It serves a
 // certificate from the cluster CA and requires the kube API's client certificate (CN kube-apiserver-kubelet-client,
 // from the same CA): everyone else is refused during the TLS handshake or with 403. Only the URL is published on
 // the host Lease (see host-lease.ts).
@@ -25,6 +25,8 @@ export interface AgentServerOptions {
   host?: string;
   port?: number;
   onError?: (error: unknown) => void;
+  /** What GET /metrics serves (Prometheus text format), as the kubelet does on its port. */
+  metrics?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 export interface AgentServer {
@@ -51,6 +53,11 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
     req.resume();
     if (!authorized(req)) return writeText(res, 403, 'Forbidden');
     const url = new URL(req.url ?? '/', 'http://agent');
+    if (url.pathname === '/metrics' && options.metrics && req.method === 'GET') {
+      const text = await options.metrics.metrics();
+      res.writeHead(200, { 'Content-Type': options.metrics.contentType });
+      return void res.end(text);
+    }
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'containerLogs' || parts.length !== 4) return writeText(res, 404, '404 page not found');
     if (req.method !== 'GET') return writeText(res, 405, 'Method Not Allowed');

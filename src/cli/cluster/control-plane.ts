@@ -19,6 +19,8 @@ import { ReplicationControllerController } from '../../controllers/replicaset/re
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
 import { TtlAfterFinishedController } from '../../controllers/ttlafterfinished/controller.js';
 import { type ApiContext, inProcessClient, namespacedResources, trackedResources } from '../../kube/index.js';
+import { ClusterMetrics } from '../../metering/cluster-metrics.js';
+import { MeteringController } from '../../metering/controller.js';
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
@@ -70,6 +72,9 @@ export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): P
 export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   const ipam = new VpcAddresses(client, await facts.subnets());
+  const metering = new MeteringController(client, { cluster: { cluster: facts.clusterName, region: facts.region } });
+  const metrics = new ClusterMetrics(client, { region: facts.region, metering });
+  ctx.metrics = metrics;
   return startAll([
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
@@ -89,5 +94,7 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new FargateScheduler({ client, facts, ipam }),
     new NodegroupController({ client, facts, ipam }),
     new DefaultScheduler({ client }),
+    metering,
+    metrics,
   ]);
 }

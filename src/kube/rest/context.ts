@@ -27,6 +27,8 @@ export interface ApiContext {
   authorizer?: Authorizer;
   /** Holds back the writes of a reconcile that runs away (storage/write-guard.ts); absent: none is. */
   writeGuard?: WriteGuard;
+  /** What GET /metrics serves (Prometheus text format); absent: /metrics is not found. */
+  metrics?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 export interface RequestOptions {

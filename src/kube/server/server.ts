@@ -126,6 +126,11 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
   if (resourcePath)
     withAuthorization(req, () => authorizeResource(authorizer, user, method, resourcePath, url.searchParams));
   else withAuthorization(req, () => authorizePath(authorizer, user, method, path));
+  if (path === '/metrics' && opts.ctx.metrics) {
+    const text = await opts.ctx.metrics.metrics();
+    res.writeHead(200, { 'Content-Type': opts.ctx.metrics.contentType });
+    return void res.end(text);
+  }
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
     return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;

@@ -5,7 +5,7 @@ import type { ReconcileResult } from '../../client/queue.js';
 import type { ProfileInfo } from '../../cloud/facts.js';
 import { chooseProfile } from '../../fargate/matching.js';
 import { fargateNodeName, fargateSchedulerName, ipFromNodeName, isFargateNodeName } from '../../fargate/naming.js';
-import { sizePod } from '../../fargate/sizing.js';
+import { capacityProvisionedAnnotation, sizePod } from '../../fargate/sizing.js';
 import { notSupportedMessage } from '../../fargate/support.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
@@ -17,7 +17,8 @@ import type { HostBook } from './hosts.js';
 import { fargateNodeObject } from './node.js';
 
 export { fargateSchedulerName as schedulerName } from '../../fargate/naming.js';
-export const capacityAnnotation = 'CapacityProvisioned';
+export const capacityAnnotation = capacityProvisionedAnnotation;
+
 const nodeRef = { apiVersion: 'v1', kind: 'Node' };
 
 export interface SchedulerState {
