@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { Backend } from '../store/types.js';
 import { ensureCreatorEntry } from './access/system-entries.js';
 import { type SignatureFault, verifySigV4 } from './auth/sigv4.js';
+import { encryptionWork, type SecretsEncryption } from './clusters/encryption.js';
 import { ensureCluster } from './clusters/ensure.js';
+import { StoreClusterUpdates } from './clusters/updates-store.js';
 import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
 import { EksError } from './errors.js';
@@ -36,6 +38,8 @@ export interface EksApiOptions {
   profileTransitionDelayMs?: number;
   /** Default 172.20.0.0/16 (what EKS picks for a VPC inside 10.0.0.0/8). */
   serviceIpv4Cidr?: string;
+  /** Secrets encryption at rest for AssociateEncryptionConfig; without it that operation is refused. */
+  secretsEncryption?: SecretsEncryption;
 }
 
 export interface EksApi {
@@ -93,13 +97,19 @@ function sendXml(res: ServerResponse, status: number, xml: string) {
 export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
   const now = () => Date.now();
   const transitions = new Transitions(opts.store, now);
+  const transitionDelayMs = opts.profileTransitionDelayMs ?? 2000;
+  const clusterUpdates = new StoreClusterUpdates(opts.store, now, transitionDelayMs, {
+    AssociateEncryptionConfig: encryptionWork(opts.secretsEncryption),
+  });
   const ctx: EksContext = {
     store: opts.store,
     region: opts.region,
     credentials: opts.credentials,
-    transitionDelayMs: opts.profileTransitionDelayMs ?? 2000,
+    transitionDelayMs,
     transitions,
     now,
+    clusterUpdates,
+    secretsEncryption: opts.secretsEncryption,
   };
   await ensureCluster(
     opts.store,
@@ -116,6 +126,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
   );
   await ensureCreatorEntry(ctx, opts.clusterName);
   await transitions.resume();
+  await clusterUpdates.resume();
   const router = eksRoutes();
   const sessions = opts.sessions ?? new IamSessions(opts.credentials);
   let writes: Promise<unknown> = Promise.resolve();
@@ -196,6 +207,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     port,
     async close() {
       await transitions.close();
+      await clusterUpdates.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
