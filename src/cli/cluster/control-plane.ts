@@ -22,6 +22,7 @@ import { type ApiContext, inProcessClient, namespacedResources, trackedResources
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
+import type { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -34,6 +35,8 @@ export interface ControlPlaneOptions {
   facts: ClusterFacts;
   /** Where the kube API listens: the `kubernetes` Service's endpoints. */
   apiServer?: { addresses: string[]; port: number };
+  /** The VPC's address book shared with the other clusters of the process (src/cli/cluster/fleet.ts). */
+  vpcIpam?: VpcIpam;
 }
 
 export interface ControlPlane {
@@ -67,9 +70,14 @@ export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): P
   return { stop: async () => admission.close() };
 }
 
-export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane({
+  ctx,
+  facts,
+  apiServer,
+  vpcIpam,
+}: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
-  const ipam = new VpcAddresses(client, await facts.subnets());
+  const ipam = new VpcAddresses(client, await facts.subnets(), { ipam: vpcIpam });
   return startAll([
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
