@@ -1,5 +1,6 @@
 // The EKS-compatible API server (node:http): verifies every request's SigV4 signature, answers STS
-// GetCallerIdentity, routes EKS REST-JSON operations to their handlers, and serialises every write.
+// GetCallerIdentity, answers EC2's VPC reads (src/eks/ec2/), routes EKS REST-JSON operations to their handlers,
+// and serialises every write.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { type SignatureFault, verifySigV4 } from './auth/sigv4.js';
 import { encryptionWork, type SecretsEncryption } from './clusters/encryption.js';
 import { ensureCluster } from './clusters/ensure.js';
 import { StoreClusterUpdates } from './clusters/updates-store.js';
+import { answerEc2 } from './ec2/describe.js';
 import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
 import { EksError } from './errors.js';
@@ -148,7 +150,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
       {
         lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : sessions.lookup(id)),
         region: opts.region,
-        services: ['eks', 'sts'],
+        services: ['eks', 'sts', 'ec2'],
       },
     );
     const service = 'type' in verified ? '' : verified.service;
@@ -156,6 +158,12 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     if ('type' in verified) {
       if (sts) sendXml(res, 403, stsErrorXml(STS_CODES[verified.type], verified.message));
       else sendError(res, new EksError(verified.type, verified.message));
+      return;
+    }
+    if (service === 'ec2') {
+      const ec2 = { store: opts.store, region: opts.region, accountId: opts.credentials.accountId };
+      const answer = await answerEc2(ec2, stsParams(method, rawQuery, body));
+      sendXml(res, answer.status, answer.xml);
       return;
     }
     if (sts) {
