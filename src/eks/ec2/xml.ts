@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 export type XmlValue = string | number | boolean | XmlValue[] | { [name: string]: XmlValue | undefined };
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function element(name: string, value: XmlValue | undefined): string {
@@ -17,7 +17,7 @@ export function element(name: string, value: XmlValue | undefined): string {
       .map(([k, v]) => element(k, v))
       .join('')}</${name}>`;
   }
-  return `<${name}>${escape(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
 export function ec2Response(action: string, members: Record<string, XmlValue>): string {
@@ -37,6 +37,6 @@ export class Ec2Error extends Error {
   }
 
   xml(): string {
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escape(this.code)}</Code><Message>${escape(this.message)}</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>\n`;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(this.code)}</Code><Message>${escapeXml(this.message)}</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>\n`;
   }
 }
