@@ -2,8 +2,8 @@
 // (done by hand here, as src/cli's fleet does once the cluster's kube API answers), UpdateClusterVersion and
 // UpdateClusterConfig as Updates with EKS' texts, DeleteCluster's refusals and DELETING → gone.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestEksApi, type TestEksApi } from '../testing/api.js';
 import { forgetCluster, recordClusterEndpoint } from './lifecycle.js';
 
