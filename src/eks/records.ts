@@ -76,6 +76,8 @@ export interface ClusterRecord {
   clientRequestToken?: string;
   /** The loopback port its kube API last listened on: taken again on restart so kubeconfigs stay valid. */
   kubePort?: number;
+  /** Why it is FAILED. */
+  health?: { issues: { code: string; message: string; resourceIds: string[] }[] };
 }
 
 export type ClusterStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING' | 'PENDING';

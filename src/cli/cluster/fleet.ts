@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from '../../agent/index.js';
 import type { StoreClusterFacts } from '../../eks/cluster-facts.js';
-import { forgetCluster, recordClusterEndpoint } from '../../eks/clusters/lifecycle.js';
+import { forgetCluster, recordClusterEndpoint, recordClusterFailed } from '../../eks/clusters/lifecycle.js';
 import { serviceAddress } from '../../eks/clusters/service-cidr.js';
 import type { AwsCredentials } from '../../eks/credentials.js';
 import type { IamSessions } from '../../eks/iam/sessions.js';
@@ -101,7 +101,16 @@ export class ClusterFleet {
     if (!current) return;
     const latest = JSON.parse(current.value) as ClusterRecord;
     if (latest.status === 'DELETING') return this.remove(latest);
-    const running = this.running.get(latest.name) ?? (await this.run(latest));
+    if (latest.status === 'FAILED') return;
+    let running = this.running.get(latest.name);
+    if (!running) {
+      try {
+        running = await this.run(latest);
+      } catch (error) {
+        await recordClusterFailed(this.o.store, latest.name, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    }
     running.cluster.facts.kubernetesVersion = latest.version;
     await recordClusterEndpoint(this.o.store, latest.name, {
       endpoint: running.cluster.kube.url,

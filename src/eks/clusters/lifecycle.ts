@@ -53,3 +53,15 @@ export async function forgetCluster(store: Backend, name: string): Promise<void>
   }
   await store.delete(keys.cluster(name)).catch(() => undefined);
 }
+
+/** A cluster whose control plane could not start: FAILED, with the reason as a health issue (DeleteCluster works). */
+export async function recordClusterFailed(store: Backend, name: string, reason: string): Promise<void> {
+  const found = await readJson<ClusterRecord>(store, keys.cluster(name));
+  if (found?.value.status !== 'CREATING') return;
+  const failed: ClusterRecord = {
+    ...found.value,
+    status: 'FAILED',
+    health: { issues: [{ code: 'InternalFailure', message: reason, resourceIds: [name] }] },
+  };
+  await store.update(keys.cluster(name), JSON.stringify(failed), found.modRevision);
+}

@@ -37,7 +37,7 @@ export async function clusterView(ctx: EksContext, cluster: ClusterRecord): Prom
     tags: cluster.tags,
     ...(cluster.encryptionConfig ? { encryptionConfig: cluster.encryptionConfig } : {}),
     id: cluster.id,
-    health: { issues: [] },
+    health: cluster.health ?? { issues: [] },
     accessConfig: cluster.accessConfig ?? defaultAccessConfig,
     upgradePolicy: cluster.upgradePolicy ?? { supportType: 'STANDARD' },
     deletionProtection: cluster.builtIn ? true : (cluster.deletionProtection ?? false),
