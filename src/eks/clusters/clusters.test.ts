@@ -224,3 +224,50 @@ describe('DeleteCluster', () => {
     assert.deepEqual((await api.call('GET', '/clusters/second/access-entries')).status, 404);
   });
 });
+
+describe('hostile bodies', () => {
+  it('answers members of the wrong shape with the service errors, never a 500', async () => {
+    const bodies: Record<string, unknown>[] = [
+      { name: 'h', resourcesVpcConfig: 'x' },
+      { name: 'h', resourcesVpcConfig: { subnetIds: 'x' } },
+      { name: 'h', resourcesVpcConfig: { subnetIds: subnets, endpointPublicAccess: 'yes' } },
+      { name: 'h', logging: { clusterLogging: 'x' } },
+      { name: 'h', logging: { clusterLogging: [{ types: ['nope'], enabled: true }] } },
+      { name: 'h', logging: [] },
+      { name: 'h', accessConfig: [] },
+      { name: 'h', accessConfig: { authenticationMode: 5 } },
+      { name: 'h', encryptionConfig: [{ provider: 5 }] },
+      { name: 'h', encryptionConfig: 'x' },
+      { name: 'h', kubernetesNetworkConfig: { serviceIpv4Cidr: '8.8.0.0/16' } },
+      { name: 'h', kubernetesNetworkConfig: { serviceIpv4Cidr: '10.0.0.0/16' } },
+      { name: 'h', kubernetesNetworkConfig: { serviceIpv4Cidr: 'nope' } },
+      { name: 'h', upgradePolicy: { supportType: 'FOREVER' } },
+      { name: 'h', deletionProtection: 'yes' },
+      { name: 7 },
+      { name: 'h', roleArn: 'not-an-arn' },
+      { name: 'h', outpostConfig: {} },
+    ];
+    for (const body of bodies) {
+      const reply = await create(body);
+      assert.ok(reply.status >= 400 && reply.status < 500, `${json(body)} → ${reply.status} ${json(reply.body)}`);
+      assert.doesNotMatch(reply.body.message, /undefined|TypeError|is not a function/);
+    }
+    const updates: Record<string, unknown>[] = [
+      {},
+      { resourcesVpcConfig: [] },
+      { logging: { clusterLogging: [{ types: 'api' }] } },
+      { accessConfig: { authenticationMode: 'SOMETIMES' } },
+      { deletionProtection: 1 },
+      { computeConfig: { enabled: true } },
+      { resourcesVpcConfig: { subnetIds: ['subnet-nope'] } },
+    ];
+    for (const body of updates) {
+      const reply = await api.call('POST', '/clusters/skiff/update-config', json(body));
+      assert.ok(reply.status >= 400 && reply.status < 500, `${json(body)} → ${reply.status} ${json(reply.body)}`);
+    }
+    for (const body of [{}, { version: 5 }, { version: '1.33', force: 'x' }]) {
+      const reply = await api.call('POST', '/clusters/skiff/updates', json(body));
+      assert.ok(reply.status >= 400 && reply.status < 500, `${json(body)} → ${reply.status} ${json(reply.body)}`);
+    }
+  });
+});
