@@ -151,6 +151,11 @@ test('a second cluster: create, reach with kubectl, run a Fargate pod, survive a
   assert.match(first.spec.nodeName, /^fargate-ip-/);
   const firstNode = await kubectlJson('get', 'node', first.spec.nodeName);
   assert.match(firstNode.status.nodeInfo.kubeletVersion, /^v1\.31\./);
+  if (runtime !== 'simulated') {
+    // The cluster's kube API reaches its own agent (its CA, its client certificate) for exec.
+    const exec = await kubectl('exec', 'first', '--', 'echo', 'from the second cluster');
+    assert.equal(exec.stdout.trim(), 'from the second cluster', exec.stderr);
+  }
   // The built-in cluster's state is its own.
   const builtInPods = await w.kubectlJson('get', 'pods', '-n', 'default');
   assert.equal(builtInPods.items.length, 0);
