@@ -33,7 +33,8 @@ export class StoreClusterFacts implements ClusterFacts {
     private store: Backend,
     readonly clusterName: string,
     readonly region: string,
-    readonly kubernetesVersion: string,
+    /** Set again when an UpdateClusterVersion completes (src/cli follows the cluster record). */
+    public kubernetesVersion: string,
   ) {}
 
   async subnets(): Promise<SubnetInfo[]> {

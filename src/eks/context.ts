@@ -1,5 +1,7 @@
 // What every EKS API handler works with: the store, this server's cluster and account, and the clock.
 import type { Backend } from '../store/types.js';
+import type { SecretsEncryption } from './clusters/encryption.js';
+import type { ClusterUpdates } from './clusters/updates-store.js';
 import type { AwsCredentials } from './credentials.js';
 import { clusterNotFound } from './errors.js';
 import { type ClusterRecord, keys, type Vpc } from './records.js';
@@ -14,6 +16,10 @@ export interface EksContext {
   transitionDelayMs: number;
   transitions: Transitions;
   now: () => number;
+  /** The clusters' Update records (UpdateClusterVersion, UpdateClusterConfig, AssociateEncryptionConfig). */
+  clusterUpdates: ClusterUpdates;
+  /** Secrets encryption at rest, when this server can do it (AssociateEncryptionConfig). */
+  secretsEncryption?: SecretsEncryption;
 }
 
 export async function readJson<T>(store: Backend, key: string): Promise<{ value: T; modRevision: number } | undefined> {

@@ -11,6 +11,9 @@ export const keys = {
   nodegroup: (cluster: string, name: string) => `/eks/nodegroups/${cluster}/${name}`,
   nodegroups: (cluster: string) => `/eks/nodegroups/${cluster}/`,
   allNodegroups: () => '/eks/nodegroups/',
+  clusterUpdate: (cluster: string, id: string) => `/eks/clusterupdates/${cluster}/${id}`,
+  clusterUpdates: (cluster: string) => `/eks/clusterupdates/${cluster}/`,
+  allClusterUpdates: () => '/eks/clusterupdates/',
 };
 
 export interface Subnet {
@@ -56,10 +59,55 @@ export interface ClusterRecord {
   roleArn: string;
   vpcId: string;
   serviceIpv4Cidr: string;
-  status: 'ACTIVE';
+  status: ClusterStatus;
   tags: Record<string, string>;
   /** Absent on clusters stored before access entries: API_AND_CONFIG_MAP with the creator's entry. */
   accessConfig?: AccessConfig;
+  /** The cluster `skiff up --name` runs (the process's own); created clusters lack it. */
+  builtIn?: boolean;
+  /** What CreateCluster and UpdateClusterConfig set; absent members read as the defaults of cluster-config.ts. */
+  subnetIds?: string[];
+  securityGroupIds?: string[];
+  endpointAccess?: EndpointAccess;
+  logging?: LogSetup[];
+  encryptionConfig?: EncryptionConfig[];
+  upgradePolicy?: { supportType: 'STANDARD' | 'EXTENDED' };
+  deletionProtection?: boolean;
+  clientRequestToken?: string;
+  /** The loopback port its kube API last listened on: taken again on restart so kubeconfigs stay valid. */
+  kubePort?: number;
+  /** Why it is FAILED. */
+  health?: { issues: { code: string; message: string; resourceIds: string[] }[] };
+}
+
+export type ClusterStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING' | 'PENDING';
+
+export interface EndpointAccess {
+  endpointPublicAccess: boolean;
+  endpointPrivateAccess: boolean;
+  publicAccessCidrs: string[];
+}
+
+export type LogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+
+export interface LogSetup {
+  types: LogType[];
+  enabled: boolean;
+}
+
+export interface EncryptionConfig {
+  resources: string[];
+  provider: { keyArn: string };
+}
+
+/** An EKS Update (UpdateClusterVersion, UpdateClusterConfig, AssociateEncryptionConfig) as the API returns it. */
+export interface Update {
+  id: string;
+  status: 'InProgress' | 'Failed' | 'Cancelled' | 'Successful';
+  type: string;
+  params: { type: string; value: string }[];
+  createdAt: number;
+  errors: { errorCode: string; errorMessage: string; resourceIds: string[] }[];
 }
 
 export type AuthenticationMode = 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';

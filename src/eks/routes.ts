@@ -10,8 +10,14 @@ import {
   listAssociatedAccessPolicies,
   updateAccessEntry,
 } from './access/api.js';
+import { associateEncryptionConfig } from './clusters/associate-encryption.js';
+import { createCluster } from './clusters/create.js';
+import { deleteCluster } from './clusters/delete.js';
 import { describeCluster } from './clusters/describe.js';
 import { listClusters } from './clusters/list.js';
+import { updateClusterConfig } from './clusters/update-config.js';
+import { updateClusterVersion } from './clusters/update-version.js';
+import { describeUpdate, listUpdates } from './clusters/updates.js';
 import { describeClusterVersions } from './clusters/versions.js';
 import { createFargateProfile } from './fargate-profiles/create.js';
 import { deleteFargateProfile } from './fargate-profiles/delete.js';
@@ -73,5 +79,17 @@ export function eksRoutes(): Router {
     )
     .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
     .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
-    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource);
+    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
+    .add('POST', '/clusters', 'CreateCluster', createCluster)
+    .add('DELETE', '/clusters/{name}', 'DeleteCluster', deleteCluster)
+    .add('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', updateClusterConfig)
+    .add('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', updateClusterVersion)
+    .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
+    .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+    .add(
+      'POST',
+      '/clusters/{name}/encryption-config/associate',
+      'AssociateEncryptionConfig',
+      associateEncryptionConfig,
+    );
 }

@@ -1,14 +1,18 @@
 // The EKS-compatible API server (node:http): verifies every request's SigV4 signature, answers STS
-// GetCallerIdentity, routes EKS REST-JSON operations to their handlers, and serialises every write.
+// GetCallerIdentity, answers EC2's VPC reads (src/eks/ec2/), routes EKS REST-JSON operations to their handlers,
+// and serialises every write.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from '../store/types.js';
 import { ensureCreatorEntry } from './access/system-entries.js';
 import { type SignatureFault, verifySigV4 } from './auth/sigv4.js';
+import { encryptionWork, type SecretsEncryption } from './clusters/encryption.js';
 import { ensureCluster } from './clusters/ensure.js';
+import { StoreClusterUpdates } from './clusters/updates-store.js';
 import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
+import { answerEc2 } from './ec2/describe.js';
 import { EksError } from './errors.js';
 import { rootIdentity } from './iam/identity.js';
 import { IamSessions } from './iam/sessions.js';
@@ -36,6 +40,8 @@ export interface EksApiOptions {
   profileTransitionDelayMs?: number;
   /** Default 172.20.0.0/16 (what EKS picks for a VPC inside 10.0.0.0/8). */
   serviceIpv4Cidr?: string;
+  /** Secrets encryption at rest for AssociateEncryptionConfig; without it that operation is refused. */
+  secretsEncryption?: SecretsEncryption;
 }
 
 export interface EksApi {
@@ -93,13 +99,19 @@ function sendXml(res: ServerResponse, status: number, xml: string) {
 export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
   const now = () => Date.now();
   const transitions = new Transitions(opts.store, now);
+  const transitionDelayMs = opts.profileTransitionDelayMs ?? 2000;
+  const clusterUpdates = new StoreClusterUpdates(opts.store, now, transitionDelayMs, {
+    AssociateEncryptionConfig: encryptionWork(opts.secretsEncryption),
+  });
   const ctx: EksContext = {
     store: opts.store,
     region: opts.region,
     credentials: opts.credentials,
-    transitionDelayMs: opts.profileTransitionDelayMs ?? 2000,
+    transitionDelayMs,
     transitions,
     now,
+    clusterUpdates,
+    secretsEncryption: opts.secretsEncryption,
   };
   await ensureCluster(
     opts.store,
@@ -116,6 +128,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
   );
   await ensureCreatorEntry(ctx, opts.clusterName);
   await transitions.resume();
+  await clusterUpdates.resume();
   const router = eksRoutes();
   const sessions = opts.sessions ?? new IamSessions(opts.credentials);
   let writes: Promise<unknown> = Promise.resolve();
@@ -137,7 +150,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
       {
         lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : sessions.lookup(id)),
         region: opts.region,
-        services: ['eks', 'sts'],
+        services: ['eks', 'sts', 'ec2'],
       },
     );
     const service = 'type' in verified ? '' : verified.service;
@@ -145,6 +158,12 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     if ('type' in verified) {
       if (sts) sendXml(res, 403, stsErrorXml(STS_CODES[verified.type], verified.message));
       else sendError(res, new EksError(verified.type, verified.message));
+      return;
+    }
+    if (service === 'ec2') {
+      const ec2 = { store: opts.store, region: opts.region, accountId: opts.credentials.accountId };
+      const answer = await answerEc2(ec2, stsParams(method, rawQuery, body));
+      sendXml(res, answer.status, answer.xml);
       return;
     }
     if (sts) {
@@ -196,6 +215,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     port,
     async close() {
       await transitions.close();
+      await clusterUpdates.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -24,6 +24,7 @@ import { MeteringController } from '../../metering/controller.js';
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
+import type { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -36,6 +37,8 @@ export interface ControlPlaneOptions {
   facts: ClusterFacts;
   /** Where the kube API listens: the `kubernetes` Service's endpoints. */
   apiServer?: { addresses: string[]; port: number };
+  /** The VPC's address book shared with the other clusters of the process (src/cli/cluster/fleet.ts). */
+  vpcIpam?: VpcIpam;
 }
 
 export interface ControlPlane {
@@ -69,9 +72,14 @@ export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): P
   return { stop: async () => admission.close() };
 }
 
-export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane({
+  ctx,
+  facts,
+  apiServer,
+  vpcIpam,
+}: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
-  const ipam = new VpcAddresses(client, await facts.subnets());
+  const ipam = new VpcAddresses(client, await facts.subnets(), { ipam: vpcIpam });
   const metering = new MeteringController(client, { cluster: { cluster: facts.clusterName, region: facts.region } });
   const metrics = new ClusterMetrics(client, { region: facts.region, metering });
   ctx.metrics = metrics;

@@ -90,10 +90,12 @@ export async function startProcessHost(
   versions: EngineVersions,
   pkiDir: string,
   logger: Logger,
+  /** Where its pods' files go (each cluster of the process has its own). */
+  sandboxesDir = join(dirname(engine.paths.dir), 'sandboxes'),
 ): Promise<Agent> {
   const hostName = hostNameOf(hostname());
   const onError = logger.errors('agent');
-  const contract = podContractOf(client, join(dirname(engine.paths.dir), 'sandboxes'));
+  const contract = podContractOf(client, sandboxesDir);
   await contract.removeLeftovers();
   return startAgent({
     client,

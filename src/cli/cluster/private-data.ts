@@ -34,3 +34,10 @@ export function makeDataDirPrivate(paths: Pick<DataPaths, 'root' | 'logs' | 'sta
   closeSync(openSync(paths.state, 'a', 0o600));
   correct(paths.root, 0);
 }
+
+/** A folder of the data dir made later (a created cluster's): itself and its state.db private before SQLite opens it. */
+export function makeFolderPrivate(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(join(dir, 'state.db'), 'a', 0o600));
+  correct(dir, 0); // its sandboxes/ are the pods', as at the top
+}

@@ -1,50 +1,35 @@
 // Starts the embedded cluster in this process: the SQLite store, the PKI and admin token, the kube API, the EKS
 // API with its credentials, the sandbox runtime (runtime-choice.ts) and its agent, then the kubeconfig and
 // D/skiff.json. `stop` undoes it in reverse order.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { addonImages, ensureAddons, importAddonImages } from '../../addons/index.js';
+import { addonImages, importAddonImages } from '../../addons/index.js';
 import { defaultClusterDns } from '../../agent/contract/dns.js';
 import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
-import { hostNameOf } from '../../agent/host-lease.js';
-import { shareInformers } from '../../client/factory.js';
 import { processLogger } from '../../client/logger.js';
-import { startIamAccess } from '../../eks/access/index.js';
-import { eksTokenAuthenticator } from '../../eks/auth/token.js';
-import { StoreClusterFacts } from '../../eks/cluster-facts.js';
+import { readJson } from '../../eks/context.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
+import { type ClusterRecord, keys } from '../../eks/records.js';
 import { startEksApi } from '../../eks/server.js';
-import { nodeUser } from '../../kube/authz/identities.js';
-import { type EncryptionAtRest, openEncryptionAtRest } from '../../kube/encryption/index.js';
-import {
-  createApiContext,
-  inProcessClient,
-  serviceAccountTokenAuthenticator,
-  startKubeApi,
-  staticTokenAuthenticator,
-  TokenSigner,
-} from '../../kube/index.js';
-import { ensureAgentClientCert } from '../../kube/pki/agent-certs.js';
-import { ensurePki } from '../../kube/pki/pki.js';
+import { type EncryptionAtRest, enableEncryptionAtRest } from '../../kube/encryption/index.js';
+import type { inProcessClient } from '../../kube/index.js';
 import { listenInVpc } from '../../network/apiserver/listen.js';
 import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
+import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
-import { startInBackground } from './background.js';
-import { registerAdmission, startControlPlane } from './control-plane.js';
 import { startEdge } from './edge.js';
+import { ClusterFleet } from './fleet.js';
+import { hostStarter } from './fleet-hosts.js';
 import { startMicroVmHost, startProcessHost, startSimulatedHost } from './host.js';
+import { startKubeCluster } from './kube-cluster.js';
 import { defaultKubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { explainListenError } from './ports.js';
 import { makeDataDirPrivate } from './private-data.js';
 import { processIdentity } from './process-identity.js';
-import { reportRunaways } from './runaway.js';
 import { chooseRuntime } from './runtime-choice.js';
 import { type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 
@@ -55,15 +40,9 @@ export interface RunningCluster {
   info: RuntimeInfo;
   paths: DataPaths;
   client: ReturnType<typeof inProcessClient>;
-  /** Encryption at rest: what `enableEncryptionAtRest` (an EKS cluster's encryptionConfig) is given. */
+  /** Encryption at rest of the built-in cluster: what `enableEncryptionAtRest` (an EKS encryptionConfig) is given. */
   encryption: EncryptionAtRest;
   stop(): Promise<void>;
-}
-
-function adminToken(pkiDir: string): string {
-  const file = join(pkiDir, 'admin.token');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
 }
 
 export interface StartOptions {
@@ -93,58 +72,35 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const extraHosts = [...(wildcard || config.host === '127.0.0.1' ? [] : [config.host]), vpcApiAddress].filter(
       Boolean,
     );
-    const pki = await ensurePki(paths.pki, config.name, extraHosts);
-    const token = adminToken(paths.pki);
     const credentials = await ensureAwsCredentials(join(paths.root, 'aws'), config.region);
-    const signer = TokenSigner.fromKeyFile(join(paths.pki, 'sa.key'));
-    // Secrets (and whatever the EncryptionConfiguration names) are encrypted in state.db.
-    const encryption = await openEncryptionAtRest(store, {
-      pkiDir: paths.pki,
-      file: config.encryptionProviderConfig,
-    });
-    const ctx = await createApiContext(encryption.store, {
-      garbageCollector: true,
-      serviceAccounts: { signer, caCert: pki.caCert },
-    });
-    ctx.agentClient = await ensureAgentClientCert(paths.pki);
-    const client = inProcessClient(ctx);
     const logger = processLogger();
-    reportRunaways(ctx, client, logger);
-    const facts = new StoreClusterFacts(store, config.name, config.region, kubernetesVersion);
-    const admission = await registerAdmission(ctx, facts);
-    stops.push(() => admission.stop());
-    // The agent is this host's kubelet: a node identity, not the loopback's.
-    const agentClient = inProcessClient(ctx, nodeUser(hostNameOf(hostname())));
-    // It reads through the process's shared cache (what the Node authorizer lets it read anyway): one pod cache, not two.
-    shareInformers(client, agentClient);
     const sessions = new IamSessions(credentials);
-    const iamAccess = await startIamAccess(store, config.name, credentials, ctx.authorizer);
-    stops.push(() => iamAccess.stop());
     const kubePort = { host: config.host, port: config.port, flag: '--port' };
     const eksPort = { host: config.host, port: config.eksPort, flag: '--eks-port' };
-    const kube = await startKubeApi({
-      ctx,
-      pki,
+    // One address book for the VPC: every cluster of the process places its Fargate pods and nodes in it.
+    const vpcIpam = new VpcIpam([]);
+    let fleet: ClusterFleet | undefined;
+    const version = (await readJson<ClusterRecord>(store, keys.cluster(config.name)))?.value.version;
+    const cluster = await startKubeCluster({
+      name: config.name,
+      region: config.region,
+      store,
+      eksStore: store,
+      pkiDir: paths.pki,
       host: config.host,
       port: config.port,
-      authenticators: [
-        staticTokenAuthenticator(token, {
-          username: 'kubernetes-admin',
-          uid: 'skiff-admin',
-          groups: ['system:masters', 'system:authenticated'],
-        }),
-        eksTokenAuthenticator({
-          credentials: () => [credentials],
-          sessions,
-          clusterName: config.name,
-          mapIdentity: iamAccess.mapIdentity,
-        }),
-        serviceAccountTokenAuthenticator(ctx),
-      ],
+      extraHosts,
+      credentials,
+      sessions,
+      kubernetesVersion: version ?? kubernetesVersion,
+      serviceCidr,
+      vpcIpam,
+      encryptionProviderConfig: config.encryptionProviderConfig,
     }).catch((error) => {
       throw explainListenError(error, kubePort);
     });
-    stops.push(() => kube.close());
+    stops.push(() => cluster.stop());
+    const { kube, pki, token, client, agentClient } = cluster;
     const eks = await startEksApi({
       store,
       host: config.host,
@@ -157,6 +113,14 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       credentials,
       sessions,
       serviceIpv4Cidr: serviceCidr,
+      // AssociateEncryptionConfig and CreateCluster's encryptionConfig: the cluster's Secrets encrypted at rest.
+      secretsEncryption: {
+        async enable(name) {
+          const target = name === config.name ? cluster : fleet?.cluster(name);
+          if (!target) throw new Error(`cluster ${name} is not running in this Skiff`);
+          await enableEncryptionAtRest(target.encryption, ['secrets']);
+        },
+      },
     }).catch((error) => {
       throw explainListenError(error, eksPort);
     });
@@ -173,15 +137,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => listener.close());
     }
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
-    const controlPlane = startInBackground(
-      () => startControlPlane({ ctx, facts, apiServer }),
-      logger.errors('control-plane'),
-    );
-    stops.push(() => controlPlane.stop());
-    const applied = await ensureAddons(client, addons);
-    if (process.env.SKIFF_DEBUG && applied.notServed.length) {
-      console.error(`addons: kinds this API does not serve, not created: ${applied.notServed.join(', ')}`);
-    }
+    await cluster.startControlPlane(apiServer, addons);
     const fallback = chosen.fallback ?? options.runtimeFallback;
     let runtimeSummary = 'simulated (no container runs)';
     if (engine) {
@@ -207,6 +163,20 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       const agent = await startSimulatedHost(agentClient, paths.root, paths.pki, logger);
       stops.push(() => agent.stop());
     }
+    fleet = new ClusterFleet({
+      store,
+      dataDir: paths.root,
+      region: config.region,
+      host: wildcard ? '127.0.0.1' : config.host,
+      credentials,
+      sessions,
+      builtIn: { name: config.name, facts: cluster.facts },
+      vpcIpam,
+      startHost: hostStarter(engine, paths.root, logger),
+      onError: logger.errors('clusters'),
+    });
+    await fleet.start();
+    stops.push(() => fleet?.stop());
     const entry = { name: config.name, server: kube.url, caCert: pki.caCert, token };
     writeKubeconfig(paths.kubeconfig, entry);
     if (config.mergeKubeconfig) mergeKubeconfig(defaultKubeconfigPath(), entry);
@@ -224,7 +194,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     writeRuntimeInfo(paths.runtimeInfo, info);
     makeDataDirPrivate(paths);
     stops.push(() => removeRuntimeInfo(paths.runtimeInfo));
-    return { info, paths, client, encryption, stop };
+    return { info, paths, client, encryption: cluster.encryption, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -23,6 +23,8 @@ export function register(program: Command): void {
       const vars: [string, string][] = [
         ['KUBECONFIG', paths.kubeconfig],
         ['AWS_ENDPOINT_URL_EKS', info.eksEndpoint],
+        // The same endpoint answers EC2's VPC reads (describe-subnets, describe-vpcs, …).
+        ['AWS_ENDPOINT_URL_EC2', info.eksEndpoint],
         ['AWS_ACCESS_KEY_ID', credentials.accessKeyId],
         ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
         ['AWS_REGION', info.region],

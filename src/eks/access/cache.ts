@@ -16,6 +16,8 @@ export class AccessCache {
   constructor(
     private store: Backend,
     readonly clusterName: string,
+    /** Where the cluster's kube objects live (the aws-auth ConfigMap), when not beside the EKS records. */
+    private kubeStore: Backend = store,
   ) {}
 
   get mode() {
@@ -23,10 +25,10 @@ export class AccessCache {
   }
 
   async start(): Promise<void> {
-    const follow = async (prefix: string, apply: (kv: KeyValue, deleted: boolean) => void) => {
-      const listed = await this.store.list(prefix);
+    const follow = async (prefix: string, apply: (kv: KeyValue, deleted: boolean) => void, store = this.store) => {
+      const listed = await store.list(prefix);
       for (const kv of listed.items) apply(kv, false);
-      const watch = await this.store.watch(prefix, { afterRevision: listed.revision }, (event) =>
+      const watch = await store.watch(prefix, { afterRevision: listed.revision }, (event) =>
         apply(event.kv, event.type === 'delete'),
       );
       this.watches.push(watch);
@@ -39,10 +41,14 @@ export class AccessCache {
       if (kv.key !== keys.cluster(this.clusterName)) return;
       this.cluster = deleted ? undefined : (JSON.parse(kv.value) as ClusterRecord);
     });
-    await follow(awsAuthKey, (kv, deleted) => {
-      if (kv.key !== awsAuthKey) return;
-      this.awsAuth = parseAwsAuth(deleted ? undefined : JSON.parse(kv.value).data);
-    });
+    await follow(
+      awsAuthKey,
+      (kv, deleted) => {
+        if (kv.key !== awsAuthKey) return;
+        this.awsAuth = parseAwsAuth(deleted ? undefined : JSON.parse(kv.value).data);
+      },
+      this.kubeStore,
+    );
   }
 
   stop(): void {

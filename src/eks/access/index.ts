@@ -19,8 +19,9 @@ export async function startIamAccess(
   clusterName: string,
   account: AwsCredentials,
   authorizer: Authorizer | undefined,
+  kubeStore: Backend = store,
 ): Promise<IamAccess> {
-  const cache = new AccessCache(store, clusterName);
+  const cache = new AccessCache(store, clusterName, kubeStore);
   await cache.start();
   authorizer?.hooks.push(accessPolicyAuthorizer(cache));
   const creatorArn = rootIdentity(account).arn;

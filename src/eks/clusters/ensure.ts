@@ -1,5 +1,6 @@
 // Makes sure this server's cluster and its VPC are in the store: created on the first start, found (same ids)
-// on every later one, with the kube endpoint and CA refreshed if they changed.
+// on every later one, with the kube endpoint and CA refreshed if they changed. It is the built-in cluster (`builtIn`):
+// the one `skiff up --name` runs, which keeps the version UpdateClusterVersion gave it.
 import { randomUUID } from 'node:crypto';
 import { clusterArn } from '../../fargate/arn.js';
 import type { Backend } from '../../store/types.js';
@@ -22,19 +23,10 @@ export async function ensureCluster(store: Backend, spec: ClusterSpec, now: numb
   const found = await readJson<ClusterRecord>(store, keys.cluster(spec.clusterName));
   if (found) {
     const cluster = found.value;
-    if (
-      cluster.endpoint === spec.kubeEndpoint &&
-      cluster.certificateAuthorityData === caData &&
-      cluster.version === spec.kubernetesVersion
-    ) {
+    if (cluster.endpoint === spec.kubeEndpoint && cluster.certificateAuthorityData === caData && cluster.builtIn) {
       return cluster;
     }
-    const refreshed = {
-      ...cluster,
-      endpoint: spec.kubeEndpoint,
-      certificateAuthorityData: caData,
-      version: spec.kubernetesVersion,
-    };
+    const refreshed = { ...cluster, endpoint: spec.kubeEndpoint, certificateAuthorityData: caData, builtIn: true };
     await store.update(keys.cluster(spec.clusterName), JSON.stringify(refreshed), found.modRevision);
     return refreshed;
   }
@@ -54,6 +46,7 @@ export async function ensureCluster(store: Backend, spec: ClusterSpec, now: numb
     serviceIpv4Cidr: spec.serviceIpv4Cidr,
     status: 'ACTIVE',
     tags: {},
+    builtIn: true,
   };
   await store.create(keys.cluster(spec.clusterName), JSON.stringify(cluster));
   return cluster;

@@ -6,6 +6,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { openStore } from '../../store/index.js';
+import type { Backend } from '../../store/types.js';
 import { generateAwsCredentials } from '../credentials.js';
 import { startEksApi } from '../server.js';
 
@@ -17,6 +18,8 @@ export interface EksReply {
 
 export interface TestEksApi {
   region: string;
+  /** The store behind it (what src/cli's cluster runner writes to, in tests done by hand). */
+  store: Backend;
   call(method: string, path: string, body?: string): Promise<EksReply>;
   close(): Promise<void>;
 }
@@ -76,6 +79,7 @@ export async function startTestEksApi(region = 'ap-northeast-2'): Promise<TestEk
 
   return {
     region,
+    store,
     call,
     async close() {
       await api.close();

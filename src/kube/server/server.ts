@@ -26,7 +26,7 @@ import { OpenApiServer } from './openapi.js';
 import { parseResourcePath, rawPathOf } from './request-info.js';
 import { serveResource } from './resources.js';
 import { writeError, writeJson } from './respond.js';
-import { serverVersion } from './version.js';
+import { serverVersion, serverVersionFor } from './version.js';
 
 export interface KubeApiOptions {
   ctx: ApiContext;
@@ -37,6 +37,8 @@ export interface KubeApiOptions {
   authenticators: Authenticator[];
   /** Watches without timeoutSeconds end after a random time between this and twice this (default 1800). */
   minRequestTimeoutSeconds?: number;
+  /** The Kubernetes minor version /version reports (read per request: a cluster upgrade moves it); default 1.32. */
+  minorVersion?: () => string;
 }
 
 export interface KubeApiServer {
@@ -113,7 +115,8 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     res.end('ok');
     return;
   }
-  if (path === '/version') return writeJson(res, 200, serverVersion);
+  if (path === '/version')
+    return writeJson(res, 200, opts.minorVersion ? serverVersionFor(opts.minorVersion()) : serverVersion);
   const authenticated = publicPaths.has(path) ? undefined : await authenticate(req, opts.authenticators);
   if (!authenticated) {
     req.resume();

@@ -58,7 +58,10 @@ export class FargateScheduler {
     this.state = {
       client,
       region: facts.region,
-      kubeletVersion: eksKubeletVersion(facts.kubernetesVersion, options.kubeletPatch ?? 9),
+      // Read per new node: after a cluster upgrade, new Fargate pods get the new kubelet, running ones keep theirs.
+      get kubeletVersion() {
+        return eksKubeletVersion(facts.kubernetesVersion, options.kubeletPatch ?? 9);
+      },
       ipam,
       hosts: this.hosts,
       events: new PodEvents(client, this.onError),

@@ -23,6 +23,8 @@ export interface VpcAddressesOptions {
   /** How often leaked claims are looked for (default 10 s). */
   repairIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** The VPC's address book when several clusters share the VPC in one process (each claims in its own API). */
+  ipam?: VpcIpam;
 }
 
 /** The IPAddress object that claims `ip` for the Node `parent`. */
@@ -54,7 +56,7 @@ export class VpcAddresses {
     subnets: SubnetInfo[],
     options: VpcAddressesOptions = {},
   ) {
-    this.ipam = new VpcIpam(subnets);
+    this.ipam = options.ipam ?? new VpcIpam(subnets);
     this.onError = options.onError ?? ((error) => console.error('vpc-ipam:', error));
     this.graceMs = options.repairGraceMs ?? 10_000;
     this.intervalMs = options.repairIntervalMs ?? 10_000;
