@@ -18,6 +18,8 @@ export interface SkiffConfig {
   eksPort: number;
   runtime: RuntimeName;
   mergeKubeconfig: boolean;
+  /** kube-controller-manager's --node-monitor-grace-period and --node-startup-grace-period (unset: kube's). */
+  nodeGracePeriods?: { monitorMs?: number; startupMs?: number };
 }
 
 export const defaults = {

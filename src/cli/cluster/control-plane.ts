@@ -14,6 +14,7 @@ import { HorizontalPodAutoscalerController } from '../../controllers/hpa/control
 import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { NodegroupController } from '../../controllers/nodegroup/controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from '../../controllers/nodelifecycle/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { ReplicationControllerController } from '../../controllers/replicaset/replication-controller.js';
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
@@ -34,6 +35,8 @@ export interface ControlPlaneOptions {
   facts: ClusterFacts;
   /** Where the kube API listens: the `kubernetes` Service's endpoints. */
   apiServer?: { addresses: string[]; port: number };
+  /** The node lifecycle controller's grace periods (kube's when unset). */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface ControlPlane {
@@ -67,7 +70,12 @@ export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): P
   return { stop: async () => admission.close() };
 }
 
-export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane({
+  ctx,
+  facts,
+  apiServer,
+  nodeLifecycle,
+}: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   const ipam = new VpcAddresses(client, await facts.subnets());
   return startAll([
@@ -88,6 +96,7 @@ export async function startControlPlane({ ctx, facts, apiServer }: ControlPlaneO
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
     new NodegroupController({ client, facts, ipam }),
+    new NodeLifecycleController(client, nodeLifecycle),
     new DefaultScheduler({ client }),
   ]);
 }

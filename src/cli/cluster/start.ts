@@ -160,7 +160,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       stops.push(() => listener.close());
     }
     const apiServer = { addresses: [inVpc ?? listening], port: Number(api.port) };
-    const controlPlane = await startControlPlane({ ctx, facts, apiServer });
+    const nodeLifecycle = { grace: config.nodeGracePeriods };
+    const controlPlane = await startControlPlane({ ctx, facts, apiServer, nodeLifecycle });
     stops.push(() => controlPlane.stop());
     const applied = await ensureAddons(client, addons);
     if (process.env.SKIFF_DEBUG && applied.notServed.length) {
