@@ -126,6 +126,7 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
   if (resourcePath)
     withAuthorization(req, () => authorizeResource(authorizer, user, method, resourcePath, url.searchParams));
   else withAuthorization(req, () => authorizePath(authorizer, user, method, path));
+  if (path === '/openapi/v2') return openapi.serveV2(req, res);
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
     return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;
