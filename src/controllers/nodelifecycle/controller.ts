@@ -18,6 +18,7 @@ export interface NodeLifecycleOptions extends ControllerOptions {
   grace?: Partial<GracePeriods>;
   zones?: Partial<ZoneSettings>;
   orphanQuarantineMs?: number;
+  monitorPeriodMs?: number;
 }
 
 /** The settings given, unset ones left to kube's defaults. */
@@ -56,6 +57,7 @@ export class NodeLifecycleController extends Controller {
         grace: { ...defaultGracePeriods, ...defined(options.grace) },
         zones: { ...defaultZoneSettings, ...defined(options.zones) },
         orphanQuarantineMs: options.orphanQuarantineMs ?? orphanQuarantineMs,
+        monitorPeriodMs: options.monitorPeriodMs ?? 5000,
       },
       state: {
         health: new Map(),

@@ -29,6 +29,8 @@ export const nodeLeaseNamespace = 'kube-node-lease';
 export interface NodeLifecycleSettings {
   grace: GracePeriods;
   zones: ZoneSettings;
+  /** --node-monitor-period (5 s): how soon a node held back by its zone's state is looked at again. */
+  monitorPeriodMs: number;
   /** How long a pod bound to a missing node waits before pod GC takes it. */
   orphanQuarantineMs: number;
 }
@@ -133,9 +135,17 @@ async function taint(
   now: Date,
 ): Promise<{ node: KubeObject; next: NextLook }> {
   const nowMs = now.getTime();
+  const key = noExecuteKeyFor(node);
+  const hasNoExecute = (node.spec?.taints ?? []).some((t: any) => t.effect === 'NoExecute');
+  if (!key && !hasNoExecute) {
+    const taints = desiredTaints(node, apiTime(now), { allowed: false, disrupted: false });
+    return {
+      node: taints ? await ctx.client.update({ ...node, spec: { ...node.spec, taints } }) : node,
+      next: undefined,
+    };
+  }
   const others = ctx.nodes.list().filter((n) => n.metadata.name !== node.metadata.name);
   const zones = weighZones([...others, node], ctx.settings.zones);
-  const key = noExecuteKeyFor(node);
   const missing = key && !(node.spec?.taints ?? []).some((t: any) => t.key === key && t.effect === 'NoExecute');
   let allowed = false;
   let next: NextLook;
@@ -143,8 +153,8 @@ async function taint(
     const zone = zoneOf(node);
     const token = ctx.state.limiter.take(zone, zones.rateOf(zone), nowMs);
     allowed = token.allowed;
-    if (!allowed && Number.isFinite(token.waitMs)) next = nowMs + token.waitMs;
-  }
+    if (!allowed) next = nowMs + (Number.isFinite(token.waitMs) ? token.waitMs : ctx.settings.monitorPeriodMs);
+  } else if (missing) next = nowMs + ctx.settings.monitorPeriodMs;
   const taints = desiredTaints(node, apiTime(now), { allowed, disrupted: zones.allDisrupted });
   if (!taints) return { node, next };
   return { node: await ctx.client.update({ ...node, spec: { ...node.spec, taints } }), next };
