@@ -21,7 +21,7 @@ import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
 import { reviewSelf } from '../serviceaccount/self-review.js';
 import { requestToken } from '../serviceaccount/token-request.js';
-import { decodeBody, mediaType, readBody } from './body.js';
+import { decodeBody, decodeObjectBody, mediaType, readBody } from './body.js';
 import type { ResourcePath } from './request-info.js';
 import { writeJson, writeObjects } from './respond.js';
 import { streamWatch } from './watch-stream.js';
@@ -78,6 +78,10 @@ function listQuery(url: URL) {
 
 async function bodyOf(req: IncomingMessage): Promise<unknown> {
   return decodeBody(await readBody(req), req.headers['content-type']);
+}
+
+async function objectBodyOf(req: IncomingMessage, kind: string): Promise<unknown> {
+  return decodeObjectBody(await readBody(req), req.headers['content-type'], kind);
 }
 
 function asObject(value: unknown): KubeObject {
@@ -153,7 +157,7 @@ export async function serveResource(
     return writeJson(res, 201, reviewRules(asObject(await bodyOf(req)), user!, ctx.authorizer));
   }
   if (method === 'POST' && !name) {
-    const object = asObject(await bodyOf(req));
+    const object = asObject(await objectBodyOf(req, info.kind));
     checkFields(res, info, object, options);
     return writeObjects(req, res, url, info, await createObject(ctx, info, namespace, object, options), 201);
   }
@@ -167,7 +171,7 @@ export async function serveResource(
     return writeJson(res, 201, await evictPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));
   }
   if (method === 'PUT' && name) {
-    const object = asObject(await bodyOf(req));
+    const object = asObject(await objectBodyOf(req, subresource === 'scale' ? 'Scale' : info.kind));
     if (subresource === 'scale')
       return writeJson(res, 200, await writeScale(ctx, info, namespace, name, { scale: object }, options));
     checkFields(res, info, object, options);
