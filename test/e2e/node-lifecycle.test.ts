@@ -2,7 +2,8 @@
 // (node status heartbeats through `kubectl patch --subresource=status`) that then stops; the node turns Unknown
 // (NodeStatusUnknown), `kubectl describe node` shows its Conditions and the unreachable taints, the taint manager
 // evicts its Deployment pod after the pod's tolerationSeconds and the ReplicaSet's replacement runs on a node-group
-// node. A node whose kubelet never posts is Unknown with NodeStatusNeverUpdated.
+// node. A node whose kubelet never posts is Unknown with NodeStatusNeverUpdated. `kubectl get cs` answers from
+// the control plane that runs them.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -164,6 +165,15 @@ for (const k of kubectls) {
       assert.equal(target?.reason, 'DeletionByTaintManager');
       const events = await kubectl('get', 'events', '-n', ns);
       assert.match(events.stdout, /TaintManagerEviction\s+pod\/web-\S+\s+Marking for deletion Pod nl-\d+\/web-/);
+    });
+
+    it('kubectl get cs: the scheduler, the controller manager and the store answer', async () => {
+      const out = await kubectl('get', 'cs');
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stderr, /Warning: v1 ComponentStatus is deprecated in v1\.19\+/);
+      assert.match(out.stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR$/m);
+      for (const name of ['scheduler', 'controller-manager', 'etcd-0'])
+        assert.match(out.stdout, new RegExp(`^${name}\\s+Healthy\\s+ok`, 'm'));
     });
 
     it('a node whose kubelet never posts is Unknown with NodeStatusNeverUpdated', async () => {

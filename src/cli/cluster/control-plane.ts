@@ -23,6 +23,7 @@ import { type ApiContext, inProcessClient, namespacedResources, trackedResources
 import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
+import { reportControlPlaneHealth } from './component-health.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -78,7 +79,7 @@ export async function startControlPlane({
 }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   const ipam = new VpcAddresses(client, await facts.subnets());
-  return startAll([
+  const plane = await startAll([
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
     new ReplicaSetController(client),
@@ -99,4 +100,11 @@ export async function startControlPlane({
     new NodeLifecycleController(client, nodeLifecycle),
     new DefaultScheduler({ client }),
   ]);
+  const withdraw = reportControlPlaneHealth(ctx, client);
+  return {
+    stop: async () => {
+      withdraw();
+      await plane.stop();
+    },
+  };
 }

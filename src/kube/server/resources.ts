@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import { deprecationWarning, getComponentStatus, listComponentStatuses } from '../componentstatus/status.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { accessReviewKinds, reviewAccess, reviewRules } from '../rest/access-review.js';
 import type { ApiContext, RequestOptions } from '../rest/context.js';
@@ -125,6 +126,13 @@ export async function serveResource(
   const options = requestOptions(url, user, subresource, req.headers['user-agent']);
   const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
 
+  if (info.group === '' && info.kind === 'ComponentStatus') {
+    req.resume();
+    if (method !== 'GET' || watching) throw methodNotAllowed();
+    res.setHeader('Warning', deprecationWarning);
+    const body = name ? await getComponentStatus(ctx, name) : await listComponentStatuses(ctx);
+    return writeObjects(req, res, url, info, body);
+  }
   if (method === 'GET' && !name) {
     if (watching) return streamWatch(ctx, req, res, url, info, namespace, minRequestTimeoutSeconds);
     return writeObjects(req, res, url, info, await listObjects(ctx, info, namespace, listQuery(url)));
