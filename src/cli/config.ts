@@ -20,6 +20,8 @@ export interface SkiffConfig {
   mergeKubeconfig: boolean;
   /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file (default: D/pki/encryption-config.yaml). */
   encryptionProviderConfig?: string;
+  /** kube-controller-manager's --node-monitor-grace-period and --node-startup-grace-period (unset: kube's). */
+  nodeGracePeriods?: { monitorMs?: number; startupMs?: number };
 }
 
 export const defaults = {

@@ -34,6 +34,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private synced?: Promise<void>;
   private hasSynced = false;
   private stopped = false;
+  private lastFailure?: unknown;
 
   /** `handler`, when given, is added at once (an informer of one's own); `onError` hears failed re-lists. */
   constructor(
@@ -83,6 +84,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return !this.stopped && this.users > 0;
   }
 
+  /** Why the last re-list failed, while the informer has not listed again (its cache may be stale). */
+  get failure(): unknown {
+    return this.lastFailure;
+  }
+
   private notify(old: T | undefined, current: T | undefined): void {
     for (const handler of this.handlers) handler(old, current);
   }
@@ -125,6 +131,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.notify(old, undefined);
     }
     this.hasSynced = true;
+    this.lastFailure = undefined;
     if (this.stopped) return;
     const params = { ...this.selector, resourceVersion: list.resourceVersion };
     this.watcher = await this.client.watch<T>(this.ref, params, (event) => {
@@ -147,6 +154,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private relist(): void {
     if (this.stopped) return;
     this.run().catch((error) => {
+      this.lastFailure = error;
       this.onError(error);
       if (!this.stopped) setTimeout(() => this.relist(), relistDelayMs).unref();
     });

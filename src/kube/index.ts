@@ -2,6 +2,7 @@
 // objects), an in-process client, and the HTTPS server.
 import type { Backend } from '../store/types.js';
 import { AdmissionChain } from './admission/chain.js';
+import { defaultTolerationSecondsAdmission } from './admission/default-toleration-seconds.js';
 import type { UserInfo } from './auth/types.js';
 import { loopbackUser } from './authz/identities.js';
 import { installAuthorization } from './authz/install.js';
@@ -42,6 +43,7 @@ export async function createApiContext(
   await bootstrapCluster(ctx);
   await installServiceAllocation(ctx, options.serviceRanges);
   if (options.serviceAccounts) await installServiceAccounts(ctx, options.serviceAccounts);
+  ctx.admission.addMutating(defaultTolerationSecondsAdmission);
   if (options.authorization !== false) await installAuthorization(ctx);
   return ctx;
 }

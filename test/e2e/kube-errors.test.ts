@@ -1,9 +1,14 @@
 // Bad requests to the kube API get the right Status (reason and code) and store nothing: no token, a wrong
 // token, malformed JSON and YAML, a body over 3 MiB, invalid names, unknown resources, stale updates.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type SkiffProcess, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
+
+const kubectl128 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.28';
 
 interface Reply {
   status: number;
@@ -93,6 +98,37 @@ describe('kube API errors', () => {
       'UnsupportedMediaType',
     );
     assert.deepEqual(await configMaps(), []);
+  });
+
+  it("answers an undecodable body with the apiserver's text: Go's JSON error and the body's summary", async () => {
+    const cases: [string, string][] = [
+      ['xyz', "invalid character 'x' looking for beginning of value (78797a)"],
+      ['{"metadata": {', 'unexpected end of JSON input ({"metadata": {)'],
+      ['{"a" 1}', 'invalid character \'1\' after object key ({"a" 1})'],
+      ['{"a": 1 "b": 2}', `invalid character '"' after object key:value pair ({"a": 1 "b": 2})`],
+      ['[1 2]', "invalid character '2' after array element (5b3120325d)"],
+    ];
+    for (const [body, text] of cases) {
+      const reply = await call('POST', '/api/v1/namespaces', body);
+      expectStatus(reply, 400, 'BadRequest');
+      assert.equal(
+        reply.body.message,
+        `the object provided is unrecognized (must be of type Namespace): couldn't get version/kind; json parse error: ${text}`,
+      );
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-body-'));
+    const file = join(dir, 'pod.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n');
+    for (const bin of ['kubectl', ...(existsSync(kubectl128) ? [kubectl128] : [])]) {
+      const out = await run(bin, ['create', '--raw', '/api/v1/namespaces', '-f', file], {
+        env: { KUBECONFIG: skiff.kubeconfig },
+      });
+      assert.notEqual(out.code, 0);
+      assert.match(
+        out.stderr,
+        /the object provided is unrecognized \(must be of type Namespace\): couldn't get version\/kind; json parse error: invalid character 'a' looking for beginning of value \(61706956657273696f6e3a2076310a6b696e643a20506f640a6d65746164 \.\.\.\)/,
+      );
+    }
   });
 
   it('rejects bodies over 3 MiB with 413', async () => {

@@ -1,8 +1,15 @@
 // The real kubectl against `skiff up`: the commands of the embedded-cluster issue print what a real cluster
 // prints, and objects round-trip through apply, label, annotate, scale, watch and delete.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type SkiffProcess, startSkiff } from './harness/skiff.js';
+import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
+
+const kubectl128 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.28';
+const kubectls = [
+  { version: '1.32', bin: 'kubectl' },
+  ...(existsSync(kubectl128) ? [{ version: '1.28', bin: kubectl128 }] : []),
+];
 
 const deployment = (image: string, value: string) => `
 apiVersion: apps/v1
@@ -154,6 +161,27 @@ describe('kubectl against skiff up', () => {
     assert.ok((stdout.match(/^watched\s+1\s+/gm) ?? []).length >= 2, stdout);
   });
 
+  for (const { version, bin } of kubectls) {
+    it(`kubectl ${version}: a Secret's stringData is merged into data and not kept`, async () => {
+      const name = `creds-${version.replace('.', '')}`;
+      const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}}
+data: {user: YWRtaW4=}
+stringData: {password: s3cret, user: root}
+`;
+      const env = { KUBECONFIG: skiff.kubeconfig };
+      const applied = await run(bin, ['apply', '-f', '-'], { env, input: secret });
+      assert.equal(applied.code, 0, applied.stderr);
+      const got = JSON.parse((await run(bin, ['get', 'secret', name, '-o', 'json'], { env })).stdout);
+      assert.equal(got.stringData, undefined);
+      assert.deepEqual(got.data, {
+        password: Buffer.from('s3cret').toString('base64'),
+        user: Buffer.from('root').toString('base64'),
+      });
+    });
+  }
+
   it('deletes and waits until objects are gone', async () => {
     const waiting = skiff.kubectl(['wait', '--for=delete', 'cm/settings', '--timeout=20s']);
     await new Promise((r) => setTimeout(r, 500));
@@ -265,8 +293,10 @@ spec:
 `;
     assert.equal((await skiff.kubectl(['apply', '-f', '-'], rc)).code, 0);
     await eventually(async () => (await podsOf('legacy')).length === 2, 'two pods');
-    const all = await skiff.kubectl(['get', 'all']);
-    assert.match(all.stdout, /replicationcontroller\/legacy\s+2\s+2\s+\d+/);
+    for (const { bin } of kubectls) {
+      const all = await run(bin, ['get', 'all'], { env: { KUBECONFIG: skiff.kubeconfig } });
+      assert.match(all.stdout, /replicationcontroller\/legacy\s+2\s+2\s+\d+/, bin);
+    }
     const got = JSON.parse((await skiff.kubectl(['get', 'rc', 'legacy', '-o', 'json'])).stdout);
     assert.deepEqual(got.spec.selector, { app: 'legacy' });
     assert.equal((await skiff.kubectl(['scale', 'rc', 'legacy', '--replicas=3'])).code, 0);

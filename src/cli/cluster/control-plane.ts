@@ -14,6 +14,7 @@ import { HorizontalPodAutoscalerController } from '../../controllers/hpa/control
 import { JobController } from '../../controllers/job/controller.js';
 import { NamespaceController } from '../../controllers/namespace/controller.js';
 import { NodegroupController } from '../../controllers/nodegroup/controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from '../../controllers/nodelifecycle/controller.js';
 import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { ReplicationControllerController } from '../../controllers/replicaset/replication-controller.js';
 import { StatefulSetController } from '../../controllers/statefulset/controller.js';
@@ -25,6 +26,7 @@ import { DefaultScheduler } from '../../scheduler/default/scheduler.js';
 import { FargateScheduler } from '../../scheduler/fargate/scheduler.js';
 import { VpcAddresses } from '../../scheduler/ipam/vpc-addresses.js';
 import type { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
+import { reportControlPlaneHealth } from './component-health.js';
 
 export interface Startable {
   start(): Promise<void>;
@@ -39,6 +41,8 @@ export interface ControlPlaneOptions {
   apiServer?: { addresses: string[]; port: number };
   /** The VPC's address book shared with the other clusters of the process (src/cli/cluster/fleet.ts). */
   vpcIpam?: VpcIpam;
+  /** The node lifecycle controller's grace periods (kube's when unset). */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface ControlPlane {
@@ -77,13 +81,14 @@ export async function startControlPlane({
   facts,
   apiServer,
   vpcIpam,
+  nodeLifecycle,
 }: ControlPlaneOptions): Promise<ControlPlane> {
   const client = inProcessClient(ctx);
   const ipam = new VpcAddresses(client, await facts.subnets(), { ipam: vpcIpam });
   const metering = new MeteringController(client, { cluster: { cluster: facts.clusterName, region: facts.region } });
   const metrics = new ClusterMetrics(client, { region: facts.region, metering });
   ctx.metrics = metrics;
-  return startAll([
+  const plane = await startAll([
     new NamespaceController(client, () => namespacedResources(ctx)),
     new GarbageCollector(client, () => trackedResources(ctx)),
     new ReplicaSetController(client),
@@ -101,8 +106,16 @@ export async function startControlPlane({
     new FargateProfileController(client, facts),
     new FargateScheduler({ client, facts, ipam }),
     new NodegroupController({ client, facts, ipam }),
+    new NodeLifecycleController(client, nodeLifecycle),
     new DefaultScheduler({ client }),
     metering,
     metrics,
   ]);
+  const withdraw = reportControlPlaneHealth(ctx, client);
+  return {
+    stop: async () => {
+      withdraw();
+      await plane.stop();
+    },
+  };
 }

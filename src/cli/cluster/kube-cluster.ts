@@ -11,6 +11,7 @@ import { type AddonValues, ensureAddons } from '../../addons/index.js';
 import { hostNameOf } from '../../agent/host-lease.js';
 import { shareInformers } from '../../client/factory.js';
 import { processLogger } from '../../client/logger.js';
+import type { NodeLifecycleOptions } from '../../controllers/nodelifecycle/controller.js';
 import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
@@ -57,6 +58,8 @@ export interface KubeClusterOptions {
   vpcIpam: VpcIpam;
   /** An EncryptionConfiguration file; absent: `<pkiDir>/encryption-config.yaml`, made with a new key if missing. */
   encryptionProviderConfig?: string;
+  /** The node lifecycle controller's grace periods (kube's when unset). */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface KubeCluster {
@@ -150,7 +153,7 @@ export async function startKubeCluster(o: KubeClusterOptions): Promise<KubeClust
       async startControlPlane(apiServer, addons) {
         // Behind readiness: the API answers while the controllers list their caches and catch up.
         controlPlane = startInBackground(
-          () => startControlPlane({ ctx, facts, apiServer, vpcIpam: o.vpcIpam }),
+          () => startControlPlane({ ctx, facts, apiServer, vpcIpam: o.vpcIpam, nodeLifecycle: o.nodeLifecycle }),
           logger.errors('control-plane'),
         );
         stops.push(() => controlPlane?.stop());

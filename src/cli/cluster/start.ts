@@ -96,6 +96,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       serviceCidr,
       vpcIpam,
       encryptionProviderConfig: config.encryptionProviderConfig,
+      nodeLifecycle: { grace: config.nodeGracePeriods },
     }).catch((error) => {
       throw explainListenError(error, kubePort);
     });

@@ -13,6 +13,7 @@ import { chooseRuntime } from '../cluster/runtime-choice.js';
 import { isAlive, type RuntimeInfo, runningInstance } from '../cluster/runtime-info.js';
 import { startCluster } from '../cluster/start.js';
 import { dataPaths, defaultDataDir, defaults, type RuntimeName, type SkiffConfig } from '../config.js';
+import { parseDurationFlag } from '../duration.js';
 import { CliError } from '../errors.js';
 
 export function readyLine(info: RuntimeInfo): string {
@@ -119,6 +120,8 @@ export function register(program: Command): void {
       'sandbox runtime: auto (process as root on Linux, installing what it lacks; else simulated), microvm, process or simulated',
       defaults.runtime,
     )
+    .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is Unknown', '50s')
+    .option('--node-startup-grace-period <duration>', 'the same for a node that never posted status', '1m0s')
     .option('--no-merge-kubeconfig', 'do not merge the context into ~/.kube/config')
     .option(
       '--encryption-provider-config <file>',
@@ -139,6 +142,10 @@ export function register(program: Command): void {
         runtime: opts.runtime as RuntimeName,
         mergeKubeconfig: opts.mergeKubeconfig,
         ...(opts.encryptionProviderConfig ? { encryptionProviderConfig: resolve(opts.encryptionProviderConfig) } : {}),
+        nodeGracePeriods: {
+          monitorMs: parseDurationFlag(opts.nodeMonitorGracePeriod, '--node-monitor-grace-period'),
+          startupMs: parseDurationFlag(opts.nodeStartupGracePeriod, '--node-startup-grace-period'),
+        },
       };
       const running = runningInstance(dataPaths(config.dataDir).runtimeInfo);
       if (running)

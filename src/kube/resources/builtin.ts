@@ -20,6 +20,15 @@ const noCollection = allVerbs.filter((v) => v !== 'deletecollection');
 
 const specs: Spec[] = [
   { gv: 'v1', resource: 'bindings', kind: 'Binding', verbs: ['create'] },
+  // Computed on each read (src/kube/componentstatus/), never stored.
+  {
+    gv: 'v1',
+    resource: 'componentstatuses',
+    kind: 'ComponentStatus',
+    cluster: true,
+    short: ['cs'],
+    verbs: ['get', 'list'],
+  },
   { gv: 'v1', resource: 'configmaps', kind: 'ConfigMap', short: ['cm'] },
   { gv: 'v1', resource: 'endpoints', kind: 'Endpoints', short: ['ep'] },
   { gv: 'v1', resource: 'events', kind: 'Event', short: ['ev'] },

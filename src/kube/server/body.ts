@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../api/errors.js';
+import { goFindKindError, goJsonSyntaxError, summarizeBody } from '../api/go-json.js';
 import { checkNesting, isStackOverflow, nestingError } from '../api/nesting.js';
 import { decodeProtobufObject } from '../protobuf/index.js';
 
@@ -31,12 +32,30 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+/** JSON as Go's encoding/json reads it: its syntax error texts, not JavaScript's. */
+function parseJson(body: Buffer): unknown {
+  const syntax = goJsonSyntaxError(body);
+  if (syntax) throw badRequest(`couldn't get version/kind; json parse error: ${syntax}`);
+  return JSON.parse(body.toString('utf8'));
+}
+
+/**
+ * A create or replace body of kind `kind`: a JSON body the decoder cannot read its apiVersion/kind from is
+ * transformDecodeError's 400 — `the object provided is unrecognized (must be of type Namespace): couldn't get
+ * version/kind; json parse error: invalid character 'x' looking for beginning of value (78797a)`.
+ */
+export function decodeObjectBody(body: Buffer, contentType: string | undefined, kind: string): unknown {
+  if (mediaType(contentType) !== 'application/json') return decodeBody(body, contentType);
+  const syntax = goJsonSyntaxError(body);
+  const value = syntax ? undefined : JSON.parse(body.toString('utf8'));
+  const problem = syntax ?? goFindKindError(value);
+  if (!problem) {
+    checkNesting(value);
+    return value;
   }
+  throw badRequest(
+    `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${problem} (${summarizeBody(body)})`,
+  );
 }
 
 /**
@@ -57,7 +76,7 @@ function decodeByType(body: Buffer, contentType: string | undefined): unknown {
     case 'application/merge-patch+json':
     case 'application/strategic-merge-patch+json':
     case 'application/json-patch+json':
-      return parseJson(body.toString('utf8'));
+      return parseJson(body);
     case 'application/yaml':
     case 'application/apply-patch+yaml': {
       try {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
+import { deprecationWarning, getComponentStatus, listComponentStatuses } from '../componentstatus/status.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { accessReviewKinds, reviewAccess, reviewRules } from '../rest/access-review.js';
 import type { ApiContext, RequestOptions } from '../rest/context.js';
@@ -21,7 +22,7 @@ import { updateObject } from '../rest/update.js';
 import { strictDecodingMessage, unknownFieldsIn } from '../schema/index.js';
 import { reviewSelf } from '../serviceaccount/self-review.js';
 import { requestToken } from '../serviceaccount/token-request.js';
-import { decodeBody, mediaType, readBody } from './body.js';
+import { decodeBody, decodeObjectBody, mediaType, readBody } from './body.js';
 import type { ResourcePath } from './request-info.js';
 import { writeJson, writeObjects } from './respond.js';
 import { streamWatch } from './watch-stream.js';
@@ -80,6 +81,10 @@ async function bodyOf(req: IncomingMessage): Promise<unknown> {
   return decodeBody(await readBody(req), req.headers['content-type']);
 }
 
+async function objectBodyOf(req: IncomingMessage, kind: string): Promise<unknown> {
+  return decodeObjectBody(await readBody(req), req.headers['content-type'], kind);
+}
+
 function asObject(value: unknown): KubeObject {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw badRequest('the body of the request was not a JSON object');
@@ -121,6 +126,13 @@ export async function serveResource(
   const options = requestOptions(url, user, subresource, req.headers['user-agent']);
   const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
 
+  if (info.group === '' && info.kind === 'ComponentStatus') {
+    req.resume();
+    if (method !== 'GET' || watching) throw methodNotAllowed();
+    res.setHeader('Warning', deprecationWarning);
+    const body = name ? await getComponentStatus(ctx, name) : await listComponentStatuses(ctx);
+    return writeObjects(req, res, url, info, body);
+  }
   if (method === 'GET' && !name) {
     if (watching) return streamWatch(ctx, req, res, url, info, namespace, minRequestTimeoutSeconds);
     return writeObjects(req, res, url, info, await listObjects(ctx, info, namespace, listQuery(url)));
@@ -153,7 +165,7 @@ export async function serveResource(
     return writeJson(res, 201, reviewRules(asObject(await bodyOf(req)), user!, ctx.authorizer));
   }
   if (method === 'POST' && !name) {
-    const object = asObject(await bodyOf(req));
+    const object = asObject(await objectBodyOf(req, info.kind));
     checkFields(res, info, object, options);
     return writeObjects(req, res, url, info, await createObject(ctx, info, namespace, object, options), 201);
   }
@@ -167,7 +179,7 @@ export async function serveResource(
     return writeJson(res, 201, await evictPod(ctx, info, namespace!, name, asObject(await bodyOf(req)), options));
   }
   if (method === 'PUT' && name) {
-    const object = asObject(await bodyOf(req));
+    const object = asObject(await objectBodyOf(req, subresource === 'scale' ? 'Scale' : info.kind));
     if (subresource === 'scale')
       return writeJson(res, 200, await writeScale(ctx, info, namespace, name, { scale: object }, options));
     checkFields(res, info, object, options);

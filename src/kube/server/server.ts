@@ -134,6 +134,7 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     res.writeHead(200, { 'Content-Type': opts.ctx.metrics.contentType });
     return void res.end(text);
   }
+  if (path === '/openapi/v2') return openapi.serveV2(req, res);
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
     return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;

@@ -66,13 +66,6 @@ function requestsFromLimits(c: any): void {
   for (const [name, value] of Object.entries(limits)) c.resources.requests[name] ??= value;
 }
 
-const notReadyTolerations = ['not-ready', 'unreachable'].map((t) => ({
-  key: `node.kubernetes.io/${t}`,
-  operator: 'Exists',
-  effect: 'NoExecute',
-  tolerationSeconds: 300,
-}));
-
 export const podStrategy: Strategy = {
   tracksGeneration: false,
   prepareForCreate(pod) {
@@ -92,11 +85,6 @@ export const podStrategy: Strategy = {
     spec.enableServiceLinks ??= true;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
     spec.priority ??= 0;
-    spec.tolerations ??= [];
-    const tolerations: any[] = spec.tolerations;
-    for (const t of notReadyTolerations) {
-      if (!tolerations.some((x) => x.key === t.key)) tolerations.push(t);
-    }
     pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
   },
   prepareForUpdate(pod, old) {

@@ -213,3 +213,17 @@ export const endpointsPrinter: Printer = {
   columns: [nameColumn(), column('Endpoints', 'string', 'core.v1.Endpoints#subsets'), ageColumn()],
   cells: (ep, now) => [ep.metadata.name, formatEndpoints(ep), age(ep, now)],
 };
+
+export const componentStatusPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Status', 'string', 'Status of the component conditions'),
+    column('Message', 'string', 'Message of the component conditions'),
+    column('Error', 'string', 'Error of the component conditions'),
+  ],
+  cells: (cs) => {
+    const healthy = (cs.conditions ?? []).find((c: any) => c?.type === 'Healthy');
+    const status = healthy ? (healthy.status === 'True' ? 'Healthy' : 'Unhealthy') : 'Unknown';
+    return [cs.metadata.name, status, healthy?.message ?? '', healthy?.error ?? ''];
+  },
+};

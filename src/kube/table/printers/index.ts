@@ -1,6 +1,7 @@
 // The built-in printers, keyed by "group/Kind" (core kinds have an empty group).
 import type { Printer } from '../types.js';
 import {
+  componentStatusPrinter,
   configMapPrinter,
   endpointsPrinter,
   eventPrinter,
@@ -50,6 +51,7 @@ const builtins: Record<string, () => Printer> = {
   '/Namespace': () => namespacePrinter,
   '/Event': () => eventPrinter,
   '/ConfigMap': () => configMapPrinter,
+  '/ComponentStatus': () => componentStatusPrinter,
   '/Secret': () => secretPrinter,
   '/ServiceAccount': () => serviceAccountPrinter,
   '/Endpoints': () => endpointsPrinter,
