@@ -10,8 +10,10 @@ import { ensureCluster } from './clusters/ensure.js';
 import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
 import { EksError } from './errors.js';
+import { answerIam } from './iam/api.js';
 import { rootIdentity } from './iam/identity.js';
 import { IamSessions } from './iam/sessions.js';
+import { answerUnsigned } from './identity/unsigned.js';
 import { eksRoutes } from './routes.js';
 import { answerAssumeRole, getCallerIdentityXml, isStsRequest, stsAction, stsErrorXml, stsParams } from './sts.js';
 import { Transitions } from './transitions.js';
@@ -132,12 +134,21 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const body = await readBody(req);
+    const unsigned = await answerUnsigned(
+      { store: opts.store, sessions, accountId: opts.credentials.accountId, now },
+      { method, rawPath, rawQuery, body },
+    );
+    if (unsigned) {
+      res.writeHead(unsigned.status, { 'content-type': unsigned.contentType, 'x-amzn-requestid': randomUUID() });
+      res.end(unsigned.body);
+      return;
+    }
     const verified = await verifySigV4(
       { method, rawPath, rawQuery, headers: req.headers, body },
       {
         lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : sessions.lookup(id)),
         region: opts.region,
-        services: ['eks', 'sts'],
+        services: ['eks', 'sts', 'iam'],
       },
     );
     const service = 'type' in verified ? '' : verified.service;
@@ -145,6 +156,13 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     if ('type' in verified) {
       if (sts) sendXml(res, 403, stsErrorXml(STS_CODES[verified.type], verified.message));
       else sendError(res, new EksError(verified.type, verified.message));
+      return;
+    }
+    if (sts && service === 'iam') {
+      const iam = await serialised(() =>
+        answerIam(opts.store, opts.credentials.accountId, stsParams(method, rawQuery, body), now()),
+      );
+      sendXml(res, iam.status, iam.xml);
       return;
     }
     if (sts) {

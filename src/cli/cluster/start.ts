@@ -18,6 +18,7 @@ import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
+import { publishClusterIssuer } from '../../eks/identity/issuer.js';
 import { startEksApi } from '../../eks/server.js';
 import { nodeUser } from '../../kube/authz/identities.js';
 import {
@@ -148,6 +149,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       throw explainListenError(error, eksPort);
     });
     stops.push(() => eks.close());
+    await publishClusterIssuer(store, config.name, eks.url, signer);
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;

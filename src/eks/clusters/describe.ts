@@ -1,5 +1,6 @@
 // DescribeCluster: GET /clusters/{name} → {"cluster": Cluster}, the fields aws eks update-kubeconfig reads.
 import { type EksContext, requireCluster, requireClusterVpc } from '../context.js';
+import { clusterIdentity } from '../identity/issuer.js';
 import { defaultAccessConfig } from '../records.js';
 import type { Route } from '../router.js';
 
@@ -24,6 +25,7 @@ export const describeCluster: Route = async (ctx: EksContext, { params }) => {
         publicAccessCidrs: ['0.0.0.0/0'],
       },
       kubernetesNetworkConfig: { serviceIpv4Cidr: cluster.serviceIpv4Cidr, ipFamily: 'ipv4' },
+      identity: await clusterIdentity(ctx.store, cluster),
       logging: {
         clusterLogging: [
           { types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },

@@ -1,0 +1,156 @@
+// IRSA against a standalone Skiff EKS API with the real aws CLI: the cluster's OIDC issuer in describe-cluster, its
+// discovery document and JWKS served unsigned, `aws iam create-role` with an IRSA trust policy, `aws sts
+// assume-role-with-web-identity` exchanging a ServiceAccount token signed by the cluster's key for a role session
+// whose key then calls `aws eks list-clusters` and `aws sts get-caller-identity`; STS's refusals in its own words.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { issuerHostPath, publishClusterIssuer } from '../../src/eks/identity/issuer.js';
+import { TokenSigner } from '../../src/kube/serviceaccount/signer.js';
+import { REGION, type Standalone, standalone } from './eks-support.js';
+
+let s: Standalone;
+let signer: TokenSigner;
+let issuer: string;
+
+before(async () => {
+  s = await standalone();
+  signer = TokenSigner.generate();
+  issuer = await publishClusterIssuer(s.store, 'demo', s.api.url, signer);
+});
+after(() => s?.close());
+
+const token = (sa: string, audiences = ['sts.amazonaws.com'], expirationSeconds = 3600, now?: number) =>
+  signer.issue({ namespace: 'default', serviceAccount: { name: sa, uid: 'u-1' }, audiences, expirationSeconds, now })
+    .token;
+
+function awsAs(env: Record<string, string>, ...args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'aws',
+      ['--endpoint-url', s.api.url, '--region', REGION, ...args],
+      { env: { ...s.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const assume = (roleArn: string, webToken: string) =>
+  s.aws(
+    'sts',
+    'assume-role-with-web-identity',
+    '--role-arn',
+    roleArn,
+    '--role-session-name',
+    'pod-session',
+    '--web-identity-token',
+    webToken,
+  );
+
+test('describe-cluster names the issuer, served with its discovery document and keys', async () => {
+  const cluster = (await s.awsJson<any>('eks', 'describe-cluster', '--name', 'demo')).cluster;
+  assert.equal(cluster.identity.oidc.issuer, issuer);
+  assert.match(issuer, /^http:\/\/127\.0\.0\.1:\d+\/id\/[0-9A-F]{32}$/);
+  const config: any = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+  assert.equal(config.issuer, issuer);
+  assert.equal(config.jwks_uri, `${issuer}/keys`);
+  const keys = await (await fetch(config.jwks_uri)).json();
+  assert.deepEqual(keys, signer.jwks());
+  assert.equal((await fetch(`${issuer.replace(/.{4}$/, '0000')}/keys`)).status, 404);
+});
+
+test('a ServiceAccount token becomes a role session that calls EKS', async () => {
+  const hostPath = issuerHostPath(issuer);
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${s.creds.accountId}:oidc-provider/${hostPath}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${hostPath}:sub`]: 'system:serviceaccount:default:app',
+            [`${hostPath}:aud`]: 'sts.amazonaws.com',
+          },
+        },
+      },
+    ],
+  };
+  const created = await s.awsJson<any>(
+    'iam',
+    'create-role',
+    '--role-name',
+    'app-role',
+    '--assume-role-policy-document',
+    JSON.stringify(trust),
+  );
+  const roleArn = created.Role.Arn;
+  assert.equal(roleArn, `arn:aws:iam::${s.creds.accountId}:role/app-role`);
+  assert.deepEqual(created.Role.AssumeRolePolicyDocument, trust);
+  assert.equal((await s.awsJson<any>('iam', 'get-role', '--role-name', 'app-role')).Role.RoleId, created.Role.RoleId);
+  const doc = JSON.stringify(trust);
+  const again = await s.aws('iam', 'create-role', '--role-name', 'app-role', '--assume-role-policy-document', doc);
+  assert.match(
+    again.stderr,
+    /\(EntityAlreadyExists\) when calling the CreateRole operation: Role with name app-role already exists\./,
+  );
+
+  const reply = await assume(roleArn, token('app'));
+  assert.equal(reply.code, 0, reply.stderr);
+  const answer = JSON.parse(reply.stdout);
+  assert.equal(answer.SubjectFromWebIdentityToken, 'system:serviceaccount:default:app');
+  assert.equal(answer.Audience, 'sts.amazonaws.com');
+  assert.equal(answer.AssumedRoleUser.Arn, `arn:aws:sts::${s.creds.accountId}:assumed-role/app-role/pod-session`);
+  assert.equal(answer.Provider, `arn:aws:iam::${s.creds.accountId}:oidc-provider/${hostPath}`);
+  const env = {
+    AWS_ACCESS_KEY_ID: answer.Credentials.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: answer.Credentials.SecretAccessKey,
+    AWS_SESSION_TOKEN: answer.Credentials.SessionToken,
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  const clusters = await awsAs(env, 'eks', 'list-clusters');
+  assert.equal(clusters.code, 0, clusters.stderr);
+  assert.deepEqual(JSON.parse(clusters.stdout).clusters, ['demo']);
+  const whoami = JSON.parse((await awsAs(env, 'sts', 'get-caller-identity')).stdout);
+  assert.equal(whoami.Arn, answer.AssumedRoleUser.Arn);
+
+  const denied =
+    'An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity';
+  assert.match((await assume(roleArn, token('other'))).stderr, new RegExp(denied.replace(/[()]/g, '\\$&')));
+  const missing = `arn:aws:iam::${s.creds.accountId}:role/nobody`;
+  assert.match((await assume(missing, token('app'))).stderr, /\(AccessDenied\)/);
+  assert.match(
+    (await assume(roleArn, token('app', ['https://kubernetes.default.svc']))).stderr,
+    /\(InvalidIdentityToken\) when calling the AssumeRoleWithWebIdentity operation: Incorrect token audience/,
+  );
+  const stale = token('app', ['sts.amazonaws.com'], 600, Date.now() - 3600_000);
+  assert.match(
+    (await assume(roleArn, stale)).stderr,
+    /\(ExpiredTokenException\) when calling the AssumeRoleWithWebIdentity operation: Token expired: current date\/time \d+ must be before the expiration date\/time\d+/,
+  );
+  const forged = TokenSigner.generate();
+  forged.useIssuer(issuer);
+  const foreign = forged.issue({
+    namespace: 'default',
+    serviceAccount: { name: 'app', uid: 'u' },
+    audiences: ['sts.amazonaws.com'],
+    expirationSeconds: 3600,
+  }).token;
+  assert.match((await assume(roleArn, foreign)).stderr, /\(InvalidIdentityToken\)/);
+  const elsewhere = TokenSigner.generate();
+  elsewhere.useIssuer('https://oidc.example.com/id/ABC');
+  const strange = elsewhere.issue({
+    namespace: 'default',
+    serviceAccount: { name: 'app', uid: 'u' },
+    audiences: ['sts.amazonaws.com'],
+    expirationSeconds: 3600,
+  }).token;
+  assert.match(
+    (await assume(roleArn, strange)).stderr,
+    /\(InvalidIdentityToken\) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for https:\/\/oidc\.example\.com\/id\/ABC/,
+  );
+  assert.equal((await s.aws('iam', 'delete-role', '--role-name', 'app-role')).code, 0);
+  assert.match((await s.aws('iam', 'get-role', '--role-name', 'app-role')).stderr, /\(NoSuchEntity\)/);
+});
