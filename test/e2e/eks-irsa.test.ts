@@ -7,14 +7,14 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { issuerHostPath, publishClusterIssuer } from '../../src/eks/identity/issuer.js';
 import { TokenSigner } from '../../src/kube/serviceaccount/signer.js';
-import { REGION, type Standalone, standalone } from './eks-support.js';
+import { REGION, type Standalone, sleep, standalone } from './eks-support.js';
 
 let s: Standalone;
 let signer: TokenSigner;
 let issuer: string;
 
 before(async () => {
-  s = await standalone();
+  s = await standalone({ delayMs: 3000 });
   signer = TokenSigner.generate();
   issuer = await publishClusterIssuer(s.store, 'demo', s.api.url, signer);
 });
@@ -153,4 +153,186 @@ test('a ServiceAccount token becomes a role session that calls EKS', async () =>
   );
   assert.equal((await s.aws('iam', 'delete-role', '--role-name', 'app-role')).code, 0);
   assert.match((await s.aws('iam', 'get-role', '--role-name', 'app-role')).stderr, /\(NoSuchEntity\)/);
+});
+
+test('pod identity associations round-trip', async () => {
+  const role = `arn:aws:iam::${s.creds.accountId}:role/pod-identity`;
+  const created = (
+    await s.awsJson<any>(
+      'eks',
+      'create-pod-identity-association',
+      '--cluster-name',
+      'demo',
+      '--namespace',
+      'default',
+      '--service-account',
+      'app',
+      '--role-arn',
+      role,
+      '--tags',
+      'team=a',
+    )
+  ).association;
+  assert.match(created.associationId, /^a-[a-z0-9]{17}$/);
+  assert.equal(
+    created.associationArn,
+    `arn:aws:eks:${REGION}:${s.creds.accountId}:podidentityassociation/demo/${created.associationId}`,
+  );
+  assert.deepEqual(
+    { ns: created.namespace, sa: created.serviceAccount, role: created.roleArn, tags: created.tags },
+    { ns: 'default', sa: 'app', role, tags: { team: 'a' } },
+  );
+  const twice = await s.aws(
+    'eks',
+    'create-pod-identity-association',
+    '--cluster-name',
+    'demo',
+    '--namespace',
+    'default',
+    '--service-account',
+    'app',
+    '--role-arn',
+    role,
+  );
+  assert.match(twice.stderr, /\(ResourceInUseException\) when calling the CreatePodIdentityAssociation operation/);
+  const id = created.associationId;
+  const described = await s.awsJson<any>(
+    'eks',
+    'describe-pod-identity-association',
+    '--cluster-name',
+    'demo',
+    '--association-id',
+    id,
+  );
+  assert.deepEqual(described.association, created);
+  const listed = await s.awsJson<any>(
+    'eks',
+    'list-pod-identity-associations',
+    '--cluster-name',
+    'demo',
+    '--namespace',
+    'default',
+  );
+  assert.deepEqual(listed.associations, [
+    {
+      clusterName: 'demo',
+      namespace: 'default',
+      serviceAccount: 'app',
+      associationArn: created.associationArn,
+      associationId: id,
+    },
+  ]);
+  const none = await s.awsJson<any>(
+    'eks',
+    'list-pod-identity-associations',
+    '--cluster-name',
+    'demo',
+    '--namespace',
+    'other',
+  );
+  assert.deepEqual(none.associations, []);
+  const other = `arn:aws:iam::${s.creds.accountId}:role/other`;
+  const updated = await s.awsJson<any>(
+    'eks',
+    'update-pod-identity-association',
+    '--cluster-name',
+    'demo',
+    '--association-id',
+    id,
+    '--role-arn',
+    other,
+  );
+  assert.equal(updated.association.roleArn, other);
+  const deleted = await s.awsJson<any>(
+    'eks',
+    'delete-pod-identity-association',
+    '--cluster-name',
+    'demo',
+    '--association-id',
+    id,
+  );
+  assert.equal(deleted.association.roleArn, other);
+  const gone = await s.aws(
+    'eks',
+    'describe-pod-identity-association',
+    '--cluster-name',
+    'demo',
+    '--association-id',
+    id,
+  );
+  assert.match(gone.stderr, /\(ResourceNotFoundException\)/);
+});
+
+test('identity provider configs: associate, describe, list, disassociate', async () => {
+  const associated = await s.awsJson<any>(
+    'eks',
+    'associate-identity-provider-config',
+    '--cluster-name',
+    'demo',
+    '--oidc',
+    'identityProviderConfigName=corp,issuerUrl=https://idp.example.com,clientId=kubernetes,usernameClaim=email,groupsClaim=groups,groupsPrefix=corp:',
+  );
+  assert.equal(associated.update.type, 'AssociateIdentityProviderConfig');
+  assert.equal(associated.update.status, 'InProgress');
+  assert.deepEqual(associated.update.params, [
+    { type: 'IdentityProviderConfig', value: '[{"type":"oidc","name":"corp"}]' },
+  ]);
+  const describe = () =>
+    s.awsJson<any>(
+      'eks',
+      'describe-identity-provider-config',
+      '--cluster-name',
+      'demo',
+      '--identity-provider-config',
+      'type=oidc,name=corp',
+    );
+  const creating = (await describe()).identityProviderConfig.oidc;
+  assert.equal(creating.status, 'CREATING');
+  assert.equal(creating.issuerUrl, 'https://idp.example.com');
+  assert.equal(creating.groupsPrefix, 'corp:');
+  assert.match(
+    creating.identityProviderConfigArn,
+    /^arn:aws:eks:.+:identityproviderconfig\/demo\/oidc\/corp\/[0-9a-f-]{36}$/,
+  );
+  while ((await describe()).identityProviderConfig.oidc.status === 'CREATING') await sleep(300);
+  const listed = await s.awsJson<any>('eks', 'list-identity-provider-configs', '--cluster-name', 'demo');
+  assert.deepEqual(listed.identityProviderConfigs, [{ type: 'oidc', name: 'corp' }]);
+  const second = await s.aws(
+    'eks',
+    'associate-identity-provider-config',
+    '--cluster-name',
+    'demo',
+    '--oidc',
+    'identityProviderConfigName=two,issuerUrl=https://idp2.example.com,clientId=k',
+  );
+  assert.match(second.stderr, /\(ResourceLimitExceededException\)/);
+  const plain = await s.aws(
+    'eks',
+    'associate-identity-provider-config',
+    '--cluster-name',
+    'demo',
+    '--oidc',
+    'identityProviderConfigName=plain,issuerUrl=http://idp.example.com,clientId=k',
+  );
+  assert.match(plain.stderr, /\(InvalidParameterException\).*https/);
+  const dropped = await s.awsJson<any>(
+    'eks',
+    'disassociate-identity-provider-config',
+    '--cluster-name',
+    'demo',
+    '--identity-provider-config',
+    'type=oidc,name=corp',
+  );
+  assert.equal(dropped.update.type, 'DisassociateIdentityProviderConfig');
+  assert.equal((await describe()).identityProviderConfig.oidc.status, 'DELETING');
+  await sleep(3000);
+  const gone = await s.aws(
+    'eks',
+    'describe-identity-provider-config',
+    '--cluster-name',
+    'demo',
+    '--identity-provider-config',
+    'type=oidc,name=corp',
+  );
+  assert.match(gone.stderr, /\(ResourceNotFoundException\)/);
 });

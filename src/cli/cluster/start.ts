@@ -19,6 +19,7 @@ import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
 import { publishClusterIssuer } from '../../eks/identity/issuer.js';
+import { identityProviderAuthenticator } from '../../eks/identity-providers/authenticator.js';
 import { startEksApi } from '../../eks/server.js';
 import { nodeUser } from '../../kube/authz/identities.js';
 import {
@@ -128,6 +129,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
           mapIdentity: iamAccess.mapIdentity,
         }),
         serviceAccountTokenAuthenticator(ctx),
+        identityProviderAuthenticator(store, config.name),
       ],
     }).catch((error) => {
       throw explainListenError(error, kubePort);
