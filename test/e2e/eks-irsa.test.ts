@@ -138,7 +138,10 @@ test('a ServiceAccount token becomes a role session that calls EKS', async () =>
     audiences: ['sts.amazonaws.com'],
     expirationSeconds: 3600,
   }).token;
-  assert.match((await assume(roleArn, foreign)).stderr, /\(InvalidIdentityToken\)/);
+  assert.match(
+    (await assume(roleArn, foreign)).stderr,
+    /\(InvalidIdentityToken\).*Couldn't retrieve verification key from your identity provider/,
+  );
   const elsewhere = TokenSigner.generate();
   elsewhere.useIssuer('https://oidc.example.com/id/ABC');
   const strange = elsewhere.issue({

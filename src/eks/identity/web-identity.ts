@@ -52,7 +52,10 @@ export async function assumeRoleWithWebIdentity(deps: WebIdentityDeps, params: U
   const iss = String(jwt.claims.iss ?? '');
   const issuer = await findIssuer(deps.store, iss);
   if (!issuer) throw invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
-  if (!verifyJwtSignature(jwt, issuer.jwks)) throw invalidToken('Incorrect token signature');
+  if (!verifyJwtSignature(jwt, issuer.jwks))
+    throw invalidToken(
+      "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+    );
   const nowSeconds = Math.floor(deps.now() / 1000);
   if (typeof jwt.claims.exp !== 'number' || jwt.claims.exp <= nowSeconds)
     throw new StsFault(
