@@ -1,9 +1,13 @@
 // IRSA against a standalone Skiff EKS API with the real aws CLI: the cluster's OIDC issuer in describe-cluster, its
 // discovery document and JWKS served unsigned, `aws iam create-role` with an IRSA trust policy, `aws sts
 // assume-role-with-web-identity` exchanging a ServiceAccount token signed by the cluster's key for a role session
-// whose key then calls `aws eks list-clusters` and `aws sts get-caller-identity`; STS's refusals in its own words.
+// whose key then calls `aws eks list-clusters` and `aws sts get-caller-identity`; STS's refusals in its own words;
+// the AWS SDK's default chain doing the same from AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE (as in an IRSA pod);
+// pod identity associations and identity provider configs round-tripped with the aws CLI.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { issuerHostPath, publishClusterIssuer } from '../../src/eks/identity/issuer.js';
 import { TokenSigner } from '../../src/kube/serviceaccount/signer.js';
@@ -338,4 +342,56 @@ test('identity provider configs: associate, describe, list, disassociate', async
     'type=oidc,name=corp',
   );
   assert.match(gone.stderr, /\(ResourceNotFoundException\)/);
+});
+
+test("the AWS SDK's default chain makes the exchange from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE", async () => {
+  const hostPath = issuerHostPath(issuer);
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${s.creds.accountId}:oidc-provider/${hostPath}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringLike: { [`${hostPath}:sub`]: 'system:serviceaccount:default:sdk-*' } },
+      },
+    ],
+  };
+  const role = await s.awsJson<any>(
+    'iam',
+    'create-role',
+    '--role-name',
+    'sdk-role',
+    '--assume-role-policy-document',
+    JSON.stringify(trust),
+  );
+  const tokenFile = join(s.dir, 'sdk-token');
+  writeFileSync(tokenFile, token('sdk-app'));
+  const script = [
+    "import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';",
+    'const eks = new EKSClient({});',
+    'const out = await eks.send(new ListClustersCommand({}));',
+    'console.log(JSON.stringify(out.clusters));',
+  ].join('\n');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: s.dir };
+  Object.assign(env, {
+    AWS_REGION: REGION,
+    AWS_ROLE_ARN: role.Role.Arn,
+    AWS_ROLE_SESSION_NAME: 'sdk',
+    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+    AWS_ENDPOINT_URL_STS: s.api.url,
+    AWS_ENDPOINT_URL_EKS: s.api.url,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
+  const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { env, cwd: new URL('../../', import.meta.url).pathname },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+    );
+  });
+  assert.equal(out.code, 0, out.stderr);
+  assert.deepEqual(JSON.parse(out.stdout), ['demo']);
 });
