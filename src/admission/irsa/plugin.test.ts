@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeClient } from '../../kube/client/types.js';
 import { inProcessClient } from '../../kube/index.js';
+import { TokenSigner } from '../../kube/serviceaccount/signer.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
 import { irsaAdmission } from './plugin.js';
 
@@ -148,5 +149,10 @@ describe("the kube API's issuer discovery", () => {
       expirationSeconds: 600,
     });
     assert.equal(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).iss, signer.issuer);
+    signer.useIssuer('http://127.0.0.1:4567/id/0123456789ABCDEF0123456789ABCDEF');
+    assert.ok(signer.verify(token), 'a token of the earlier issuer stays valid');
+    const fresh = TokenSigner.generate();
+    fresh.acceptIssuer('http://127.0.0.1:4566/id/0123456789ABCDEF0123456789ABCDEF');
+    assert.equal(fresh.verify(token), undefined, 'another key');
   });
 });

@@ -44,12 +44,14 @@ export async function clusterIdentity(store: Backend, cluster: ClusterRecord) {
 /** What signs a cluster's ServiceAccount tokens (the kube API's TokenSigner). */
 export interface IssuerSigner {
   useIssuer(issuer: string): void;
+  acceptIssuer(issuer: string): void;
   jwks(): IssuerRecord['jwks'];
 }
 
 /**
- * Makes the cluster's issuer `<eksUrl>/id/<cluster id>`: the signer signs new tokens as it, and its URL and keys are
- * stored for the EKS endpoint to serve. Called once the EKS endpoint listens, before any pod asks for a token.
+ * Makes the cluster's issuer `<eksUrl>/id/<cluster id>`: the signer signs new tokens as it (and still accepts the
+ * kube API's tokens of the issuer stored before, if the endpoint moved), and its URL and keys are stored for the EKS
+ * endpoint to serve. Called once the EKS endpoint listens, before any pod asks for a token.
  */
 export async function publishClusterIssuer(
   store: Backend,
@@ -60,10 +62,12 @@ export async function publishClusterIssuer(
   const cluster = await readJson<ClusterRecord>(store, keys.cluster(clusterName));
   if (!cluster) throw new Error(`cluster ${clusterName} is not in the store`);
   const issuer = issuerUrl(eksUrl, cluster.value.id);
-  signer.useIssuer(issuer);
-  const record: IssuerRecord = { issuer, clusterName, jwks: signer.jwks() };
   const key = issuerKey(cluster.value.id);
   const found = await store.get(key);
+  const earlier = found ? (JSON.parse(found.value) as IssuerRecord).issuer : undefined;
+  if (earlier && earlier !== issuer) signer.acceptIssuer(earlier);
+  signer.useIssuer(issuer);
+  const record: IssuerRecord = { issuer, clusterName, jwks: signer.jwks() };
   if (!found) await store.create(key, JSON.stringify(record));
   else if (found.value !== JSON.stringify(record)) await store.update(key, JSON.stringify(record), found.modRevision);
   return issuer;

@@ -90,6 +90,11 @@ export class TokenSigner {
     this.acceptedIssuers.add(issuer);
   }
 
+  /** Accepts (but does not sign with) an earlier issuer, e.g. the one before a restart on another port. */
+  acceptIssuer(issuer: string): void {
+    this.acceptedIssuers.add(issuer);
+  }
+
   /** The public key as a JSON Web Key Set (RFC 7517), as kube-apiserver serves it. */
   jwks(): { keys: Record<string, unknown>[] } {
     const jwk = this.publicKey.export({ format: 'jwk' });
