@@ -1,5 +1,7 @@
-// The EKS-compatible API server (node:http): verifies every request's SigV4 signature, answers STS
-// GetCallerIdentity, routes EKS REST-JSON operations to their handlers, and serialises every write.
+// The EKS-compatible API server (node:http): answers what AWS serves unsigned (cluster issuers' OIDC discovery, STS
+// AssumeRoleWithWebIdentity: identity/unsigned.ts), verifies every other request's SigV4 signature, answers STS
+// GetCallerIdentity/AssumeRole and the minimal IAM (iam/api.ts), routes EKS REST-JSON operations to their handlers,
+// and serialises every write.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
