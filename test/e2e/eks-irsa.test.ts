@@ -101,6 +101,34 @@ test('a ServiceAccount token becomes a role session that calls EKS', async () =>
     /\(EntityAlreadyExists\) when calling the CreateRole operation: Role with name app-role already exists\./,
   );
 
+  const unregistered = await assume(roleArn, token('app'));
+  assert.match(
+    unregistered.stderr,
+    new RegExp(
+      `\\(InvalidIdentityToken\\) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for ${issuer}`,
+    ),
+  );
+  const provider = await s.awsJson<any>(
+    'iam',
+    'create-open-id-connect-provider',
+    '--url',
+    issuer,
+    '--client-id-list',
+    'sts.amazonaws.com',
+    '--thumbprint-list',
+    '9e99a48a9960b14926bb7f3b02e22da2b0ab7280',
+  );
+  assert.equal(provider.OpenIDConnectProviderArn, `arn:aws:iam::${s.creds.accountId}:oidc-provider/${hostPath}`);
+  const fetched = await s.awsJson<any>(
+    'iam',
+    'get-open-id-connect-provider',
+    '--open-id-connect-provider-arn',
+    provider.OpenIDConnectProviderArn,
+  );
+  assert.equal(fetched.Url, hostPath);
+  assert.deepEqual(fetched.ClientIDList, ['sts.amazonaws.com']);
+  const providers = await s.awsJson<any>('iam', 'list-open-id-connect-providers');
+  assert.deepEqual(providers.OpenIDConnectProviderList, [{ Arn: provider.OpenIDConnectProviderArn }]);
   const reply = await assume(roleArn, token('app'));
   assert.equal(reply.code, 0, reply.stderr);
   const answer = JSON.parse(reply.stdout);

@@ -53,6 +53,16 @@ describe('IRSA from a Fargate pod', { skip: !canRun && 'needs root and container
         },
       ],
     };
+    const provider = await w.aws(
+      ...endpoint,
+      'iam',
+      'create-open-id-connect-provider',
+      '--url',
+      issuer,
+      '--client-id-list',
+      'sts.amazonaws.com',
+    );
+    assert.equal(provider.code, 0, provider.stderr);
     const role = await w.aws(
       ...endpoint,
       'iam',

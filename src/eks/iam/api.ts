@@ -1,9 +1,16 @@
 // The minimal IAM API on the EKS endpoint (query protocol, XML, requests signed for service `iam`): CreateRole,
-// GetRole and DeleteRole — enough for `aws iam create-role --assume-role-policy-document` to give STS
-// AssumeRoleWithWebIdentity its trust store. Any other IAM action is refused as IAM refuses an unknown one.
+// GetRole, DeleteRole (the trust store of STS AssumeRoleWithWebIdentity) and Create/Get/List/Delete
+// OpenIDConnectProvider (the issuers it trusts). Any other IAM action is refused as IAM refuses an unknown one.
 import { randomUUID } from 'node:crypto';
 import type { Backend } from '../../store/types.js';
 import { xmlText } from '../xml-text.js';
+import {
+  createOidcProvider,
+  deleteOidcProvider,
+  listOidcProviders,
+  type OidcProvider,
+  readOidcProvider,
+} from './oidc-providers.js';
 import { createRole, deleteRole, type IamRole, noSuchRole, readRole } from './roles.js';
 import { StsFault } from './sessions.js';
 
@@ -15,9 +22,7 @@ export interface IamAnswer {
 }
 
 function roleXml(role: IamRole): string {
-  const tags = role.tags.length
-    ? `\n      <Tags>${role.tags.map((t) => `<member><Key>${xmlText(t.Key)}</Key><Value>${xmlText(t.Value)}</Value></member>`).join('')}</Tags>`
-    : '';
+  const tags = role.tags.length ? `\n      ${tagsXml(role.tags)}` : '';
   return [
     '    <Role>',
     `      <Path>${xmlText(role.path)}</Path>`,
@@ -36,6 +41,28 @@ const response = (action: string, result: string) =>
 
 export const iamErrorXml = (code: string, message: string) =>
   `<ErrorResponse xmlns="${xmlns}">\n  <Error>\n    <Type>Sender</Type>\n    <Code>${code}</Code>\n    <Message>${xmlText(message)}</Message>\n  </Error>\n  <RequestId>${randomUUID()}</RequestId>\n</ErrorResponse>\n`;
+
+/** `<Name>.member.N` query parameters. */
+function membersOf(params: URLSearchParams, name: string): string[] {
+  const values: string[] = [];
+  for (let n = 1; params.has(`${name}.member.${n}`); n++) values.push(params.get(`${name}.member.${n}`) ?? '');
+  return values;
+}
+
+const tagsXml = (tags: { Key: string; Value: string }[]) =>
+  `<Tags>${tags.map((t) => `<member><Key>${xmlText(t.Key)}</Key><Value>${xmlText(t.Value)}</Value></member>`).join('')}</Tags>`;
+
+function providerXml(provider: OidcProvider): string {
+  const list = (name: string, values: string[]) =>
+    `    <${name}>${values.map((v) => `<member>${xmlText(v)}</member>`).join('')}</${name}>`;
+  return [
+    `    <Url>${xmlText(provider.url)}</Url>`,
+    list('ClientIDList', provider.clientIds),
+    list('ThumbprintList', provider.thumbprints),
+    `    <CreateDate>${provider.createDate}</CreateDate>`,
+    `    ${tagsXml(provider.tags)}`,
+  ].join('\n');
+}
 
 /** `Tags.member.N.Key` / `.Value` query parameters. */
 function tagsOf(params: URLSearchParams): { Key: string; Value: string }[] {
@@ -88,6 +115,34 @@ export async function answerIam(
     }
     if (action === 'DeleteRole') {
       await deleteRole(store, required(params, 'RoleName', 'roleName'));
+      return { status: 200, xml: response(action, '') };
+    }
+    if (action === 'CreateOpenIDConnectProvider') {
+      const provider = await createOidcProvider(store, {
+        accountId,
+        url: required(params, 'Url', 'url'),
+        clientIds: membersOf(params, 'ClientIDList'),
+        thumbprints: membersOf(params, 'ThumbprintList'),
+        tags: tagsOf(params),
+        now,
+      });
+      const result = `    <OpenIDConnectProviderArn>${xmlText(provider.arn)}</OpenIDConnectProviderArn>\n    ${tagsXml(provider.tags)}`;
+      return { status: 200, xml: response(action, result) };
+    }
+    if (action === 'GetOpenIDConnectProvider') {
+      const arn = required(params, 'OpenIDConnectProviderArn', 'openIDConnectProviderArn');
+      return { status: 200, xml: response(action, providerXml(await readOidcProvider(store, accountId, arn))) };
+    }
+    if (action === 'ListOpenIDConnectProviders') {
+      const members = (await listOidcProviders(store)).map((p) => `<member><Arn>${xmlText(p.arn)}</Arn></member>`);
+      return {
+        status: 200,
+        xml: response(action, `    <OpenIDConnectProviderList>${members.join('')}</OpenIDConnectProviderList>`),
+      };
+    }
+    if (action === 'DeleteOpenIDConnectProvider') {
+      const arn = required(params, 'OpenIDConnectProviderArn', 'openIDConnectProviderArn');
+      await deleteOidcProvider(store, accountId, arn);
       return { status: 200, xml: response(action, '') };
     }
     return {

@@ -9,6 +9,7 @@
 import { audiencesOf, decodeJwt, type Jwks, verifyJwtSignature } from '../../kube/auth/jwt.js';
 import type { Authenticator, UserInfo } from '../../kube/auth/types.js';
 import type { Backend } from '../../store/types.js';
+import { fetchIssuerJwks } from '../identity/remote-jwks.js';
 import { type OidcConfig, readConfigs } from './records.js';
 
 const refetchAfterMs = 10_000;
@@ -16,20 +17,6 @@ const refetchAfterMs = 10_000;
 interface CachedKeys {
   jwks: Jwks;
   fetchedAt: number;
-}
-
-async function fetchJwks(issuerUrl: string): Promise<Jwks> {
-  const discovery = await fetch(`${issuerUrl.replace(/\/$/, '')}/.well-known/openid-configuration`, {
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!discovery.ok) throw new Error(`${issuerUrl}: discovery answered ${discovery.status}`);
-  const document = (await discovery.json()) as { issuer?: string; jwks_uri?: string };
-  if (document.issuer !== issuerUrl) throw new Error(`${issuerUrl}: discovery names issuer ${document.issuer}`);
-  const keys = await fetch(String(document.jwks_uri), { signal: AbortSignal.timeout(5000) });
-  if (!keys.ok) throw new Error(`${issuerUrl}: jwks answered ${keys.status}`);
-  const jwks = (await keys.json()) as Jwks;
-  if (!Array.isArray(jwks?.keys)) throw new Error(`${issuerUrl}: jwks has no keys`);
-  return jwks;
 }
 
 /** The user a verified token's claims name for this config, or undefined when the claims do not qualify. */
@@ -58,7 +45,7 @@ export function identityProviderAuthenticator(store: Backend, clusterName: strin
     const known = cached?.jwks.keys.some((k) => kid === undefined || k.kid === kid);
     if (cached && (known || now() - cached.fetchedAt < refetchAfterMs)) return cached.jwks;
     try {
-      const jwks = await fetchJwks(issuerUrl);
+      const jwks = await fetchIssuerJwks(issuerUrl);
       cache.set(issuerUrl, { jwks, fetchedAt: now() });
       return jwks;
     } catch {

@@ -1,21 +1,22 @@
-// STS AssumeRoleWithWebIdentity (unsigned, as on AWS): the token must be a JWT of a cluster issuer served here
-// (else "No OpenIDConnect provider found in your account for <iss>"), signed by a key of that issuer's JWKS, not
-// expired (ExpiredTokenException), for the audience `sts.amazonaws.com` ("Incorrect token audience"); the role must
-// exist and its trust policy must allow `sts:AssumeRoleWithWebIdentity` for the federated principal
-// `arn:aws:iam::<account>:oidc-provider/<issuer host/path>` with the `<issuer host/path>:sub` / `:aud` condition keys
-// (else AccessDenied "Not authorized to perform sts:AssumeRoleWithWebIdentity"). The answer is a role session of
+// STS AssumeRoleWithWebIdentity (unsigned, as on AWS): the token must be a JWT whose issuer the account registered
+// as an IAM OIDC provider (else "No OpenIDConnect provider found in your account for <iss>"), signed by a key of the
+// issuer's JWKS (a Skiff cluster's from the store, any other fetched from the issuer), not expired
+// (ExpiredTokenException), for one of the provider's client ids ("Incorrect token audience"); the role must exist and
+// its trust policy must allow `sts:AssumeRoleWithWebIdentity` for the provider's ARN as `Principal.Federated` with
+// the `<issuer host/path>:sub` / `:aud` condition keys (else AccessDenied "Not authorized to perform
+// sts:AssumeRoleWithWebIdentity"). The answer is a role session of
 // IamSessions, so Skiff's endpoints accept its key with the session token.
 import { randomUUID } from 'node:crypto';
 import { audiencesOf, decodeJwt, verifyJwtSignature } from '../../kube/auth/jwt.js';
 import type { Backend } from '../../store/types.js';
 import { parseRoleArn } from '../iam/identity.js';
+import { providerForIssuer } from '../iam/oidc-providers.js';
 import { readRole } from '../iam/roles.js';
 import { checkSessionName, type IamSessions, StsFault } from '../iam/sessions.js';
 import { trustAllows } from '../iam/trust.js';
 import { xmlText } from '../xml-text.js';
-import { findIssuer, issuerHostPath } from './issuer.js';
-
-export const stsAudience = 'sts.amazonaws.com';
+import { findIssuer } from './issuer.js';
+import { fetchIssuerJwks } from './remote-jwks.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const invalidToken = (message: string) => new StsFault('InvalidIdentityToken', message);
@@ -50,9 +51,10 @@ export async function assumeRoleWithWebIdentity(deps: WebIdentityDeps, params: U
       'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
     );
   const iss = String(jwt.claims.iss ?? '');
-  const issuer = await findIssuer(deps.store, iss);
-  if (!issuer) throw invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
-  if (!verifyJwtSignature(jwt, issuer.jwks))
+  const provider = await providerForIssuer(deps.store, iss);
+  if (!provider) throw invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
+  const jwks = (await findIssuer(deps.store, iss))?.jwks ?? (await fetchIssuerJwks(iss).catch(() => undefined));
+  if (!jwks || !verifyJwtSignature(jwt, jwks))
     throw invalidToken(
       "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
     );
@@ -62,18 +64,18 @@ export async function assumeRoleWithWebIdentity(deps: WebIdentityDeps, params: U
       'ExpiredTokenException',
       `Token expired: current date/time ${nowSeconds} must be before the expiration date/time${jwt.claims.exp}`,
     );
-  const audiences = audiencesOf(jwt.claims);
-  if (!audiences.includes(stsAudience)) throw invalidToken('Incorrect token audience');
+  const audience = audiencesOf(jwt.claims).find((a) => provider.clientIds.includes(a));
+  if (!audience) throw invalidToken('Incorrect token audience');
   const parsed = parseRoleArn(roleArn);
   if (!parsed) throw new StsFault('ValidationError', `${roleArn} is invalid`);
   const role = parsed.accountId === deps.accountId ? await readRole(deps.store, parsed.roleName) : undefined;
   if (!role || role.arn !== roleArn) throw notAuthorized();
-  const hostPath = issuerHostPath(issuer.issuer);
+  const hostPath = provider.url;
   const subject = String(jwt.claims.sub ?? '');
   const allowed = trustAllows(role.assumeRolePolicyDocument, {
     action: 'sts:AssumeRoleWithWebIdentity',
-    federatedPrincipal: `arn:aws:iam::${deps.accountId}:oidc-provider/${hostPath}`,
-    context: { [`${hostPath}:sub`]: [subject], [`${hostPath}:aud`]: [stsAudience], [`${hostPath}:amr`]: [] },
+    federatedPrincipal: provider.arn,
+    context: { [`${hostPath}:sub`]: [subject], [`${hostPath}:aud`]: [audience], [`${hostPath}:amr`]: [] },
   });
   if (!allowed) throw notAuthorized();
   const requested = params.get('DurationSeconds');
@@ -88,7 +90,7 @@ export async function assumeRoleWithWebIdentity(deps: WebIdentityDeps, params: U
     '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">',
     '  <AssumeRoleWithWebIdentityResult>',
     `    <SubjectFromWebIdentityToken>${xmlText(subject)}</SubjectFromWebIdentityToken>`,
-    `    <Audience>${stsAudience}</Audience>`,
+    `    <Audience>${xmlText(audience)}</Audience>`,
     '    <AssumedRoleUser>',
     `      <Arn>${xmlText(key.identity.arn)}</Arn>`,
     `      <AssumedRoleId>${xmlText(assumedRoleId)}</AssumedRoleId>`,
@@ -99,7 +101,7 @@ export async function assumeRoleWithWebIdentity(deps: WebIdentityDeps, params: U
     `      <Expiration>${iso(expiresAt)}</Expiration>`,
     `      <AccessKeyId>${key.accessKeyId}</AccessKeyId>`,
     '    </Credentials>',
-    `    <Provider>arn:aws:iam::${deps.accountId}:oidc-provider/${xmlText(hostPath)}</Provider>`,
+    `    <Provider>${xmlText(provider.arn)}</Provider>`,
     '  </AssumeRoleWithWebIdentityResult>',
     `  <ResponseMetadata>\n    <RequestId>${randomUUID()}</RequestId>\n  </ResponseMetadata>`,
     '</AssumeRoleWithWebIdentityResponse>',
