@@ -52,6 +52,7 @@ export default async function () {
     sessions,
     builtIn: { name: 'bench', facts: new StoreClusterFacts(store, 'bench', region, '1.32') },
     vpcIpam: new VpcIpam([]),
+    eksUrl: api.url,
     startHost: hostStarter(undefined, dir, processLogger()),
   });
   await fleet.start();

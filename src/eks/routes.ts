@@ -23,73 +23,139 @@ import { createFargateProfile } from './fargate-profiles/create.js';
 import { deleteFargateProfile } from './fargate-profiles/delete.js';
 import { describeFargateProfile } from './fargate-profiles/describe.js';
 import { listFargateProfileNames } from './fargate-profiles/list.js';
+import { associateIdentityProviderConfig } from './identity-providers/associate.js';
+import { describeIdentityProviderConfig } from './identity-providers/describe.js';
+import { disassociateIdentityProviderConfig } from './identity-providers/disassociate.js';
+import { listIdentityProviderConfigs } from './identity-providers/list.js';
 import { createNodegroup } from './nodegroups/create.js';
 import { deleteNodegroup } from './nodegroups/delete.js';
 import { describeNodegroup } from './nodegroups/describe.js';
 import { listNodegroupNames } from './nodegroups/list.js';
+import { createPodIdentityAssociation } from './pod-identity/create.js';
+import { deletePodIdentityAssociation } from './pod-identity/delete.js';
+import { describePodIdentityAssociation } from './pod-identity/describe.js';
+import { listPodIdentityAssociations } from './pod-identity/list.js';
+import { updatePodIdentityAssociation } from './pod-identity/update.js';
 import { Router } from './router.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
 export function eksRoutes(): Router {
-  return new Router()
-    .add('GET', '/clusters', 'ListClusters', listClusters)
-    .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
-    .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
-    .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
-    .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
-    .add(
-      'GET',
-      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-      'DescribeFargateProfile',
-      describeFargateProfile,
-    )
-    .add(
-      'DELETE',
-      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-      'DeleteFargateProfile',
-      deleteFargateProfile,
-    )
-    .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
-    .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
-    .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
-    .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
-    .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
-    .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
-    .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
-    .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
-    .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
-    .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
-    .add(
-      'POST',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies',
-      'AssociateAccessPolicy',
-      associateAccessPolicy,
-    )
-    .add(
-      'GET',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies',
-      'ListAssociatedAccessPolicies',
-      listAssociatedAccessPolicies,
-    )
-    .add(
-      'DELETE',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
-      'DisassociateAccessPolicy',
-      disassociateAccessPolicy,
-    )
-    .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
-    .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
-    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
-    .add('POST', '/clusters', 'CreateCluster', createCluster)
-    .add('DELETE', '/clusters/{name}', 'DeleteCluster', deleteCluster)
-    .add('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', updateClusterConfig)
-    .add('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', updateClusterVersion)
-    .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
-    .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
-    .add(
-      'POST',
-      '/clusters/{name}/encryption-config/associate',
-      'AssociateEncryptionConfig',
-      associateEncryptionConfig,
-    );
+  return (
+    new Router()
+      .add('GET', '/clusters', 'ListClusters', listClusters)
+      .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
+      .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
+      .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
+      .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
+      .add(
+        'GET',
+        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+        'DescribeFargateProfile',
+        describeFargateProfile,
+      )
+      .add(
+        'DELETE',
+        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+        'DeleteFargateProfile',
+        deleteFargateProfile,
+      )
+      .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
+      .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
+      .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
+      .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
+      .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
+      .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
+      .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
+      .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
+      .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
+      .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
+      .add(
+        'POST',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies',
+        'AssociateAccessPolicy',
+        associateAccessPolicy,
+      )
+      .add(
+        'GET',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies',
+        'ListAssociatedAccessPolicies',
+        listAssociatedAccessPolicies,
+      )
+      .add(
+        'DELETE',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
+        'DisassociateAccessPolicy',
+        disassociateAccessPolicy,
+      )
+      .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
+      .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
+      .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
+      .add('POST', '/clusters', 'CreateCluster', createCluster)
+      .add('DELETE', '/clusters/{name}', 'DeleteCluster', deleteCluster)
+      .add('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', updateClusterConfig)
+      .add('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', updateClusterVersion)
+      .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
+      .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+      .add(
+        'POST',
+        '/clusters/{name}/encryption-config/associate',
+        'AssociateEncryptionConfig',
+        associateEncryptionConfig,
+      )
+      // Workload identity (irsa): pod identity associations and OIDC identity provider configs.
+      .add(
+        'POST',
+        '/clusters/{name}/pod-identity-associations',
+        'CreatePodIdentityAssociation',
+        createPodIdentityAssociation,
+      )
+      .add(
+        'GET',
+        '/clusters/{name}/pod-identity-associations',
+        'ListPodIdentityAssociations',
+        listPodIdentityAssociations,
+      )
+      .add(
+        'GET',
+        '/clusters/{name}/pod-identity-associations/{associationId}',
+        'DescribePodIdentityAssociation',
+        describePodIdentityAssociation,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/pod-identity-associations/{associationId}',
+        'UpdatePodIdentityAssociation',
+        updatePodIdentityAssociation,
+      )
+      .add(
+        'DELETE',
+        '/clusters/{name}/pod-identity-associations/{associationId}',
+        'DeletePodIdentityAssociation',
+        deletePodIdentityAssociation,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/identity-provider-configs/associate',
+        'AssociateIdentityProviderConfig',
+        associateIdentityProviderConfig,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/identity-provider-configs/describe',
+        'DescribeIdentityProviderConfig',
+        describeIdentityProviderConfig,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/identity-provider-configs/disassociate',
+        'DisassociateIdentityProviderConfig',
+        disassociateIdentityProviderConfig,
+      )
+      .add(
+        'GET',
+        '/clusters/{name}/identity-provider-configs',
+        'ListIdentityProviderConfigs',
+        listIdentityProviderConfigs,
+      )
+  );
 }

@@ -1,5 +1,7 @@
-// The EKS-compatible API server (node:http): verifies every request's SigV4 signature, answers STS
-// GetCallerIdentity, answers EC2's VPC reads (src/eks/ec2/), routes EKS REST-JSON operations to their handlers,
+// The EKS-compatible API server (node:http): answers what AWS serves unsigned (cluster issuers' OIDC discovery, STS
+// AssumeRoleWithWebIdentity: identity/unsigned.ts), verifies every other request's SigV4 signature, answers STS
+// GetCallerIdentity/AssumeRole, the minimal IAM (iam/api.ts) and EC2's VPC reads (src/eks/ec2/), routes EKS REST-JSON
+// operations to their handlers,
 // and serialises every write.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,8 +16,10 @@ import type { EksContext } from './context.js';
 import type { AwsCredentials } from './credentials.js';
 import { answerEc2 } from './ec2/describe.js';
 import { EksError } from './errors.js';
+import { answerIam } from './iam/api.js';
 import { rootIdentity } from './iam/identity.js';
 import { IamSessions } from './iam/sessions.js';
+import { answerUnsigned } from './identity/unsigned.js';
 import { eksRoutes } from './routes.js';
 import { answerAssumeRole, getCallerIdentityXml, isStsRequest, stsAction, stsErrorXml, stsParams } from './sts.js';
 import { Transitions } from './transitions.js';
@@ -145,12 +149,21 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const body = await readBody(req);
+    const unsigned = await answerUnsigned(
+      { store: opts.store, sessions, accountId: opts.credentials.accountId, now },
+      { method, rawPath, rawQuery, body },
+    );
+    if (unsigned) {
+      res.writeHead(unsigned.status, { 'content-type': unsigned.contentType, 'x-amzn-requestid': randomUUID() });
+      res.end(unsigned.body);
+      return;
+    }
     const verified = await verifySigV4(
       { method, rawPath, rawQuery, headers: req.headers, body },
       {
         lookup: (id) => (id === opts.credentials.accessKeyId ? opts.credentials : sessions.lookup(id)),
         region: opts.region,
-        services: ['eks', 'sts', 'ec2'],
+        services: ['eks', 'sts', 'ec2', 'iam'],
       },
     );
     const service = 'type' in verified ? '' : verified.service;
@@ -164,6 +177,13 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
       const ec2 = { store: opts.store, region: opts.region, accountId: opts.credentials.accountId };
       const answer = await answerEc2(ec2, stsParams(method, rawQuery, body));
       sendXml(res, answer.status, answer.xml);
+      return;
+    }
+    if (sts && service === 'iam') {
+      const iam = await serialised(() =>
+        answerIam(opts.store, opts.credentials.accountId, stsParams(method, rawQuery, body), now()),
+      );
+      sendXml(res, iam.status, iam.xml);
       return;
     }
     if (sts) {

@@ -1,6 +1,7 @@
 // The control plane that runs beside the kube API: every controller and scheduler, started in order and stopped in
 // reverse. `skiff up` and the benchmarks start it the same way; each piece is a client of the kube API.
 import { registerFargateAdmission } from '../../admission/fargate/index.js';
+import { irsaAdmission } from '../../admission/irsa/plugin.js';
 import type { ClusterFacts } from '../../cloud/facts.js';
 import { CronJobController } from '../../controllers/cronjob/controller.js';
 import { DaemonSetController } from '../../controllers/daemonset/controller.js';
@@ -73,6 +74,7 @@ export async function startAll(components: Startable[]): Promise<ControlPlane> {
  */
 export async function registerAdmission(ctx: ApiContext, facts: ClusterFacts): Promise<ControlPlane> {
   const admission = await registerFargateAdmission(ctx, facts);
+  ctx.admission.addMutating(irsaAdmission(ctx, facts.region));
   return { stop: async () => admission.close() };
 }
 

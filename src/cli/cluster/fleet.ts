@@ -38,6 +38,8 @@ export interface FleetOptions {
   startHost: StartHost;
   /** The VPC's address book, shared with the built-in cluster. */
   vpcIpam: VpcIpam;
+  /** The EKS endpoint, where each cluster's OIDC issuer is published. */
+  eksUrl: string;
   /** How long deleting a cluster waits for its pods to be gone before stopping it anyway (default 60 s). */
   drainTimeoutMs?: number;
   onError?: (error: unknown) => void;
@@ -147,6 +149,7 @@ export class ClusterFleet {
         return startKubeCluster({ ...options, port: 0 });
       });
       cluster.onStop(() => store.close());
+      await cluster.publishIssuer(this.o.eksUrl);
       const apiServer = { addresses: ['127.0.0.1'], port: cluster.kube.port };
       await cluster.startControlPlane(apiServer, {
         region: this.o.region,

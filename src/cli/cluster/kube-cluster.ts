@@ -17,6 +17,8 @@ import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import type { AwsCredentials } from '../../eks/credentials.js';
 import type { IamSessions } from '../../eks/iam/sessions.js';
+import { publishClusterIssuer } from '../../eks/identity/issuer.js';
+import { identityProviderAuthenticator } from '../../eks/identity-providers/authenticator.js';
 import { nodeUser } from '../../kube/authz/identities.js';
 import { type EncryptionAtRest, openEncryptionAtRest } from '../../kube/encryption/index.js';
 import {
@@ -78,6 +80,8 @@ export interface KubeCluster {
   startControlPlane(apiServer: { addresses: string[]; port: number }, addons: AddonValues): Promise<void>;
   /** Stops the controllers and schedulers only (the API and the agent stay, e.g. to drain the cluster). */
   stopControlPlane(): Promise<void>;
+  /** Publishes the cluster's OIDC issuer on the EKS endpoint at `eksUrl`; its ServiceAccount tokens carry it. */
+  publishIssuer(eksUrl: string): Promise<string>;
   /** Runs `stop` when the cluster stops (before what was started earlier). */
   onStop(stop: () => Promise<void> | void): void;
   stop(): Promise<void>;
@@ -137,6 +141,7 @@ export async function startKubeCluster(o: KubeClusterOptions): Promise<KubeClust
           mapIdentity: iamAccess.mapIdentity,
         }),
         serviceAccountTokenAuthenticator(ctx),
+        identityProviderAuthenticator(o.eksStore, o.name),
       ],
     });
     stops.push(() => kube.close());
@@ -167,6 +172,7 @@ export async function startKubeCluster(o: KubeClusterOptions): Promise<KubeClust
         controlPlane = undefined;
         await stopping?.stop();
       },
+      publishIssuer: (eksUrl) => publishClusterIssuer(o.eksStore, o.name, eksUrl, signer),
       onStop: (s) => stops.push(s),
       stop,
     };

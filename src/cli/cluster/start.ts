@@ -126,6 +126,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       throw explainListenError(error, eksPort);
     });
     stops.push(() => eks.close());
+    await cluster.publishIssuer(eks.url);
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
@@ -173,6 +174,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       sessions,
       builtIn: { name: config.name, facts: cluster.facts },
       vpcIpam,
+      eksUrl: eks.url,
       startHost: hostStarter(engine, paths.root, logger),
       onError: logger.errors('clusters'),
     });

@@ -1,7 +1,8 @@
 // STS AssumeRole sessions issued by the EKS endpoint: temporary keys (ASIA…, a secret and a session token) for a
 // role of this account, valid for DurationSeconds (900-43200, default 3600). Kept in memory: a restart ends
-// every session, as if each had expired. There is no IAM here, so any role ARN of the account may be assumed by
-// the account's own key; another account's role is AccessDenied.
+// every session, as if each had expired. AssumeRole lets the account's own key assume any role ARN of the account
+// (another account's role is AccessDenied); AssumeRoleWithWebIdentity (identity/) checks the role's trust first and
+// starts its session here too.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AwsCredentials } from '../credentials.js';
 import { type CallerIdentity, parseRoleArn, type SigningKey } from './identity.js';
@@ -18,6 +19,15 @@ export class StsFault extends Error {
   ) {
     super(message);
   }
+}
+
+/** STS's check of RoleSessionName. */
+export function checkSessionName(name: string): void {
+  if (!/^[\w+=,.@-]{2,64}$/.test(name))
+    throw new StsFault(
+      'ValidationError',
+      `1 validation error detected: Value '${name}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
 }
 
 export interface AssumeRoleRequest {
@@ -43,11 +53,7 @@ export class IamSessions {
   assumeRole(request: AssumeRoleRequest): { key: SigningKey; expiresAt: number; assumedRoleId: string } {
     const role = parseRoleArn(request.roleArn);
     if (!role) throw new StsFault('ValidationError', `${request.roleArn} is invalid`);
-    if (!/^[\w+=,.@-]{2,64}$/.test(request.roleSessionName))
-      throw new StsFault(
-        'ValidationError',
-        `1 validation error detected: Value '${request.roleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
-      );
+    checkSessionName(request.roleSessionName);
     const duration = request.durationSeconds ?? 3600;
     if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
       throw new StsFault(
@@ -60,16 +66,27 @@ export class IamSessions {
         `User: arn:aws:iam::${this.account.accountId}:root is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`,
         403,
       );
-    const roleId = this.roleIds.get(request.roleArn) ?? `AROA${random(17)}`;
-    this.roleIds.set(request.roleArn, roleId);
+    return this.startSession(request.roleArn, request.roleSessionName, duration);
+  }
+
+  /** A new session of `roleArn` (already allowed by the caller) for `durationSeconds`. */
+  startSession(
+    roleArn: string,
+    roleSessionName: string,
+    durationSeconds: number,
+  ): { key: SigningKey; expiresAt: number; assumedRoleId: string } {
+    const role = parseRoleArn(roleArn);
+    if (!role) throw new StsFault('ValidationError', `${roleArn} is invalid`);
+    const roleId = this.roleIds.get(roleArn) ?? `AROA${random(17)}`;
+    this.roleIds.set(roleArn, roleId);
     const accessKeyId = `ASIA${random(16)}`;
     const identity: CallerIdentity = {
       accountId: role.accountId,
       accessKeyId,
-      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${request.roleSessionName}`,
+      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${roleSessionName}`,
       canonicalArn: `arn:aws:iam::${role.accountId}:role/${role.roleName}`,
-      userId: `${roleId}:${request.roleSessionName}`,
-      sessionName: request.roleSessionName,
+      userId: `${roleId}:${roleSessionName}`,
+      sessionName: roleSessionName,
     };
     const key: SigningKey = {
       accessKeyId,
@@ -78,7 +95,7 @@ export class IamSessions {
       accountId: role.accountId,
       identity,
     };
-    const expiresAt = this.now() + duration * 1000;
+    const expiresAt = this.now() + durationSeconds * 1000;
     this.sessions.set(accessKeyId, { key, expiresAt });
     return { key, expiresAt, assumedRoleId: identity.userId };
   }

@@ -13,6 +13,7 @@ import { authorizePath, authorizeResource, authorizeUpgrade } from '../authz/req
 import type { Pki } from '../pki/pki.js';
 import type { ApiContext } from '../rest/context.js';
 import { refuseWithStatus, servePodStream, streamSubresources } from '../rest/pod-streams.js';
+import { serveIssuerDiscovery } from '../serviceaccount/discovery.js';
 import {
   aggregatedContentType,
   aggregatedList,
@@ -138,6 +139,7 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/'))
     return openapi.serve(res, path.slice('/openapi/v3'.length));
   if (serveDiscovery(opts, req, res, path)) return;
+  if (serveIssuerDiscovery(opts.ctx, req, res, path)) return;
   const info =
     resourcePath && opts.ctx.registry.lookup(resourcePath.group, resourcePath.version, resourcePath.resource);
   if (!resourcePath || !info) {

@@ -1,7 +1,9 @@
 // The ServiceAccount token signer: ES256 JWTs with a key kept in D/pki/sa.key (made once), in the claims shape of
 // kube-apiserver's bound tokens (iss, sub, aud, exp, iat, nbf, jti and the `kubernetes.io` claim naming the
 // namespace, ServiceAccount and bound object), and the legacy tokens of service-account-token Secrets; verify()
-// checks the signature, issuer and times.
+// checks the signature, issuer and times. The issuer is kube-apiserver's --service-account-issuer: the cluster's
+// OIDC issuer once `useIssuer` names it (EKS's `identity.oidc.issuer`), every earlier one still accepted (as repeated
+// --service-account-issuer flags are); `jwks()` is the public key set served at /openid/v1/jwks.
 import {
   createHash,
   createPrivateKey,
@@ -62,6 +64,9 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url'
 export class TokenSigner {
   readonly keyId: string;
   private publicKey: KeyObject;
+  /** The `iss` of new tokens. */
+  issuer = serviceAccountIssuer;
+  private acceptedIssuers = new Set([serviceAccountIssuer]);
 
   constructor(private privateKey: KeyObject) {
     this.publicKey = createPublicKey(privateKey);
@@ -77,6 +82,23 @@ export class TokenSigner {
       writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     }
     return new TokenSigner(createPrivateKey(readFileSync(path)));
+  }
+
+  /** Signs new tokens as `issuer`; tokens of the issuers before it stay valid until they expire. */
+  useIssuer(issuer: string): void {
+    this.issuer = issuer;
+    this.acceptedIssuers.add(issuer);
+  }
+
+  /** Accepts (but does not sign with) an earlier issuer, e.g. the one before a restart on another port. */
+  acceptIssuer(issuer: string): void {
+    this.acceptedIssuers.add(issuer);
+  }
+
+  /** The public key as a JSON Web Key Set (RFC 7517), as kube-apiserver serves it. */
+  jwks(): { keys: Record<string, unknown>[] } {
+    const jwk = this.publicKey.export({ format: 'jwk' });
+    return { keys: [{ use: 'sig', kty: jwk.kty, kid: this.keyId, crv: jwk.crv, alg: 'ES256', x: jwk.x, y: jwk.y }] };
   }
 
   static generate(): TokenSigner {
@@ -107,7 +129,7 @@ export class TokenSigner {
       aud: input.audiences,
       exp: iat + input.expirationSeconds,
       iat,
-      iss: serviceAccountIssuer,
+      iss: this.issuer,
       jti: randomUUID(),
       'kubernetes.io': k8s,
       nbf: iat,
@@ -174,7 +196,7 @@ export class TokenSigner {
     const claims: TokenClaims | undefined = this.signed(token);
     if (!claims) return undefined;
     const seconds = Math.floor(now / 1000);
-    if (claims.iss !== serviceAccountIssuer) return undefined;
+    if (!this.acceptedIssuers.has(claims.iss)) return undefined;
     if (typeof claims.exp !== 'number' || seconds >= claims.exp) return undefined;
     if (typeof claims.nbf === 'number' && seconds < claims.nbf) return undefined;
     if (!claims['kubernetes.io']?.serviceaccount?.name) return undefined;
