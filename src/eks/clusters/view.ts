@@ -2,13 +2,14 @@
 // with EKS' optional members. Other slices add members through `clusterMembers` (e.g. `identity.oidc.issuer`): each
 // function returns the members it owns for one cluster.
 import { type EksContext, requireClusterVpc } from '../context.js';
+import { identityMember } from '../identity/issuer.js';
 import { type ClusterRecord, defaultAccessConfig } from '../records.js';
 import { endpointAccessOf, loggingOf } from './cluster-config.js';
 
 export type ClusterMembers = (ctx: EksContext, cluster: ClusterRecord) => Promise<Record<string, unknown>>;
 
 /** The functions whose members every Cluster the API returns carries. */
-export const clusterMembers: ClusterMembers[] = [];
+export const clusterMembers: ClusterMembers[] = [identityMember];
 
 export async function clusterView(ctx: EksContext, cluster: ClusterRecord): Promise<Record<string, unknown>> {
   const vpc = await requireClusterVpc(ctx, cluster);

@@ -3,7 +3,9 @@
 // discovery document and the JWKS of the key that signs the cluster's ServiceAccount tokens. The issuer URL and the
 // public keys are kept at /eks/oidc/<id>, written by whoever runs the cluster's kube API (`publishClusterIssuer`)
 // and read by DescribeCluster, the discovery routes and STS AssumeRoleWithWebIdentity.
+
 import type { Backend } from '../../store/types.js';
+import type { ClusterMembers } from '../clusters/view.js';
 import { readJson } from '../context.js';
 import { type ClusterRecord, keys } from '../records.js';
 
@@ -36,6 +38,12 @@ export async function findIssuer(store: Backend, issuer: string): Promise<Issuer
 }
 
 /** DescribeCluster's `identity`: the cluster's OIDC issuer, once its kube API has published it. */
+/** DescribeCluster's `identity` member (clusters/view.ts), once the cluster's issuer is published. */
+export const identityMember: ClusterMembers = async (ctx, cluster) => {
+  const identity = await clusterIdentity(ctx.store, cluster);
+  return identity ? { identity } : {};
+};
+
 export async function clusterIdentity(store: Backend, cluster: ClusterRecord) {
   const record = await readIssuer(store, cluster.id);
   return record ? { oidc: { issuer: record.issuer } } : undefined;
