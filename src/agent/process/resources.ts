@@ -1,7 +1,9 @@
 // cgroup numbers for a container from its requests and limits (the kubelet's formulas: shares from the CPU
 // request, CFS quota from the CPU limit, memory limit in bytes), and a Fargate pod's provisioned size, which caps
 // the whole pod like the micro-VM it stands for (read from its CapacityProvisioned annotation, "0.25vCPU 0.5GB").
+
 import { quantityMilliValue, quantityValue } from '../../fargate/quantity.js';
+import { parseCapacityProvisioned as fargateSizeOf } from '../../fargate/sizing.js';
 import type { Container } from '../lifecycle/runtime.js';
 
 export const cpuPeriodUs = 100_000;
@@ -57,13 +59,8 @@ export function containerLimits(container: Container, podSize?: PodSize): Cgroup
   };
 }
 
-const provisioned = /^\s*(\d+(?:\.\d+)?)vCPU\s+(\d+(?:\.\d+)?)GB\s*$/;
-
 /** "0.25vCPU 0.5GB" → 250 millicores, 512 MiB (Fargate's GB are GiB); undefined when absent or unreadable. */
 export function parseCapacityProvisioned(value: unknown): PodSize | undefined {
-  const match = typeof value === 'string' ? provisioned.exec(value) : null;
-  if (!match) return undefined;
-  const cpuMillis = Math.round(Number(match[1]) * 1000);
-  const memoryBytes = Math.round(Number(match[2]) * 1024) * 1024 * 1024;
-  return cpuMillis > 0 && memoryBytes > 0 ? { cpuMillis, memoryBytes } : undefined;
+  const size = typeof value === 'string' ? fargateSizeOf(value) : undefined;
+  return size ? { cpuMillis: size.cpuMillis, memoryBytes: size.memoryMiB * 1024 * 1024 } : undefined;
 }
