@@ -18,7 +18,29 @@ export interface ProfileInfo {
   podExecutionRoleArn: string;
 }
 
-export type NodegroupStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED';
+export type NodegroupStatus =
+  | 'CREATING'
+  | 'ACTIVE'
+  | 'UPDATING'
+  | 'DELETING'
+  | 'CREATE_FAILED'
+  | 'DELETE_FAILED'
+  | 'DEGRADED';
+
+/** The update a node group is UPDATING for: the controller settles it once the Nodes have followed. */
+export interface NodegroupUpdateInfo {
+  id: string;
+  type: 'ConfigUpdate' | 'VersionUpdate';
+  /** VersionUpdate: nodes at most this many at a time are replaced. */
+  maxUnavailable: number;
+  /** VersionUpdate: replace nodes even when a disruption budget blocks eviction. */
+  force: boolean;
+}
+
+export interface NodegroupUpdateOutcome {
+  status: 'Successful' | 'Failed';
+  errors?: { errorCode: string; errorMessage: string; resourceIds: string[] }[];
+}
 
 export interface NodegroupInfo {
   name: string;
@@ -34,6 +56,9 @@ export interface NodegroupInfo {
   taints: { key: string; value?: string; effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' }[];
   /** The AMI release version, e.g. "1.32.9-20251120". */
   releaseVersion: string;
+  /** The group's Kubernetes minor (its kubelets' version); the cluster's when absent. */
+  version?: string;
+  update?: NodegroupUpdateInfo;
 }
 
 export interface Subscription {
@@ -52,4 +77,6 @@ export interface ClusterFacts {
   watchProfiles(onChange: (profiles: ProfileInfo[]) => void): Promise<Subscription>;
   /** Calls `onChange` with the full list now, then after every change, until closed. */
   watchNodegroups(onChange: (nodegroups: NodegroupInfo[]) => void): Promise<Subscription>;
+  /** Ends a node group's update (the EKS API's record of it) once the Nodes have followed, or could not. */
+  settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void>;
 }

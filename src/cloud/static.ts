@@ -1,6 +1,13 @@
 // An in-memory ClusterFacts whose profiles, node groups and subnets are set by the caller: what component tests
 // use, and what a Skiff pointed at a cluster without an EKS API would use.
-import type { ClusterFacts, NodegroupInfo, ProfileInfo, SubnetInfo, Subscription } from './facts.js';
+import type {
+  ClusterFacts,
+  NodegroupInfo,
+  NodegroupUpdateOutcome,
+  ProfileInfo,
+  SubnetInfo,
+  Subscription,
+} from './facts.js';
 
 export function defaultSubnets(region: string): SubnetInfo[] {
   const zone = (i: number) => `${region}${'ab'[i]}`;
@@ -53,6 +60,20 @@ export class StaticClusterFacts implements ClusterFacts {
 
   async watchNodegroups(onChange: Listener<NodegroupInfo>): Promise<Subscription> {
     return subscribe(this.nodegroupListeners, onChange, this.nodegroupList);
+  }
+
+  /** Settled updates, in order; the group drops its update and, if UPDATING, becomes ACTIVE. */
+  readonly settled: { name: string; updateId: string; outcome: NodegroupUpdateOutcome }[] = [];
+
+  async settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void> {
+    const group = this.nodegroupList.find((g) => g.name === name);
+    if (group?.update?.id !== updateId) return;
+    this.settled.push({ name, updateId, outcome });
+    this.setNodegroups(
+      this.nodegroupList.map((g) =>
+        g.name === name ? { ...g, update: undefined, status: g.status === 'UPDATING' ? 'ACTIVE' : g.status } : g,
+      ),
+    );
   }
 }
 

@@ -21,57 +21,78 @@ import { createNodegroup } from './nodegroups/create.js';
 import { deleteNodegroup } from './nodegroups/delete.js';
 import { describeNodegroup } from './nodegroups/describe.js';
 import { listNodegroupNames } from './nodegroups/list.js';
+import { updateNodegroupConfig } from './nodegroups/update-config.js';
+import { updateNodegroupVersion } from './nodegroups/update-version.js';
 import { Router } from './router.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { describeUpdate } from './updates/describe.js';
+import { listUpdates } from './updates/list.js';
 
 export function eksRoutes(): Router {
-  return new Router()
-    .add('GET', '/clusters', 'ListClusters', listClusters)
-    .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
-    .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
-    .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
-    .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
-    .add(
-      'GET',
-      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-      'DescribeFargateProfile',
-      describeFargateProfile,
-    )
-    .add(
-      'DELETE',
-      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-      'DeleteFargateProfile',
-      deleteFargateProfile,
-    )
-    .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
-    .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
-    .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
-    .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
-    .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
-    .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
-    .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
-    .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
-    .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
-    .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
-    .add(
-      'POST',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies',
-      'AssociateAccessPolicy',
-      associateAccessPolicy,
-    )
-    .add(
-      'GET',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies',
-      'ListAssociatedAccessPolicies',
-      listAssociatedAccessPolicies,
-    )
-    .add(
-      'DELETE',
-      '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
-      'DisassociateAccessPolicy',
-      disassociateAccessPolicy,
-    )
-    .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
-    .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
-    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource);
+  return (
+    new Router()
+      .add('GET', '/clusters', 'ListClusters', listClusters)
+      .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
+      .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
+      .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
+      .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
+      .add(
+        'GET',
+        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+        'DescribeFargateProfile',
+        describeFargateProfile,
+      )
+      .add(
+        'DELETE',
+        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+        'DeleteFargateProfile',
+        deleteFargateProfile,
+      )
+      .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
+      .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
+      .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
+      .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
+      .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
+      .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
+      .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
+      .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
+      .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
+      .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
+      .add(
+        'POST',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies',
+        'AssociateAccessPolicy',
+        associateAccessPolicy,
+      )
+      .add(
+        'GET',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies',
+        'ListAssociatedAccessPolicies',
+        listAssociatedAccessPolicies,
+      )
+      .add(
+        'DELETE',
+        '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
+        'DisassociateAccessPolicy',
+        disassociateAccessPolicy,
+      )
+      .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
+      .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
+      .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
+      // eksapi slice: node-group updates, updates, add-ons, the model's remaining operations
+      .add(
+        'POST',
+        '/clusters/{name}/node-groups/{nodegroupName}/update-config',
+        'UpdateNodegroupConfig',
+        updateNodegroupConfig,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/node-groups/{nodegroupName}/update-version',
+        'UpdateNodegroupVersion',
+        updateNodegroupVersion,
+      )
+      .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
+      .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+  );
 }
