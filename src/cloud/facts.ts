@@ -61,6 +61,40 @@ export interface NodegroupInfo {
   update?: NodegroupUpdateInfo;
 }
 
+/** An EKS add-on as the add-on manager sees it: what to apply (or remove) and how. */
+export interface AddonInfo {
+  name: string;
+  status: string;
+  version: string;
+  /** The data/addons manifest of its objects. */
+  manifest: string;
+  /** The workload whose readiness is its health. */
+  workload?: { kind: 'Deployment' | 'DaemonSet'; name: string };
+  /** Image tag by repository (after the registry) of its version. */
+  images: Record<string, string>;
+  configurationValues?: string;
+  /** What is asked and not yet done: `generation` identifies it in the report. */
+  intent?: {
+    action: 'apply' | 'remove';
+    resolveConflicts: 'OVERWRITE' | 'NONE' | 'PRESERVE';
+    preserve?: boolean;
+    generation: number;
+  };
+}
+
+export interface AddonIssueInfo {
+  code: string;
+  message: string;
+  resourceIds: string[];
+}
+
+/** What the add-on manager reports: the outcome of intent `generation`, or (without it) the health it observes. */
+export interface AddonReport {
+  generation?: number;
+  status: 'ACTIVE' | 'DEGRADED' | 'CREATE_FAILED' | 'UPDATE_FAILED' | 'DELETE_FAILED' | 'DELETED';
+  issues: AddonIssueInfo[];
+}
+
 export interface Subscription {
   close(): void;
 }
@@ -79,4 +113,7 @@ export interface ClusterFacts {
   watchNodegroups(onChange: (nodegroups: NodegroupInfo[]) => void): Promise<Subscription>;
   /** Ends a node group's update (the EKS API's record of it) once the Nodes have followed, or could not. */
   settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void>;
+  /** Calls `onChange` with the cluster's EKS add-ons now, then after every change, until closed. */
+  watchAddons(onChange: (addons: AddonInfo[]) => void): Promise<Subscription>;
+  reportAddon(name: string, report: AddonReport): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // The store-backed ClusterFacts: the cluster's VPC subnets, Fargate profiles and node groups as the EKS API keeps
 // them under /eks/, re-read and handed to subscribers whenever a record under their prefix changes.
 import type {
+  AddonInfo,
+  AddonReport,
   ClusterFacts,
   NodegroupInfo,
   NodegroupUpdateOutcome,
@@ -9,6 +11,8 @@ import type {
   Subscription,
 } from '../cloud/facts.js';
 import type { Backend } from '../store/types.js';
+import { addonKeys } from './addons/read.js';
+import { addonInfos, reportAddon } from './addons/settle.js';
 import { nodegroupUpdateInfo } from './nodegroups/facts.js';
 import { settleNodegroupUpdate } from './nodegroups/updating.js';
 import { keys, type Nodegroup, type StoredNodegroup, type StoredProfile, type Taint } from './records.js';
@@ -88,6 +92,14 @@ export class StoreClusterFacts implements ClusterFacts {
 
   settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void> {
     return settleNodegroupUpdate(this.store, this.clusterName, name, updateId, outcome, Date.now());
+  }
+
+  watchAddons(onChange: (addons: AddonInfo[]) => void): Promise<Subscription> {
+    return this.follow(addonKeys.addons(this.clusterName), () => addonInfos(this.store, this.clusterName), onChange);
+  }
+
+  reportAddon(name: string, report: AddonReport): Promise<void> {
+    return reportAddon(this.store, this.clusterName, name, report, Date.now());
   }
 
   /** Reads the list, then re-reads it after each change under `prefix`; reads are serialised so lists arrive in order. */

@@ -10,6 +10,13 @@ import {
   listAssociatedAccessPolicies,
   updateAccessEntry,
 } from './access/api.js';
+import { describeAddonConfiguration } from './addons/configuration.js';
+import { createAddon } from './addons/create.js';
+import { deleteAddon } from './addons/delete.js';
+import { describeAddon } from './addons/describe.js';
+import { listAddons } from './addons/list.js';
+import { updateAddon } from './addons/update.js';
+import { describeAddonVersions } from './addons/versions.js';
 import { describeCluster } from './clusters/describe.js';
 import { listClusters } from './clusters/list.js';
 import { describeClusterVersions } from './clusters/versions.js';

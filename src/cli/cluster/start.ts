@@ -13,7 +13,9 @@ import { engineVersions } from '../../agent/engine/versions.js';
 import { hostNameOf } from '../../agent/host-lease.js';
 import { shareInformers } from '../../client/factory.js';
 import { processLogger } from '../../client/logger.js';
+import { startAddonManager } from '../../controllers/addon/manager.js';
 import { startIamAccess } from '../../eks/access/index.js';
+import { catalogueImages } from '../../eks/addons/images.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
 import { StoreClusterFacts } from '../../eks/cluster-facts.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
@@ -153,7 +155,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
     const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
-    if (engine) await importAddonImages(engine, addonImages(addons));
+    if (engine) await importAddonImages(engine, catalogueImages(addonImages(addons)));
     const inVpc = engine?.vpc.hostAddress;
     if (engine && inVpc && !wildcard) {
       const listener = await listenInVpc(kube.server, inVpc, kube.port, engine.vpc.cidr);
@@ -163,6 +165,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const controlPlane = await startControlPlane({ ctx, facts, apiServer });
     stops.push(() => controlPlane.stop());
     const applied = await ensureAddons(client, addons);
+    const addonManager = await startAddonManager({ client, facts, values: addons });
+    stops.push(() => addonManager.stop());
     if (process.env.SKIFF_DEBUG && applied.notServed.length) {
       console.error(`addons: kinds this API does not serve, not created: ${applied.notServed.join(', ')}`);
     }

@@ -49,12 +49,16 @@ export interface AddonIntent {
   preserve?: boolean;
   /** The AddonUpdate this apply settles, if any. */
   updateId?: string;
+  /** What the add-on was before an update, put back if the update fails. */
+  previous?: Pick<Addon, 'addonVersion' | 'configurationValues' | 'serviceAccountRoleArn'>;
   /** Bumped on every request, so the manager can tell a new intent from one it already carried out. */
   generation: number;
 }
 
 export interface StoredAddon {
   addon: Addon;
+  /** The last intent's generation (kept once the intent is carried out). */
+  generation: number;
   intent?: AddonIntent;
   clientRequestToken?: string;
 }
