@@ -32,6 +32,7 @@ import { updateNodegroupConfig } from './nodegroups/update-config.js';
 import { updateNodegroupVersion } from './nodegroups/update-version.js';
 import { Router } from './router.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { capabilities, eksAnywhere, insights, registrations } from './unmodelled/absent.js';
 import { describeUpdate } from './updates/describe.js';
 import { listUpdates } from './updates/list.js';
 
@@ -101,5 +102,28 @@ export function eksRoutes(): Router {
       )
       .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
       .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+      .add('POST', '/clusters/{name}/addons', 'CreateAddon', createAddon)
+      .add('GET', '/clusters/{name}/addons', 'ListAddons', listAddons)
+      .add('GET', '/clusters/{name}/addons/{addonName}', 'DescribeAddon', describeAddon)
+      .add('POST', '/clusters/{name}/addons/{addonName}/update', 'UpdateAddon', updateAddon)
+      .add('DELETE', '/clusters/{name}/addons/{addonName}', 'DeleteAddon', deleteAddon)
+      .add('GET', '/addons/supported-versions', 'DescribeAddonVersions', describeAddonVersions)
+      .add('GET', '/addons/configuration-schemas', 'DescribeAddonConfiguration', describeAddonConfiguration)
+      .add('GET', '/clusters/{name}/capabilities', 'ListCapabilities', capabilities.list)
+      .add('POST', '/clusters/{name}/capabilities', 'CreateCapability', capabilities.create)
+      .add('GET', '/clusters/{name}/capabilities/{capabilityName}', 'DescribeCapability', capabilities.describe)
+      .add('POST', '/clusters/{name}/capabilities/{capabilityName}', 'UpdateCapability', capabilities.update)
+      .add('DELETE', '/clusters/{name}/capabilities/{capabilityName}', 'DeleteCapability', capabilities.delete)
+      .add('GET', '/eks-anywhere-subscriptions', 'ListEksAnywhereSubscriptions', eksAnywhere.list)
+      .add('POST', '/eks-anywhere-subscriptions', 'CreateEksAnywhereSubscription', eksAnywhere.create)
+      .add('GET', '/eks-anywhere-subscriptions/{id}', 'DescribeEksAnywhereSubscription', eksAnywhere.describe)
+      .add('POST', '/eks-anywhere-subscriptions/{id}', 'UpdateEksAnywhereSubscription', eksAnywhere.update)
+      .add('DELETE', '/eks-anywhere-subscriptions/{id}', 'DeleteEksAnywhereSubscription', eksAnywhere.delete)
+      .add('POST', '/clusters/{name}/insights', 'ListInsights', insights.list)
+      .add('GET', '/clusters/{name}/insights/{id}', 'DescribeInsight', insights.describe)
+      .add('GET', '/clusters/{name}/insights-refresh', 'DescribeInsightsRefresh', insights.describeRefresh)
+      .add('POST', '/clusters/{name}/insights-refresh', 'StartInsightsRefresh', insights.startRefresh)
+      .add('POST', '/cluster-registrations', 'RegisterCluster', registrations.register)
+      .add('DELETE', '/cluster-registrations/{name}', 'DeregisterCluster', registrations.deregister)
   );
 }
