@@ -37,93 +37,90 @@ import { describeUpdate } from './updates/describe.js';
 import { listUpdates } from './updates/list.js';
 
 export function eksRoutes(): Router {
-  return (
-    new Router()
-      .add('GET', '/clusters', 'ListClusters', listClusters)
-      .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
-      .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
-      .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
-      .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
-      .add(
-        'GET',
-        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-        'DescribeFargateProfile',
-        describeFargateProfile,
-      )
-      .add(
-        'DELETE',
-        '/clusters/{name}/fargate-profiles/{fargateProfileName}',
-        'DeleteFargateProfile',
-        deleteFargateProfile,
-      )
-      .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
-      .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
-      .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
-      .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
-      .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
-      .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
-      .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
-      .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
-      .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
-      .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
-      .add(
-        'POST',
-        '/clusters/{name}/access-entries/{principalArn}/access-policies',
-        'AssociateAccessPolicy',
-        associateAccessPolicy,
-      )
-      .add(
-        'GET',
-        '/clusters/{name}/access-entries/{principalArn}/access-policies',
-        'ListAssociatedAccessPolicies',
-        listAssociatedAccessPolicies,
-      )
-      .add(
-        'DELETE',
-        '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
-        'DisassociateAccessPolicy',
-        disassociateAccessPolicy,
-      )
-      .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
-      .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
-      .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
-      // eksapi slice: node-group updates, updates, add-ons, the model's remaining operations
-      .add(
-        'POST',
-        '/clusters/{name}/node-groups/{nodegroupName}/update-config',
-        'UpdateNodegroupConfig',
-        updateNodegroupConfig,
-      )
-      .add(
-        'POST',
-        '/clusters/{name}/node-groups/{nodegroupName}/update-version',
-        'UpdateNodegroupVersion',
-        updateNodegroupVersion,
-      )
-      .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
-      .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
-      .add('POST', '/clusters/{name}/addons', 'CreateAddon', createAddon)
-      .add('GET', '/clusters/{name}/addons', 'ListAddons', listAddons)
-      .add('GET', '/clusters/{name}/addons/{addonName}', 'DescribeAddon', describeAddon)
-      .add('POST', '/clusters/{name}/addons/{addonName}/update', 'UpdateAddon', updateAddon)
-      .add('DELETE', '/clusters/{name}/addons/{addonName}', 'DeleteAddon', deleteAddon)
-      .add('GET', '/addons/supported-versions', 'DescribeAddonVersions', describeAddonVersions)
-      .add('GET', '/addons/configuration-schemas', 'DescribeAddonConfiguration', describeAddonConfiguration)
-      .add('GET', '/clusters/{name}/capabilities', 'ListCapabilities', capabilities.list)
-      .add('POST', '/clusters/{name}/capabilities', 'CreateCapability', capabilities.create)
-      .add('GET', '/clusters/{name}/capabilities/{capabilityName}', 'DescribeCapability', capabilities.describe)
-      .add('POST', '/clusters/{name}/capabilities/{capabilityName}', 'UpdateCapability', capabilities.update)
-      .add('DELETE', '/clusters/{name}/capabilities/{capabilityName}', 'DeleteCapability', capabilities.delete)
-      .add('GET', '/eks-anywhere-subscriptions', 'ListEksAnywhereSubscriptions', eksAnywhere.list)
-      .add('POST', '/eks-anywhere-subscriptions', 'CreateEksAnywhereSubscription', eksAnywhere.create)
-      .add('GET', '/eks-anywhere-subscriptions/{id}', 'DescribeEksAnywhereSubscription', eksAnywhere.describe)
-      .add('POST', '/eks-anywhere-subscriptions/{id}', 'UpdateEksAnywhereSubscription', eksAnywhere.update)
-      .add('DELETE', '/eks-anywhere-subscriptions/{id}', 'DeleteEksAnywhereSubscription', eksAnywhere.delete)
-      .add('POST', '/clusters/{name}/insights', 'ListInsights', insights.list)
-      .add('GET', '/clusters/{name}/insights/{id}', 'DescribeInsight', insights.describe)
-      .add('GET', '/clusters/{name}/insights-refresh', 'DescribeInsightsRefresh', insights.describeRefresh)
-      .add('POST', '/clusters/{name}/insights-refresh', 'StartInsightsRefresh', insights.startRefresh)
-      .add('POST', '/cluster-registrations', 'RegisterCluster', registrations.register)
-      .add('DELETE', '/cluster-registrations/{name}', 'DeregisterCluster', registrations.deregister)
-  );
+  return new Router()
+    .add('GET', '/clusters', 'ListClusters', listClusters)
+    .add('GET', '/clusters/{name}', 'DescribeCluster', describeCluster)
+    .add('GET', '/cluster-versions', 'DescribeClusterVersions', describeClusterVersions)
+    .add('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', createFargateProfile)
+    .add('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', listFargateProfileNames)
+    .add(
+      'GET',
+      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+      'DescribeFargateProfile',
+      describeFargateProfile,
+    )
+    .add(
+      'DELETE',
+      '/clusters/{name}/fargate-profiles/{fargateProfileName}',
+      'DeleteFargateProfile',
+      deleteFargateProfile,
+    )
+    .add('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', createNodegroup)
+    .add('GET', '/clusters/{name}/node-groups', 'ListNodegroups', listNodegroupNames)
+    .add('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', describeNodegroup)
+    .add('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', deleteNodegroup)
+    .add('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', createAccessEntry)
+    .add('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', listAccessEntries)
+    .add('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', describeAccessEntry)
+    .add('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', updateAccessEntry)
+    .add('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', deleteAccessEntry)
+    .add('GET', '/access-policies', 'ListAccessPolicies', listAccessPolicies)
+    .add(
+      'POST',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies',
+      'AssociateAccessPolicy',
+      associateAccessPolicy,
+    )
+    .add(
+      'GET',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies',
+      'ListAssociatedAccessPolicies',
+      listAssociatedAccessPolicies,
+    )
+    .add(
+      'DELETE',
+      '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}',
+      'DisassociateAccessPolicy',
+      disassociateAccessPolicy,
+    )
+    .add('GET', '/tags/{resourceArn}', 'ListTagsForResource', listTagsForResource)
+    .add('POST', '/tags/{resourceArn}', 'TagResource', tagResource)
+    .add('DELETE', '/tags/{resourceArn}', 'UntagResource', untagResource)
+    .add(
+      'POST',
+      '/clusters/{name}/node-groups/{nodegroupName}/update-config',
+      'UpdateNodegroupConfig',
+      updateNodegroupConfig,
+    )
+    .add(
+      'POST',
+      '/clusters/{name}/node-groups/{nodegroupName}/update-version',
+      'UpdateNodegroupVersion',
+      updateNodegroupVersion,
+    )
+    .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
+    .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+    .add('POST', '/clusters/{name}/addons', 'CreateAddon', createAddon)
+    .add('GET', '/clusters/{name}/addons', 'ListAddons', listAddons)
+    .add('GET', '/clusters/{name}/addons/{addonName}', 'DescribeAddon', describeAddon)
+    .add('POST', '/clusters/{name}/addons/{addonName}/update', 'UpdateAddon', updateAddon)
+    .add('DELETE', '/clusters/{name}/addons/{addonName}', 'DeleteAddon', deleteAddon)
+    .add('GET', '/addons/supported-versions', 'DescribeAddonVersions', describeAddonVersions)
+    .add('GET', '/addons/configuration-schemas', 'DescribeAddonConfiguration', describeAddonConfiguration)
+    .add('GET', '/clusters/{name}/capabilities', 'ListCapabilities', capabilities.list)
+    .add('POST', '/clusters/{name}/capabilities', 'CreateCapability', capabilities.create)
+    .add('GET', '/clusters/{name}/capabilities/{capabilityName}', 'DescribeCapability', capabilities.describe)
+    .add('POST', '/clusters/{name}/capabilities/{capabilityName}', 'UpdateCapability', capabilities.update)
+    .add('DELETE', '/clusters/{name}/capabilities/{capabilityName}', 'DeleteCapability', capabilities.delete)
+    .add('GET', '/eks-anywhere-subscriptions', 'ListEksAnywhereSubscriptions', eksAnywhere.list)
+    .add('POST', '/eks-anywhere-subscriptions', 'CreateEksAnywhereSubscription', eksAnywhere.create)
+    .add('GET', '/eks-anywhere-subscriptions/{id}', 'DescribeEksAnywhereSubscription', eksAnywhere.describe)
+    .add('POST', '/eks-anywhere-subscriptions/{id}', 'UpdateEksAnywhereSubscription', eksAnywhere.update)
+    .add('DELETE', '/eks-anywhere-subscriptions/{id}', 'DeleteEksAnywhereSubscription', eksAnywhere.delete)
+    .add('POST', '/clusters/{name}/insights', 'ListInsights', insights.list)
+    .add('GET', '/clusters/{name}/insights/{id}', 'DescribeInsight', insights.describe)
+    .add('GET', '/clusters/{name}/insights-refresh', 'DescribeInsightsRefresh', insights.describeRefresh)
+    .add('POST', '/clusters/{name}/insights-refresh', 'StartInsightsRefresh', insights.startRefresh)
+    .add('POST', '/cluster-registrations', 'RegisterCluster', registrations.register)
+    .add('DELETE', '/cluster-registrations/{name}', 'DeregisterCluster', registrations.deregister);
 }
