@@ -58,7 +58,7 @@ export function schemaText(entry: CatalogueEntry): string {
   return JSON.stringify(JSON.parse(readFileSync(join(dataDir, 'addon-schemas', entry.schema), 'utf8')));
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 /** networknt's JSON-schema wording, which EKS's messages carry (`$.replicaCount: string found, integer expected`). */
