@@ -24,14 +24,14 @@ export const updateAddon: Route = async (ctx, { params, body }) => {
   const retried = await updateByToken(ctx.store, clusterName, { addonName: name }, req.clientRequestToken);
   if (retried) return { update: retried };
   const stored = found.value;
+  const entry = catalogueEntry(name);
+  if (!entry) throw fail(`Addon ${name} specified is not supported`);
+  const version = checkAddonRequest(entry, req, clusterName, cluster.version, stored.addon.addonVersion);
   if (busy.has(stored.addon.status))
     throw fail(
       `Addon ${name} cannot be updated as it is currently in ${stored.addon.status} state`,
       'ResourceInUseException',
     );
-  const entry = catalogueEntry(name);
-  if (!entry) throw fail(`Addon ${name} specified is not supported`);
-  const version = checkAddonRequest(entry, req, clusterName, cluster.version, stored.addon.addonVersion);
   const out: UpdateParam[] = [];
   if (req.addonVersion !== undefined) out.push({ type: 'AddonVersion', value: req.addonVersion });
   if (req.serviceAccountRoleArn !== undefined)
