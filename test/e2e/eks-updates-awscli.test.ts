@@ -265,6 +265,10 @@ test('the add-on catalogue and add-ons', async () => {
   assert.equal(addon.configurationValues, '{"replicaCount":3}');
   assert.match(addon.addonArn, /^arn:aws:eks:ap-northeast-2:\d{12}:addon\/demo\/coredns\/[0-9a-f-]{36}$/);
   assert.deepEqual((await s.awsJson<any>('eks', 'list-addons', '--cluster-name', 'demo')).addons, ['coredns']);
+  assert.equal((await s.aws('eks', 'tag-resource', '--resource-arn', addon.addonArn, '--tags', 'team=dns')).code, 0);
+  assert.deepEqual(await s.awsJson('eks', 'list-tags-for-resource', '--resource-arn', addon.addonArn), {
+    tags: { team: 'dns' },
+  });
   await expectError(
     ['eks', 'create-addon', '--cluster-name', 'demo', '--addon-name', 'coredns'],
     'ResourceInUseException',

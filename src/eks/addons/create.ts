@@ -2,7 +2,7 @@
 // an `apply` intent; the add-on manager (src/controllers/addon/) applies its objects to kube-system with the
 // configuration values and conflict rule, and reports ACTIVE, DEGRADED or CREATE_FAILED.
 import { randomUUID } from 'node:crypto';
-import { formatArn } from '../../fargate/arn.js';
+import { addonArn } from '../../fargate/arn.js';
 import { validateTags } from '../../fargate/profile-validation.js';
 import { KeyExistsError } from '../../store/errors.js';
 import { readJson, requireCluster } from '../context.js';
@@ -52,13 +52,7 @@ export const createAddon: Route = async (ctx, { params, body }) => {
     status: 'CREATING',
     addonVersion: version.addonVersion,
     health: { issues: [] },
-    addonArn: formatArn({
-      partition: 'aws',
-      service: 'eks',
-      region: ctx.region,
-      accountId: ctx.credentials.accountId,
-      resource: `addon/${clusterName}/${name}/${randomUUID()}`,
-    }),
+    addonArn: addonArn(ctx.region, ctx.credentials.accountId, clusterName, name, randomUUID()),
     createdAt: now,
     modifiedAt: now,
     ...(req.serviceAccountRoleArn ? { serviceAccountRoleArn: req.serviceAccountRoleArn } : {}),

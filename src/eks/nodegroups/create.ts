@@ -12,6 +12,7 @@ import { EksError } from '../errors.js';
 import { checkMemberTypes } from '../member-types.js';
 import { keys, type Nodegroup, type NodegroupUpdateConfig, type StoredNodegroup, type Taint } from '../records.js';
 import type { Route } from '../router.js';
+import { forgetUpdates } from '../updates/records.js';
 import { isReleaseOf, latestRelease, releasesOf } from './releases.js';
 import {
   checkNodeRepairConfig,
@@ -166,6 +167,8 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
       );
     throw error;
   }
+  // A group of a former group's name starts without its updates.
+  await forgetUpdates(ctx.store, clusterName, { nodegroupName: name });
   ctx.transitions.schedule(key, record.transitionAt as number);
   return { nodegroup };
 };
