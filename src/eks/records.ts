@@ -143,6 +143,8 @@ export interface StoredNodegroup {
   /** The update (src/eks/updates/) the group is UPDATING for. */
   updateId?: string;
   updateType?: 'ConfigUpdate' | 'VersionUpdate';
+  /** A VersionUpdate's starting version and release, put back if it fails. */
+  previous?: { version: string; releaseVersion: string };
   /** A VersionUpdate's `force`: replace nodes even where a disruption budget blocks their pods' eviction. */
   force?: boolean;
 }

@@ -4,10 +4,10 @@
 import type { ReconcileResult } from '../../client/queue.js';
 import type { NodegroupInfo, NodegroupUpdateOutcome } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import { drainNode } from './drain.js';
+import { drainNode, evictionTimeoutMs } from './drain.js';
 import { followNodegroup } from './follow.js';
 import { type LaunchContext, launchNode } from './launch.js';
-import { rollStep } from './roll.js';
+import { rollStep, upToDate } from './roll.js';
 
 const growing = new Set(['CREATING', 'ACTIVE', 'UPDATING']);
 const waitMs = 5000;
@@ -48,6 +48,25 @@ export function nodesToRemove(nodes: KubeObject[], count: number): KubeObject[] 
     chosen.push(left.shift()!);
   }
   return chosen;
+}
+
+/** Ends a version update EKS could not finish: the node being drained is uncordoned and kept. */
+async function failRoll(ctx: NodegroupContext, group: string, updateId: string, node: KubeObject): Promise<void> {
+  ctx.draining.delete(node.metadata.name!);
+  await ctx.client
+    .patch({ apiVersion: 'v1', kind: 'Node' }, node.metadata.name!, { spec: { unschedulable: null } }, 'merge')
+    .catch(() => undefined);
+  const instance = node.spec?.providerID?.split('/').pop() ?? node.metadata.name!;
+  await ctx.settle(group, updateId, {
+    status: 'Failed',
+    errors: [
+      {
+        errorCode: 'PodEvictionFailure',
+        errorMessage: `Reached max retries while trying to evict pods from nodes in node group ${group}`,
+        resourceIds: [instance],
+      },
+    ],
+  });
 }
 
 export async function reconcileNodegroup(ctx: NodegroupContext, name: string): Promise<ReconcileResult> {
@@ -101,6 +120,17 @@ export async function reconcileNodegroup(ctx: NodegroupContext, name: string): P
   for (const [nodeName, startedAt] of ctx.draining) {
     const node = present.get(nodeName);
     if (!node) continue;
+    const update = ng?.update;
+    if (
+      update?.type === 'VersionUpdate' &&
+      !update.force &&
+      !upToDate(node, ng!, ctx.region) &&
+      ctx.now() - startedAt >= evictionTimeoutMs
+    ) {
+      // Without force, a budget that blocks eviction for 15 minutes fails the update: the node stays, serving.
+      await failRoll(ctx, name, update.id, node);
+      continue;
+    }
     const next = await drainNode(ctx.client, node, startedAt, ctx.now());
     if (next === undefined) ctx.deleted(nodeName);
     after(next);

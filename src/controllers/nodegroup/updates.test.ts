@@ -1,6 +1,7 @@
 // A node group's updates reaching its Nodes through the controller: a ConfigUpdate's labels and taints (added,
 // changed, removed; others' left alone) settled Successful once every node follows, and a VersionUpdate's rolling
-// replacement that a PodDisruptionBudget holds back until it allows the eviction.
+// replacement that a PodDisruptionBudget holds back until it allows the eviction, and fails (PodEvictionFailure,
+// the node kept and uncordoned) when the budget blocks it for 15 minutes without force.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NodegroupInfo } from '../../cloud/facts.js';
@@ -20,6 +21,8 @@ let api: TestApi;
 let client: KubeClient;
 let facts: StaticClusterFacts;
 let controller: NodegroupController;
+/** Added to the controller's clock, to pass the 15 minutes EKS gives a blocked eviction. */
+let clockOffset = 0;
 
 function group(over: Partial<NodegroupInfo> = {}): NodegroupInfo {
   return {
@@ -57,7 +60,7 @@ before(async () => {
     spec: { holderIdentity: 'h1', leaseDurationSeconds: 3600, renewTime: new Date().toISOString() },
   });
   const ipam = new VpcAddresses(client, defaultSubnets(region));
-  controller = new NodegroupController({ client, facts, ipam });
+  controller = new NodegroupController({ client, facts, ipam, now: () => Date.now() + clockOffset });
   await controller.start();
 });
 after(async () => {
@@ -173,5 +176,68 @@ describe('node group updates', () => {
       assert.equal(node.metadata.labels!['eks.amazonaws.com/nodegroup-image'], image);
       assert.match(node.status.nodeInfo.kubeletVersion, /^v1\.32\.9-eks-[0-9a-f]{7}$/);
     }
+  });
+
+  it('without force, a budget blocking eviction for 15 minutes fails the version update', async () => {
+    const [target] = await nodesOf();
+    const pod = await client.create<KubeObject>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'guarded-2', namespace: 'default', labels: { app: 'guarded' } },
+      spec: {
+        nodeName: target.metadata.name,
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: 'c', image: 'x' }],
+      },
+    });
+    const ready = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+    };
+    await client.update({ ...pod, status: ready }, { subresource: 'status' });
+    const pdbRef = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'default' };
+    const pdb = await client.get<KubeObject>(pdbRef, 'guard');
+    await client.update(
+      {
+        ...pdb,
+        status: {
+          observedGeneration: pdb.metadata.generation,
+          disruptionsAllowed: 0,
+          currentHealthy: 1,
+          desiredHealthy: 1,
+          expectedPods: 1,
+        },
+      },
+      { subresource: 'status' },
+    );
+    facts.setNodegroups([
+      group({
+        status: 'UPDATING',
+        labels: { team: 'api', added: 'yes' },
+        taints: [{ key: 'new', effect: 'NoExecute' }],
+        releaseVersion: '1.32.7-20250715',
+        update: { id: 'u3', type: 'VersionUpdate', maxUnavailable: 1, force: false },
+      }),
+    ]);
+    await until(
+      async () => (await client.get<any>(nodeRef, target.metadata.name!)).spec.unschedulable === true,
+      'the drain to begin',
+      20_000,
+    );
+    clockOffset = 16 * 60 * 1000;
+    await until(() => facts.settled.some((s) => s.updateId === 'u3'), 'the update to fail', 30_000);
+    const { outcome } = facts.settled.find((s) => s.updateId === 'u3')!;
+    assert.equal(outcome.status, 'Failed');
+    assert.equal(outcome.errors?.[0].errorCode, 'PodEvictionFailure');
+    assert.equal(
+      outcome.errors?.[0].errorMessage,
+      'Reached max retries while trying to evict pods from nodes in node group web',
+    );
+    const kept = await client.get<any>(nodeRef, target.metadata.name!);
+    assert.equal(kept.spec.unschedulable, undefined, 'uncordoned');
+    await client.get(
+      pdbRef.kind === 'x' ? pdbRef : { apiVersion: 'v1', kind: 'Pod', namespace: 'default' },
+      'guarded-2',
+    );
   });
 });

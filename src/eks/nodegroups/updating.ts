@@ -48,6 +48,10 @@ export async function beginNodegroupUpdate(
     updateId: update.id,
     updateType: type,
     force,
+    previous:
+      type === 'VersionUpdate'
+        ? { version: found.value.nodegroup.version, releaseVersion: found.value.nodegroup.releaseVersion }
+        : undefined,
   };
   await ctx.store.update(keys.nodegroup(clusterName, name), JSON.stringify(record), found.modRevision);
   return { update };
@@ -71,16 +75,19 @@ export async function settleNodegroupUpdate(
     const found = await readJson<StoredNodegroup>(store, keys.nodegroup(clusterName, name));
     if (!found || found.value.updateId !== updateId) return;
     await finishUpdate(store, clusterName, updateId, outcome.status, outcome.errors ?? []);
+    const revert = outcome.status === 'Failed' ? found.value.previous : undefined;
     const record: StoredNodegroup = {
       ...found.value,
       nodegroup: {
         ...found.value.nodegroup,
+        ...(revert ?? {}),
         status: found.value.nodegroup.status === 'UPDATING' ? 'ACTIVE' : found.value.nodegroup.status,
         modifiedAt: now / 1000,
       },
       updateId: undefined,
       updateType: undefined,
       force: undefined,
+      previous: undefined,
     };
     try {
       await store.update(keys.nodegroup(clusterName, name), JSON.stringify(record), found.modRevision);
