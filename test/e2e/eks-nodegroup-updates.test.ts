@@ -83,8 +83,6 @@ it('node group config and version updates reach the Nodes', {
     writeBusyboxImage(join(skiff.dataDir, 'busybox-layout'), image, 'guarded');
     await skiff.importImage(join(skiff.dataDir, 'busybox-layout'));
     const manifest = {
-      apiVersion: 'v1',
-      kind: 'List',
       items: [
         {
           apiVersion: 'apps/v1',
@@ -112,7 +110,10 @@ it('node group config and version updates reach the Nodes', {
         },
       ],
     };
-    const applied = await skiff.kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
+    const applied = await skiff.kubectl(
+      ['apply', '-f', '-'],
+      manifest.items.map((o) => JSON.stringify(o)).join('\n---\n'),
+    );
     assert.equal(applied.code, 0, applied.stderr);
     await w.waitFor(async () => running(await w.pods('default', 'app=guarded')).length === 2, 'two guarded pods');
 
