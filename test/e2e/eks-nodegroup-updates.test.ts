@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import YAML from 'yaml';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
 import { running, walkthrough } from './harness/cluster.js';
 import { startSkiff } from './harness/skiff.js';
@@ -112,7 +113,7 @@ it('node group config and version updates reach the Nodes', {
     };
     const applied = await skiff.kubectl(
       ['apply', '-f', '-'],
-      manifest.items.map((o) => JSON.stringify(o)).join('\n---\n'),
+      manifest.items.map((o) => YAML.stringify(o)).join('---\n'),
     );
     assert.equal(applied.code, 0, applied.stderr);
     await w.waitFor(async () => running(await w.pods('default', 'app=guarded')).length === 2, 'two guarded pods');
