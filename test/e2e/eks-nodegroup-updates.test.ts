@@ -1,5 +1,6 @@
 // A managed node group's updates on a real cluster (`skiff up`, process runtime) with the real aws CLI: size,
-// labels and taints changed with update-nodegroup-config and the Nodes following, then update-nodegroup-version
+// labels and taints changed with update-nodegroup-config and the Nodes following (the taint then removed again),
+// then update-nodegroup-version
 // rolling every node to the new AMI release while a PodDisruptionBudget keeps a Deployment's pods available.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -117,6 +118,19 @@ it('node group config and version updates reach the Nodes', {
     );
     assert.equal(applied.code, 0, applied.stderr);
     await w.waitFor(async () => running(await w.pods('default', 'app=guarded')).length === 2, 'two guarded pods');
+
+    // The taint goes again, so coredns (which does not tolerate it) can move to the new nodes during the roll.
+    const untaint = await aws(
+      'update-nodegroup-config',
+      '--cluster-name',
+      'skiff',
+      '--nodegroup-name',
+      'web',
+      '--taints',
+      'removeTaints=[{key=dedicated,value=web,effect=NO_SCHEDULE}]',
+    );
+    assert.equal((await settle(untaint.update.id)).status, 'Successful');
+    for (const node of await nodes()) assert.equal(node.spec.taints, undefined);
 
     const version = await aws('update-nodegroup-version', '--cluster-name', 'skiff', '--nodegroup-name', 'web');
     let fewest = 2;
