@@ -1,7 +1,7 @@
 // A managed node group's updates on a real cluster (`skiff up`, process runtime) with the real aws CLI: size,
 // labels and taints changed with update-nodegroup-config and the Nodes following (the taint then removed again),
-// then update-nodegroup-version
-// rolling every node to the new AMI release while a PodDisruptionBudget keeps a Deployment's pods available.
+// then update-nodegroup-version rolling every node to the new AMI release while a PodDisruptionBudget keeps a
+// Deployment's pods available.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
