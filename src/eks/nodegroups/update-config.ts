@@ -90,23 +90,16 @@ export const updateNodegroupConfig: Route = async (ctx, { params, body }) => {
       if (maxUnavailablePercentage !== undefined)
         out.push({ type: 'MaxUnavailablePercentage', value: String(maxUnavailablePercentage) });
       if (updateStrategy !== undefined) out.push({ type: 'UpdateStrategy', value: updateStrategy });
-      ng.updateConfig = {
-        ...(maxUnavailable !== undefined || maxUnavailablePercentage !== undefined
-          ? maxUnavailablePercentage !== undefined
-            ? { maxUnavailablePercentage }
-            : { maxUnavailable }
-          : {
-              ...(ng.updateConfig.maxUnavailable !== undefined
-                ? { maxUnavailable: ng.updateConfig.maxUnavailable }
-                : {}),
-              ...(ng.updateConfig.maxUnavailablePercentage !== undefined
-                ? { maxUnavailablePercentage: ng.updateConfig.maxUnavailablePercentage }
-                : {}),
-            }),
-        ...((updateStrategy ?? ng.updateConfig.updateStrategy)
-          ? { updateStrategy: updateStrategy ?? ng.updateConfig.updateStrategy }
-          : {}),
-      };
+      // A new count or percentage replaces the old one (the two never stand together); a strategy is kept.
+      const { updateStrategy: oldStrategy, ...oldSize } = ng.updateConfig;
+      const size =
+        maxUnavailablePercentage !== undefined
+          ? { maxUnavailablePercentage }
+          : maxUnavailable !== undefined
+            ? { maxUnavailable }
+            : oldSize;
+      const strategy = updateStrategy ?? oldStrategy;
+      ng.updateConfig = { ...size, ...(strategy ? { updateStrategy: strategy } : {}) };
     }
     if (req.nodeRepairConfig) {
       checkNodeRepairConfig(req.nodeRepairConfig, members);
