@@ -1,6 +1,15 @@
 // An in-memory ClusterFacts whose profiles, node groups and subnets are set by the caller: what component tests
 // use, and what a Skiff pointed at a cluster without an EKS API would use.
-import type { ClusterFacts, NodegroupInfo, ProfileInfo, SubnetInfo, Subscription } from './facts.js';
+import type {
+  AddonInfo,
+  AddonReport,
+  ClusterFacts,
+  NodegroupInfo,
+  NodegroupUpdateOutcome,
+  ProfileInfo,
+  SubnetInfo,
+  Subscription,
+} from './facts.js';
 
 export function defaultSubnets(region: string): SubnetInfo[] {
   const zone = (i: number) => `${region}${'ab'[i]}`;
@@ -53,6 +62,46 @@ export class StaticClusterFacts implements ClusterFacts {
 
   async watchNodegroups(onChange: Listener<NodegroupInfo>): Promise<Subscription> {
     return subscribe(this.nodegroupListeners, onChange, this.nodegroupList);
+  }
+
+  private addonList: AddonInfo[] = [];
+  private addonListeners = new Set<Listener<AddonInfo>>();
+  /** Add-on reports, in order. */
+  readonly addonReports: { name: string; report: AddonReport }[] = [];
+
+  setAddons(addons: AddonInfo[]): void {
+    this.addonList = addons;
+    for (const listener of this.addonListeners) listener(addons);
+  }
+
+  async watchAddons(onChange: Listener<AddonInfo>): Promise<Subscription> {
+    return subscribe(this.addonListeners, onChange, this.addonList);
+  }
+
+  /** Records the report; one that settles the current intent clears it (and a DELETED one drops the add-on). */
+  async reportAddon(name: string, report: AddonReport): Promise<void> {
+    this.addonReports.push({ name, report });
+    const addon = this.addonList.find((a) => a.name === name);
+    if (report.generation === undefined || addon?.intent?.generation !== report.generation) return;
+    this.setAddons(
+      report.status === 'DELETED'
+        ? this.addonList.filter((a) => a.name !== name)
+        : this.addonList.map((a) => (a.name === name ? { ...a, intent: undefined, status: report.status } : a)),
+    );
+  }
+
+  /** Settled updates, in order; the group drops its update and, if UPDATING, becomes ACTIVE. */
+  readonly settled: { name: string; updateId: string; outcome: NodegroupUpdateOutcome }[] = [];
+
+  async settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void> {
+    const group = this.nodegroupList.find((g) => g.name === name);
+    if (group?.update?.id !== updateId) return;
+    this.settled.push({ name, updateId, outcome });
+    this.setNodegroups(
+      this.nodegroupList.map((g) =>
+        g.name === name ? { ...g, update: undefined, status: g.status === 'UPDATING' ? 'ACTIVE' : g.status } : g,
+      ),
+    );
   }
 }
 

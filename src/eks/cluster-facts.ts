@@ -1,7 +1,20 @@
 // The store-backed ClusterFacts: the cluster's VPC subnets, Fargate profiles and node groups as the EKS API keeps
 // them under /eks/, re-read and handed to subscribers whenever a record under their prefix changes.
-import type { ClusterFacts, NodegroupInfo, ProfileInfo, SubnetInfo, Subscription } from '../cloud/facts.js';
+import type {
+  AddonInfo,
+  AddonReport,
+  ClusterFacts,
+  NodegroupInfo,
+  NodegroupUpdateOutcome,
+  ProfileInfo,
+  SubnetInfo,
+  Subscription,
+} from '../cloud/facts.js';
 import type { Backend } from '../store/types.js';
+import { addonKeys } from './addons/read.js';
+import { addonInfos, reportAddon } from './addons/settle.js';
+import { nodegroupUpdateInfo } from './nodegroups/facts.js';
+import { settleNodegroupUpdate } from './nodegroups/updating.js';
 import { keys, type Nodegroup, type StoredNodegroup, type StoredProfile, type Taint } from './records.js';
 import { clusterVpc, isPublicSubnet } from './vpc.js';
 
@@ -11,7 +24,7 @@ const taintEffects: Record<Taint['effect'], NodegroupInfo['taints'][number]['eff
   PREFER_NO_SCHEDULE: 'PreferNoSchedule',
 };
 
-function nodegroupInfo(ng: Nodegroup): NodegroupInfo {
+function nodegroupInfo(ng: Nodegroup, stored?: StoredNodegroup): NodegroupInfo {
   return {
     name: ng.nodegroupName,
     status: ng.status,
@@ -25,6 +38,8 @@ function nodegroupInfo(ng: Nodegroup): NodegroupInfo {
     labels: ng.labels,
     taints: ng.taints.map((t) => ({ key: t.key, value: t.value, effect: taintEffects[t.effect] })),
     releaseVersion: ng.releaseVersion,
+    version: ng.version,
+    update: stored && nodegroupUpdateInfo(stored),
   };
 }
 
@@ -64,7 +79,10 @@ export class StoreClusterFacts implements ClusterFacts {
 
   async nodegroups(): Promise<NodegroupInfo[]> {
     const { items } = await this.store.list(keys.nodegroups(this.clusterName));
-    return items.map((kv) => nodegroupInfo((JSON.parse(kv.value) as StoredNodegroup).nodegroup));
+    return items.map((kv) => {
+      const stored = JSON.parse(kv.value) as StoredNodegroup;
+      return nodegroupInfo(stored.nodegroup, stored);
+    });
   }
 
   watchProfiles(onChange: (profiles: ProfileInfo[]) => void): Promise<Subscription> {
@@ -73,6 +91,18 @@ export class StoreClusterFacts implements ClusterFacts {
 
   watchNodegroups(onChange: (nodegroups: NodegroupInfo[]) => void): Promise<Subscription> {
     return this.follow(keys.nodegroups(this.clusterName), () => this.nodegroups(), onChange);
+  }
+
+  settleNodegroupUpdate(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void> {
+    return settleNodegroupUpdate(this.store, this.clusterName, name, updateId, outcome, Date.now());
+  }
+
+  watchAddons(onChange: (addons: AddonInfo[]) => void): Promise<Subscription> {
+    return this.follow(addonKeys.addons(this.clusterName), () => addonInfos(this.store, this.clusterName), onChange);
+  }
+
+  reportAddon(name: string, report: AddonReport): Promise<void> {
+    return reportAddon(this.store, this.clusterName, name, report, Date.now());
   }
 
   /** Reads the list, then re-reads it after each change under `prefix`; reads are serialised so lists arrive in order. */

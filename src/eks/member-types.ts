@@ -3,7 +3,14 @@
 // as the service answers a body it cannot deserialise. Absent members are the handler's to require.
 import { EksError } from './errors.js';
 
-export type MemberType = 'string' | 'list<string>' | 'map<string,string>' | { listOf: Record<string, MemberType> };
+export type MemberType =
+  | 'string'
+  | 'integer'
+  | 'boolean'
+  | 'list<string>'
+  | 'map<string,string>'
+  | { listOf: Record<string, MemberType> }
+  | { structure: Record<string, MemberType> };
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -23,6 +30,13 @@ function check(value: unknown, type: MemberType, path: string): void {
   if (value === undefined) return;
   if (type === 'string') {
     if (typeof value !== 'string') throw mismatch(path, 'a string', value);
+  } else if (type === 'integer') {
+    if (!Number.isInteger(value)) throw mismatch(path, 'an integer', value);
+  } else if (type === 'boolean') {
+    if (typeof value !== 'boolean') throw mismatch(path, 'a boolean', value);
+  } else if (typeof type === 'object' && 'structure' in type) {
+    if (!isObject(value)) throw mismatch(path, 'an object', value);
+    checkMemberTypes(value, type.structure, `${path}.`);
   } else if (type === 'list<string>') {
     if (!Array.isArray(value)) throw mismatch(path, 'a list', value);
     for (const [i, item] of value.entries()) check(item, 'string', `${path}[${i}]`);

@@ -157,7 +157,7 @@ export interface Nodegroup {
   releaseVersion: string;
   createdAt: number;
   modifiedAt: number;
-  status: 'CREATING' | 'ACTIVE' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED';
+  status: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED' | 'DEGRADED';
   capacityType: string;
   scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
   instanceTypes: string[];
@@ -166,15 +166,33 @@ export interface Nodegroup {
   nodeRole: string;
   labels: Record<string, string>;
   taints: Taint[];
-  diskSize: number;
+  /** Absent when a launch template carries the disk. */
+  diskSize?: number;
   resources: { autoScalingGroups: { name: string }[] };
   health: { issues: { code: string; message: string; resourceIds: string[] }[] };
-  updateConfig: { maxUnavailable: number };
+  updateConfig: NodegroupUpdateConfig;
   tags: Record<string, string>;
+  launchTemplate?: { id?: string; name?: string; version?: string };
+  remoteAccess?: { ec2SshKey?: string; sourceSecurityGroups?: string[] };
+  nodeRepairConfig?: Record<string, unknown>;
+  warmPoolConfig?: Record<string, unknown>;
+}
+
+export interface NodegroupUpdateConfig {
+  maxUnavailable?: number;
+  maxUnavailablePercentage?: number;
+  updateStrategy?: string;
 }
 
 export interface StoredNodegroup {
   nodegroup: Nodegroup;
   clientRequestToken?: string;
   transitionAt?: number;
+  /** The update (src/eks/updates/) the group is UPDATING for. */
+  updateId?: string;
+  updateType?: 'ConfigUpdate' | 'VersionUpdate';
+  /** A VersionUpdate's starting version and release, put back if it fails. */
+  previous?: { version: string; releaseVersion: string };
+  /** A VersionUpdate's `force`: replace nodes even where a disruption budget blocks their pods' eviction. */
+  force?: boolean;
 }

@@ -10,6 +10,13 @@ import {
   listAssociatedAccessPolicies,
   updateAccessEntry,
 } from './access/api.js';
+import { describeAddonConfiguration } from './addons/configuration.js';
+import { createAddon } from './addons/create.js';
+import { deleteAddon } from './addons/delete.js';
+import { describeAddon } from './addons/describe.js';
+import { listAddons } from './addons/list.js';
+import { updateAddon } from './addons/update.js';
+import { describeAddonVersions } from './addons/versions.js';
 import { associateEncryptionConfig } from './clusters/associate-encryption.js';
 import { createCluster } from './clusters/create.js';
 import { deleteCluster } from './clusters/delete.js';
@@ -17,7 +24,6 @@ import { describeCluster } from './clusters/describe.js';
 import { listClusters } from './clusters/list.js';
 import { updateClusterConfig } from './clusters/update-config.js';
 import { updateClusterVersion } from './clusters/update-version.js';
-import { describeUpdate, listUpdates } from './clusters/updates.js';
 import { describeClusterVersions } from './clusters/versions.js';
 import { createFargateProfile } from './fargate-profiles/create.js';
 import { deleteFargateProfile } from './fargate-profiles/delete.js';
@@ -31,6 +37,8 @@ import { createNodegroup } from './nodegroups/create.js';
 import { deleteNodegroup } from './nodegroups/delete.js';
 import { describeNodegroup } from './nodegroups/describe.js';
 import { listNodegroupNames } from './nodegroups/list.js';
+import { updateNodegroupConfig } from './nodegroups/update-config.js';
+import { updateNodegroupVersion } from './nodegroups/update-version.js';
 import { createPodIdentityAssociation } from './pod-identity/create.js';
 import { deletePodIdentityAssociation } from './pod-identity/delete.js';
 import { describePodIdentityAssociation } from './pod-identity/describe.js';
@@ -38,6 +46,9 @@ import { listPodIdentityAssociations } from './pod-identity/list.js';
 import { updatePodIdentityAssociation } from './pod-identity/update.js';
 import { Router } from './router.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { capabilities, eksAnywhere, insights, registrations } from './unmodelled/absent.js';
+import { describeUpdate } from './updates/describe.js';
+import { listUpdates } from './updates/list.js';
 
 export function eksRoutes(): Router {
   return (
@@ -94,8 +105,6 @@ export function eksRoutes(): Router {
       .add('DELETE', '/clusters/{name}', 'DeleteCluster', deleteCluster)
       .add('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', updateClusterConfig)
       .add('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', updateClusterVersion)
-      .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
-      .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
       .add(
         'POST',
         '/clusters/{name}/encryption-config/associate',
@@ -157,5 +166,43 @@ export function eksRoutes(): Router {
         'ListIdentityProviderConfigs',
         listIdentityProviderConfigs,
       )
+
+      .add(
+        'POST',
+        '/clusters/{name}/node-groups/{nodegroupName}/update-config',
+        'UpdateNodegroupConfig',
+        updateNodegroupConfig,
+      )
+      .add(
+        'POST',
+        '/clusters/{name}/node-groups/{nodegroupName}/update-version',
+        'UpdateNodegroupVersion',
+        updateNodegroupVersion,
+      )
+      .add('GET', '/clusters/{name}/updates', 'ListUpdates', listUpdates)
+      .add('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', describeUpdate)
+      .add('POST', '/clusters/{name}/addons', 'CreateAddon', createAddon)
+      .add('GET', '/clusters/{name}/addons', 'ListAddons', listAddons)
+      .add('GET', '/clusters/{name}/addons/{addonName}', 'DescribeAddon', describeAddon)
+      .add('POST', '/clusters/{name}/addons/{addonName}/update', 'UpdateAddon', updateAddon)
+      .add('DELETE', '/clusters/{name}/addons/{addonName}', 'DeleteAddon', deleteAddon)
+      .add('GET', '/addons/supported-versions', 'DescribeAddonVersions', describeAddonVersions)
+      .add('GET', '/addons/configuration-schemas', 'DescribeAddonConfiguration', describeAddonConfiguration)
+      .add('GET', '/clusters/{name}/capabilities', 'ListCapabilities', capabilities.list)
+      .add('POST', '/clusters/{name}/capabilities', 'CreateCapability', capabilities.create)
+      .add('GET', '/clusters/{name}/capabilities/{capabilityName}', 'DescribeCapability', capabilities.describe)
+      .add('POST', '/clusters/{name}/capabilities/{capabilityName}', 'UpdateCapability', capabilities.update)
+      .add('DELETE', '/clusters/{name}/capabilities/{capabilityName}', 'DeleteCapability', capabilities.delete)
+      .add('GET', '/eks-anywhere-subscriptions', 'ListEksAnywhereSubscriptions', eksAnywhere.list)
+      .add('POST', '/eks-anywhere-subscriptions', 'CreateEksAnywhereSubscription', eksAnywhere.create)
+      .add('GET', '/eks-anywhere-subscriptions/{id}', 'DescribeEksAnywhereSubscription', eksAnywhere.describe)
+      .add('POST', '/eks-anywhere-subscriptions/{id}', 'UpdateEksAnywhereSubscription', eksAnywhere.update)
+      .add('DELETE', '/eks-anywhere-subscriptions/{id}', 'DeleteEksAnywhereSubscription', eksAnywhere.delete)
+      .add('POST', '/clusters/{name}/insights', 'ListInsights', insights.list)
+      .add('GET', '/clusters/{name}/insights/{id}', 'DescribeInsight', insights.describe)
+      .add('GET', '/clusters/{name}/insights-refresh', 'DescribeInsightsRefresh', insights.describeRefresh)
+      .add('POST', '/clusters/{name}/insights-refresh', 'StartInsightsRefresh', insights.startRefresh)
+      .add('POST', '/cluster-registrations', 'RegisterCluster', registrations.register)
+      .add('DELETE', '/cluster-registrations/{name}', 'DeregisterCluster', registrations.deregister)
   );
 }

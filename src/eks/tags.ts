@@ -1,7 +1,8 @@
 // TagResource / UntagResource / ListTagsForResource on /tags/{resourceArn}: the one change a Fargate profile
-// allows after creation. Works for the cluster, its Fargate profiles and its node groups.
+// allows after creation. Works for the cluster, its Fargate profiles, node groups and add-ons.
 import { parseEksResourceArn } from '../fargate/arn.js';
 import { validateTags } from '../fargate/profile-validation.js';
+import { addonKeys } from './addons/read.js';
 import { type EksContext, readJson } from './context.js';
 import { EksError } from './errors.js';
 import { keys } from './records.js';
@@ -19,24 +20,25 @@ async function findTagged(ctx: EksContext, arnText: string): Promise<Tagged> {
   const ref = parseEksResourceArn(arnText);
   if (!ref) throw new EksError('BadRequestException', `${arnText} is not a valid resource ARN.`);
   const notFound = new EksError('NotFoundException', `Resource ${arnText} not found.`);
-  const key =
-    ref.kind === 'cluster'
-      ? keys.cluster(ref.cluster)
-      : ref.kind === 'fargateprofile'
-        ? keys.profile(ref.cluster, ref.name as string)
-        : keys.nodegroup(ref.cluster, ref.name as string);
+  const name = ref.name as string;
+  const where = {
+    cluster: { key: keys.cluster(ref.cluster), member: undefined },
+    fargateprofile: { key: keys.profile(ref.cluster, name), member: 'profile' },
+    nodegroup: { key: keys.nodegroup(ref.cluster, name), member: 'nodegroup' },
+    addon: { key: addonKeys.addon(ref.cluster, name), member: 'addon' },
+  }[ref.kind];
+  const key = where.key;
   const found = await readJson<Record<string, unknown>>(ctx.store, key);
   if (!found) throw notFound;
   const record = found.value;
-  const holder = (
-    ref.kind === 'cluster' ? record : ref.kind === 'fargateprofile' ? record.profile : record.nodegroup
-  ) as {
+  const holder = (where.member ? record[where.member] : record) as {
     tags: Record<string, string>;
     arn?: string;
     fargateProfileArn?: string;
     nodegroupArn?: string;
+    addonArn?: string;
   };
-  if ((holder.arn ?? holder.fargateProfileArn ?? holder.nodegroupArn) !== arnText) throw notFound;
+  if ((holder.arn ?? holder.fargateProfileArn ?? holder.nodegroupArn ?? holder.addonArn) !== arnText) throw notFound;
   return {
     key,
     modRevision: found.modRevision,

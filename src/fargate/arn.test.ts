@@ -26,6 +26,7 @@ const resourceCases: [string, ReturnType<typeof parseEksResourceArn>][] = [
     { kind: 'fargateprofile', cluster: 'c', name: 'p', region: 'r', accountId: '1' },
   ],
   ['arn:aws:eks:r:1:nodegroup/c/n/u', { kind: 'nodegroup', cluster: 'c', name: 'n', region: 'r', accountId: '1' }],
+  ['arn:aws:eks:r:1:addon/c/coredns/u', { kind: 'addon', cluster: 'c', name: 'coredns', region: 'r', accountId: '1' }],
   ['arn:aws:eks:r:1:fargateprofile/c', undefined],
   ['arn:aws:iam::1:role/x', undefined],
 ];

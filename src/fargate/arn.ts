@@ -48,9 +48,14 @@ export function podArn(
   return formatArn({ partition: 'aws', service: 'eks', region, accountId, resource });
 }
 
+export function addonArn(region: string, accountId: string, cluster: string, addon: string, uuid: string) {
+  const resource = `addon/${cluster}/${addon}/${uuid}`;
+  return formatArn({ partition: 'aws', service: 'eks', region, accountId, resource });
+}
+
 /** What an EKS resource ARN names: its kind, cluster and (for profiles and node groups) its own name. */
 export interface EksResourceRef {
-  kind: 'cluster' | 'fargateprofile' | 'nodegroup';
+  kind: 'cluster' | 'fargateprofile' | 'nodegroup' | 'addon';
   region: string;
   accountId: string;
   cluster: string;
@@ -63,7 +68,7 @@ export function parseEksResourceArn(text: string): EksResourceRef | undefined {
   const [kind, cluster, name, uuid] = arn.resource.split('/');
   const base = { region: arn.region, accountId: arn.accountId };
   if (kind === 'cluster' && cluster && name === undefined) return { kind, cluster, ...base };
-  if ((kind === 'fargateprofile' || kind === 'nodegroup') && cluster && name && uuid)
+  if ((kind === 'fargateprofile' || kind === 'nodegroup' || kind === 'addon') && cluster && name && uuid)
     return { kind, cluster, name, ...base };
   return undefined;
 }

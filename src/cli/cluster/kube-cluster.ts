@@ -11,6 +11,7 @@ import { type AddonValues, ensureAddons } from '../../addons/index.js';
 import { hostNameOf } from '../../agent/host-lease.js';
 import { shareInformers } from '../../client/factory.js';
 import { processLogger } from '../../client/logger.js';
+import { startAddonManager } from '../../controllers/addon/manager.js';
 import type { NodeLifecycleOptions } from '../../controllers/nodelifecycle/controller.js';
 import { startIamAccess } from '../../eks/access/index.js';
 import { eksTokenAuthenticator } from '../../eks/auth/token.js';
@@ -163,6 +164,9 @@ export async function startKubeCluster(o: KubeClusterOptions): Promise<KubeClust
         );
         stops.push(() => controlPlane?.stop());
         const applied = await ensureAddons(client, addons);
+        // The EKS add-ons (CreateAddon…) of this cluster, applied to its kube-system.
+        const addonManager = await startAddonManager({ client, facts, values: addons });
+        stops.push(() => addonManager.stop());
         if (process.env.SKIFF_DEBUG && applied.notServed.length) {
           console.error(`addons: kinds this API does not serve, not created: ${applied.notServed.join(', ')}`);
         }

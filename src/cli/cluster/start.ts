@@ -8,6 +8,7 @@ import { enginePaths, startContainerEngine } from '../../agent/engine/index.js';
 import { hostLinkAddress } from '../../agent/engine/network/vpc.js';
 import { engineVersions } from '../../agent/engine/versions.js';
 import { processLogger } from '../../client/logger.js';
+import { catalogueImages } from '../../eks/addons/images.js';
 import { readJson } from '../../eks/context.js';
 import { ensureAwsCredentials } from '../../eks/credentials.js';
 import { IamSessions } from '../../eks/iam/sessions.js';
@@ -132,7 +133,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
     if (engine) stops.push(() => engine.stop());
     const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
-    if (engine) await importAddonImages(engine, addonImages(addons));
+    if (engine) await importAddonImages(engine, catalogueImages(addonImages(addons)));
     const inVpc = engine?.vpc.hostAddress;
     if (engine && inVpc && !wildcard) {
       const listener = await listenInVpc(kube.server, inVpc, kube.port, engine.vpc.cidr);

@@ -154,12 +154,15 @@ describe('node groups become nodes', () => {
     ipam = fresh;
   });
 
-  it('scales out again and applies the node group taints to new nodes', async () => {
+  it('scales out again and applies the node group taints to new and existing nodes', async () => {
     facts.setNodegroups([
       nodegroup({ desiredSize: 3, taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }] }),
     ]);
-    const nodes = await count('workers', 3);
-    assert.equal(nodes.filter((n) => n.spec.taints?.[0]?.key === 'dedicated').length, 2);
+    await count('workers', 3);
+    const nodes = await until(async () => {
+      const all = await nodesOf('workers');
+      return all.every((n) => n.spec.taints?.[0]?.key === 'dedicated') && all;
+    }, 'the taint on every node');
     assert.equal(new Set(nodes.map((n) => n.metadata.name)).size, 3);
   });
 

@@ -120,6 +120,7 @@ export class NodegroupController extends Controller {
         this.justCreated.delete(name);
         this.draining.delete(name);
       },
+      settle: (name, updateId, outcome) => facts.settleNodegroupUpdate(name, updateId, outcome),
       waiting: (name, reason) => {
         if (reason === undefined) this.reasons.delete(name);
         else if (this.reasons.get(name) !== reason) {

@@ -6,6 +6,7 @@ import { eksKubeletVersion, kubeletConditions, kubeletPort, privateDnsName } fro
 import type { KubeObject } from '../../kube/api/types.js';
 import { hostAnnotation } from '../../scheduler/hosts/room.js';
 import { podIpsAnnotation } from '../../scheduler/ipam/vpc-ipam.js';
+import { ownedAnnotations } from './follow.js';
 import { type InstanceType, nodeResources } from './instance-types.js';
 
 export const nodegroupLabel = 'eks.amazonaws.com/nodegroup';
@@ -141,7 +142,7 @@ export function nodegroupNode(input: NodegroupNodeInput): KubeObject {
   const { nodegroup: ng, type, ip, region } = input;
   const dnsName = privateDnsName(ip, region);
   const arch = archOf(ng.amiType, type);
-  const kubeletVersion = eksKubeletVersion(input.kubernetesVersion, patchOf(ng.releaseVersion));
+  const kubeletVersion = eksKubeletVersion(ng.version ?? input.kubernetesVersion, patchOf(ng.releaseVersion));
   const { capacity, allocatable } = nodeResources(type);
   return {
     apiVersion: 'v1',
@@ -155,6 +156,7 @@ export function nodegroupNode(input: NodegroupNodeInput): KubeObject {
         [hostAnnotation]: input.host,
         [podIpsAnnotation]: input.podIps.join(','),
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...ownedAnnotations(ng),
       },
     },
     spec: {
@@ -175,7 +177,7 @@ export function nodegroupNode(input: NodegroupNodeInput): KubeObject {
         machineID: hex(`machine/${input.instanceId}`, 32),
         systemUUID: systemUuid(input.instanceId),
         bootID: randomUUID(),
-        ...osInfo(ng.amiType, arch, input.kubernetesVersion),
+        ...osInfo(ng.amiType, arch, ng.version ?? input.kubernetesVersion),
         architecture: arch,
         kubeletVersion,
         kubeProxyVersion: kubeletVersion,

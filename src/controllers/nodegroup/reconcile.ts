@@ -2,10 +2,12 @@
 // join while the group is still CREATING); extra nodes, and all of a DELETING or vanished group's, are drained away.
 
 import type { ReconcileResult } from '../../client/queue.js';
-import type { NodegroupInfo } from '../../cloud/facts.js';
+import type { NodegroupInfo, NodegroupUpdateOutcome } from '../../cloud/facts.js';
 import type { KubeObject } from '../../kube/api/types.js';
-import { drainNode } from './drain.js';
+import { drainNode, evictionTimeoutMs } from './drain.js';
+import { followNodegroup } from './follow.js';
 import { type LaunchContext, launchNode } from './launch.js';
+import { rollStep, upToDate } from './roll.js';
 
 const growing = new Set(['CREATING', 'ACTIVE', 'UPDATING']);
 const waitMs = 5000;
@@ -20,6 +22,8 @@ export interface NodegroupContext extends LaunchContext {
   deleted(name: string): void;
   /** Why the group is short of nodes (reported once per distinct reason), or undefined once it is not. */
   waiting(name: string, reason: string | undefined): void;
+  /** Ends the group's update on the EKS side. */
+  settle(name: string, updateId: string, outcome: NodegroupUpdateOutcome): Promise<void>;
 }
 
 /** Why the group's desiredSize cannot be met: not a whole number, or outside minSize..maxSize. */
@@ -55,6 +59,25 @@ export function nodesToRemove(nodes: KubeObject[], count: number): KubeObject[] 
   return chosen;
 }
 
+/** Ends a version update EKS could not finish: the node being drained is uncordoned and kept. */
+async function failRoll(ctx: NodegroupContext, group: string, updateId: string, node: KubeObject): Promise<void> {
+  ctx.draining.delete(node.metadata.name!);
+  await ctx.client
+    .patch({ apiVersion: 'v1', kind: 'Node' }, node.metadata.name!, { spec: { unschedulable: null } }, 'merge')
+    .catch(() => undefined);
+  const instance = node.spec?.providerID?.split('/').pop() ?? node.metadata.name!;
+  await ctx.settle(group, updateId, {
+    status: 'Failed',
+    errors: [
+      {
+        errorCode: 'PodEvictionFailure',
+        errorMessage: `Reached max retries while trying to evict pods from nodes in node group ${group}`,
+        resourceIds: [instance],
+      },
+    ],
+  });
+}
+
 export async function reconcileNodegroup(ctx: NodegroupContext, name: string): Promise<ReconcileResult> {
   const ng = ctx.nodegroup(name);
   const nodes = ctx.nodesOf(name);
@@ -72,22 +95,54 @@ export async function reconcileNodegroup(ctx: NodegroupContext, name: string): P
     ctx.waiting(name, `node group ${name}: ${sizeFault(ng)}`);
   } else if (growing.has(ng.status)) {
     const staying = nodes.filter((n) => !ctx.draining.has(n.metadata.name!));
-    const extra = staying.length - ng.desiredSize;
-    for (const node of nodesToRemove(staying, extra)) ctx.draining.set(node.metadata.name!, now);
+    const drainingNow = nodes.length - staying.length;
+    let launch: number;
+    if (ng.update?.type === 'VersionUpdate') {
+      const step = rollStep(staying, drainingNow, ng, ctx.region, ng.update.maxUnavailable);
+      for (const node of step.drain) ctx.draining.set(node.metadata.name!, now);
+      launch = step.launch;
+      if (step.done) await ctx.settle(name, ng.update.id, { status: 'Successful' });
+    } else {
+      const extra = staying.length - ng.desiredSize;
+      for (const node of nodesToRemove(staying, extra)) ctx.draining.set(node.metadata.name!, now);
+      launch = -extra;
+    }
     let reason: string | undefined;
-    for (let i = 0; i < -extra && !reason; i++) {
+    for (let i = 0; i < launch && !reason; i++) {
       const launched = await launchNode(ctx, ng);
       if ('node' in launched) ctx.created(launched.node);
       else reason = launched.wait;
     }
     ctx.waiting(name, reason);
     if (reason) after(waitMs);
+    const following = staying.filter((n) => !ctx.draining.has(n.metadata.name!));
+    const matched = await followNodegroup(ctx.client, following, ng);
+    if (
+      ng.update?.type === 'ConfigUpdate' &&
+      matched &&
+      launch === 0 &&
+      drainingNow === 0 &&
+      following.length === ng.desiredSize
+    ) {
+      await ctx.settle(name, ng.update.id, { status: 'Successful' });
+    }
   }
 
   const present = new Map(nodes.map((n) => [n.metadata.name!, n]));
   for (const [nodeName, startedAt] of ctx.draining) {
     const node = present.get(nodeName);
     if (!node) continue;
+    const update = ng?.update;
+    if (
+      update?.type === 'VersionUpdate' &&
+      !update.force &&
+      !upToDate(node, ng!, ctx.region) &&
+      ctx.now() - startedAt >= evictionTimeoutMs
+    ) {
+      // Without force, a budget that blocks eviction for 15 minutes fails the update: the node stays, serving.
+      await failRoll(ctx, name, update.id, node);
+      continue;
+    }
     const next = await drainNode(ctx.client, node, startedAt, ctx.now());
     if (next === undefined) ctx.deleted(nodeName);
     after(next);

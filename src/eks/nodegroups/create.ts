@@ -1,21 +1,34 @@
-// CreateNodegroup: POST /clusters/{name}/node-groups. Stores the node group as CREATING (ACTIVE after the delay)
-// with EKS's defaults filled in, for the default scheduler to turn into nodes.
+// CreateNodegroup: POST /clusters/{name}/node-groups. Validates as EKS does (required members, enums, the cluster's
+// version, a known AMI release, launch-template conflicts, scaling, updateConfig, taints), then stores the node
+// group as CREATING (ACTIVE after the delay) with EKS's defaults filled in and every input kept, for the node-group
+// controller to turn into nodes.
 import { randomUUID } from 'node:crypto';
 import { isRoleArn, nodegroupArn } from '../../fargate/arn.js';
 import { validateTags } from '../../fargate/profile-validation.js';
 import { KeyExistsError } from '../../store/errors.js';
 import { readJson, requireCluster, requireClusterVpc } from '../context.js';
+import { amiTypes, capacityTypes, checkEnum } from '../enums.js';
 import { EksError } from '../errors.js';
 import { checkMemberTypes } from '../member-types.js';
-import { keys, type Nodegroup, type StoredNodegroup, type Taint } from '../records.js';
+import { keys, type Nodegroup, type NodegroupUpdateConfig, type StoredNodegroup, type Taint } from '../records.js';
 import type { Route } from '../router.js';
+import { forgetUpdates } from '../updates/records.js';
+import { isReleaseOf, latestRelease, releasesOf } from './releases.js';
 import { checkScalingNumbers } from './scaling.js';
+import {
+  checkNodeRepairConfig,
+  checkScaling,
+  checkTaints,
+  checkUpdateConfig,
+  memberTypes,
+  type Scaling,
+} from './validate.js';
 
 interface CreateNodegroupBody {
   nodegroupName?: string;
   nodeRole?: string;
   subnets?: string[];
-  scalingConfig?: Partial<Nodegroup['scalingConfig']>;
+  scalingConfig?: Partial<Scaling>;
   instanceTypes?: string[];
   labels?: Record<string, string>;
   taints?: Taint[];
@@ -24,10 +37,16 @@ interface CreateNodegroupBody {
   capacityType?: string;
   diskSize?: number;
   version?: string;
+  releaseVersion?: string;
+  launchTemplate?: Nodegroup['launchTemplate'];
+  remoteAccess?: Nodegroup['remoteAccess'];
+  updateConfig?: NodegroupUpdateConfig;
+  nodeRepairConfig?: Record<string, unknown>;
+  warmPoolConfig?: Record<string, unknown>;
   clientRequestToken?: string;
 }
 
-const TAINT_EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];
+export const defaultDiskSize = 20;
 
 export const createNodegroup: Route = async (ctx, { params, body }) => {
   const clusterName = params.name;
@@ -36,18 +55,20 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
     nodeRole: 'string',
     subnets: 'list<string>',
     instanceTypes: 'list<string>',
-    labels: 'map<string,string>',
     tags: 'map<string,string>',
     amiType: 'string',
     capacityType: 'string',
+    diskSize: 'integer',
     version: 'string',
+    releaseVersion: 'string',
     clientRequestToken: 'string',
+    ...memberTypes,
   });
   const cluster = await requireCluster(ctx, clusterName);
   const req = body as CreateNodegroupBody;
   const name = req.nodegroupName ?? '';
-  const fail = (message: string, type = 'InvalidParameterException') =>
-    new EksError(type, message, { clusterName, nodegroupName: name });
+  const members = { clusterName, nodegroupName: name };
+  const fail = (message: string, type = 'InvalidParameterException') => new EksError(type, message, members);
   const key = keys.nodegroup(clusterName, name);
   const prior = name ? await readJson<StoredNodegroup>(ctx.store, key) : undefined;
   if (prior && req.clientRequestToken && prior.value.clientRequestToken === req.clientRequestToken) {
@@ -57,6 +78,24 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
   if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/.test(name)) throw fail(`Nodegroup name ${name} is invalid.`);
   if (!req.nodeRole || !isRoleArn(req.nodeRole, { allowPath: true }))
     throw fail(`Invalid nodeRole: ${req.nodeRole ?? ''}`);
+  checkEnum(req.amiType, amiTypes, 'amiType', members);
+  checkEnum(req.capacityType, capacityTypes, 'capacityType', members);
+  const version = req.version ?? cluster.version;
+  if (version !== cluster.version)
+    throw fail(`Requested Nodegroup version ${version} is invalid. Allowed values: [${cluster.version}]`);
+  if (req.releaseVersion !== undefined && !isReleaseOf(version, req.releaseVersion)) {
+    throw fail(
+      `Requested release version ${req.releaseVersion} is not valid for kubernetes version ${version}. Valid release versions: [${releasesOf(version).join(', ')}]`,
+    );
+  }
+  if (req.launchTemplate) {
+    if (req.diskSize !== undefined) throw fail('Disk size must be specified within the launch template.');
+    if (req.remoteAccess) throw fail('Remote access configuration cannot be specified with a launch template.');
+    if (!req.launchTemplate.id === !req.launchTemplate.name)
+      throw fail('Either launch template ID or launch template name must be specified, but not both.');
+  }
+  if (req.diskSize !== undefined && (req.diskSize < 1 || req.diskSize > 16384))
+    throw fail('Disk size must be between 1 and 16384 GiB.');
   const vpc = await requireClusterVpc(ctx, cluster);
   if (!req.subnets || req.subnets.length === 0) throw fail('Subnets are required.');
   for (const id of req.subnets) {
@@ -64,21 +103,13 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
       throw fail(`Subnet ${id} does not belong to the cluster's VPC ${vpc.vpcId}.`);
   }
   checkScalingNumbers(req.scalingConfig, fail);
-  const scaling = { minSize: 1, maxSize: 2, desiredSize: 2, ...req.scalingConfig };
+  const scaling: Scaling = { minSize: 1, maxSize: 2, desiredSize: 2, ...req.scalingConfig };
   if (req.scalingConfig && req.scalingConfig.desiredSize === undefined)
     scaling.desiredSize = Math.max(scaling.minSize, 1);
-  if (scaling.maxSize < 1) throw fail('Maximum capacity must be at least 1.');
-  if (scaling.minSize < 0 || scaling.minSize > scaling.maxSize)
-    throw fail(`Minimum capacity ${scaling.minSize} can't be greater than max size ${scaling.maxSize}`);
-  if (scaling.desiredSize < scaling.minSize || scaling.desiredSize > scaling.maxSize) {
-    throw fail(
-      `Desired capacity ${scaling.desiredSize} must be between min size ${scaling.minSize} and max size ${scaling.maxSize}`,
-    );
-  }
-  for (const t of req.taints ?? []) {
-    if (!t.key || !TAINT_EFFECTS.includes(t.effect))
-      throw fail(`Taint ${JSON.stringify(t)} is invalid: key and effect (${TAINT_EFFECTS.join('|')}) are required.`);
-  }
+  checkScaling(scaling, fail);
+  checkUpdateConfig(req.updateConfig, members, fail);
+  checkTaints(req.taints, members, fail, 'taints');
+  checkNodeRepairConfig(req.nodeRepairConfig, members);
   const tagFault = validateTags(req.tags);
   if (tagFault) throw fail(tagFault.message);
   if (prior)
@@ -86,13 +117,21 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
 
   const now = ctx.now();
   const uuid = randomUUID();
-  const version = req.version ?? cluster.version;
+  const updateConfig: NodegroupUpdateConfig =
+    req.updateConfig && Object.keys(req.updateConfig).length > 0
+      ? {
+          ...(req.updateConfig.maxUnavailablePercentage === undefined
+            ? { maxUnavailable: req.updateConfig.maxUnavailable ?? 1 }
+            : { maxUnavailablePercentage: req.updateConfig.maxUnavailablePercentage }),
+          ...(req.updateConfig.updateStrategy ? { updateStrategy: req.updateConfig.updateStrategy } : {}),
+        }
+      : { maxUnavailable: 1 };
   const nodegroup: Nodegroup = {
     nodegroupName: name,
     nodegroupArn: nodegroupArn(ctx.region, ctx.credentials.accountId, clusterName, name, uuid),
     clusterName,
     version,
-    releaseVersion: `${version}.0-skiff`,
+    releaseVersion: req.releaseVersion ?? latestRelease(version),
     createdAt: now / 1000,
     modifiedAt: now / 1000,
     status: 'CREATING',
@@ -104,12 +143,17 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
     nodeRole: req.nodeRole,
     labels: req.labels ?? {},
     taints: req.taints ?? [],
-    diskSize: req.diskSize ?? 20,
+    // With a launch template the disk is the template's, and EKS reports no diskSize.
+    ...(req.launchTemplate ? {} : { diskSize: req.diskSize ?? defaultDiskSize }),
     resources: { autoScalingGroups: [{ name: `eks-${name}-${uuid}` }] },
     health: { issues: [] },
-    updateConfig: { maxUnavailable: 1 },
+    updateConfig,
     tags: req.tags ?? {},
-  };
+    ...(req.launchTemplate ? { launchTemplate: { version: '1', ...req.launchTemplate } } : {}),
+    ...(req.remoteAccess ? { remoteAccess: req.remoteAccess } : {}),
+    ...(req.nodeRepairConfig ? { nodeRepairConfig: req.nodeRepairConfig } : {}),
+    ...(req.warmPoolConfig ? { warmPoolConfig: req.warmPoolConfig } : {}),
+  } as Nodegroup;
   const record: StoredNodegroup = {
     nodegroup,
     clientRequestToken: req.clientRequestToken,
@@ -125,6 +169,8 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
       );
     throw error;
   }
+  // A group of a former group's name starts without its updates.
+  await forgetUpdates(ctx.store, clusterName, { nodegroupName: name });
   ctx.transitions.schedule(key, record.transitionAt as number);
   return { nodegroup };
 };

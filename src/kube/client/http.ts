@@ -97,6 +97,7 @@ function parseEvent<T>(line: string): KubeWatchEvent<T> {
 const writeQuery = (params: WriteParams = {}) => ({
   dryRun: params.dryRun ? 'All' : undefined,
   fieldManager: params.fieldManager,
+  force: params.force ? 'true' : undefined,
 });
 
 export class HttpKubeClient implements KubeClient {

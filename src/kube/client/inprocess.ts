@@ -42,6 +42,7 @@ export class InProcessClient implements KubeClient {
       user: this.user,
       dryRun: params.dryRun,
       fieldManager: params.fieldManager,
+      force: params.force,
       subresource: params.subresource,
     };
   }

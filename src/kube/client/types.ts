@@ -32,6 +32,8 @@ export type PatchType = 'strategic' | 'merge' | 'json' | 'apply';
 export interface WriteParams {
   dryRun?: boolean;
   fieldManager?: string;
+  /** Server-side apply: take fields other managers own (kubectl's --force-conflicts). */
+  force?: boolean;
   /** Write a subresource instead of the main resource ("status", "scale", "binding", "eviction"). */
   subresource?: string;
 }
