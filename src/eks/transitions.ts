@@ -1,7 +1,7 @@
 // The timed half of the lifecycle: a profile or node group in CREATING becomes ACTIVE, one in DELETING goes away,
 // at the `transitionAt` stored with it, so a transition left pending when the server stopped completes on restart.
-import { ConflictError, KeyNotFoundError } from '../store/errors.js';
 import type { Backend } from '../store/types.js';
+import { KeyTimers } from './key-timers.js';
 import { keys } from './records.js';
 
 interface Transitioning {
@@ -11,14 +11,14 @@ interface Transitioning {
 }
 
 export class Transitions {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
-  private closed = false;
+  private readonly timers: KeyTimers;
 
   constructor(
     private readonly store: Backend,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.timers = new KeyTimers(now, (key) => this.complete(key));
+  }
 
   /** Picks up every pending transition found in the store. */
   async resume(): Promise<void> {
@@ -32,25 +32,12 @@ export class Transitions {
   }
 
   schedule(key: string, at: number): void {
-    if (this.closed) return;
-    clearTimeout(this.timers.get(key));
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(key);
-        const run = this.complete(key).catch((error) => {
-          if (!(error instanceof ConflictError || error instanceof KeyNotFoundError)) throw error;
-        });
-        this.running.add(run);
-        run.finally(() => this.running.delete(run));
-      },
-      Math.max(0, at - this.now()),
-    );
-    this.timers.set(key, timer);
+    this.timers.schedule(key, at);
   }
 
   private async complete(key: string): Promise<void> {
     const kv = await this.store.get(key);
-    if (!kv || this.closed) return;
+    if (!kv || this.timers.closed) return;
     const record = JSON.parse(kv.value) as Transitioning;
     const inner = record.profile ?? record.nodegroup;
     if (!inner) return;
@@ -64,10 +51,7 @@ export class Transitions {
     }
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.allSettled([...this.running]);
+  close(): Promise<void> {
+    return this.timers.close();
   }
 }

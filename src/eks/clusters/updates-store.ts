@@ -7,10 +7,10 @@
 // A minimal interface of its own: the generic Update store for node groups and add-ons belongs to another slice
 // (src/eks/updates/); the two are merged there.
 import { randomUUID } from 'node:crypto';
-import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
 import type { Backend } from '../../store/types.js';
 import { readJson } from '../context.js';
 import { EksError } from '../errors.js';
+import { KeyTimers } from '../key-timers.js';
 import { type ClusterRecord, keys, type Update } from '../records.js';
 
 export interface StoredClusterUpdate {
@@ -40,9 +40,7 @@ export interface ClusterUpdates {
 }
 
 export class StoreClusterUpdates implements ClusterUpdates {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
-  private closed = false;
+  private readonly timers: KeyTimers;
 
   constructor(
     private readonly store: Backend,
@@ -50,7 +48,14 @@ export class StoreClusterUpdates implements ClusterUpdates {
     private readonly delayMs: number,
     /** Work per update type, run at completion. */
     private readonly work: Record<string, UpdateWork> = {},
-  ) {}
+  ) {
+    this.timers = new KeyTimers(
+      now,
+      (key) => this.complete(key),
+      (key, error) =>
+        process.stderr.write(`eks api: cluster update ${key}: ${error instanceof Error ? error.stack : error}\n`),
+    );
+  }
 
   private async all(clusterName: string): Promise<StoredClusterUpdate[]> {
     const { items } = await this.store.list(keys.clusterUpdates(clusterName));
@@ -97,8 +102,7 @@ export class StoreClusterUpdates implements ClusterUpdates {
   async forget(clusterName: string): Promise<void> {
     const { items } = await this.store.list(keys.clusterUpdates(clusterName));
     for (const kv of items) {
-      clearTimeout(this.timers.get(kv.key));
-      this.timers.delete(kv.key);
+      this.timers.cancel(kv.key);
       await this.store.delete(kv.key).catch(() => undefined);
     }
   }
@@ -112,27 +116,12 @@ export class StoreClusterUpdates implements ClusterUpdates {
   }
 
   private schedule(key: string, at: number): void {
-    if (this.closed) return;
-    clearTimeout(this.timers.get(key));
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(key);
-        const run = this.complete(key).catch((error) => {
-          if (!(error instanceof ConflictError || error instanceof KeyNotFoundError)) {
-            process.stderr.write(`eks api: cluster update ${key}: ${error instanceof Error ? error.stack : error}\n`);
-          }
-        });
-        this.running.add(run);
-        run.finally(() => this.running.delete(run));
-      },
-      Math.max(0, at - this.now()),
-    );
-    this.timers.set(key, timer);
+    this.timers.schedule(key, at);
   }
 
   private async complete(key: string): Promise<void> {
     const kv = await this.store.get(key);
-    if (!kv || this.closed) return;
+    if (!kv || this.timers.closed) return;
     const stored = JSON.parse(kv.value) as StoredClusterUpdate;
     if (stored.update.status !== 'InProgress') return;
     let failure: string | undefined;
@@ -164,10 +153,7 @@ export class StoreClusterUpdates implements ClusterUpdates {
     await this.store.update(key, JSON.stringify(done), kv.modRevision);
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.allSettled([...this.running]);
+  close(): Promise<void> {
+    return this.timers.close();
   }
 }
