@@ -14,7 +14,7 @@ import { keys, type Nodegroup, type NodegroupUpdateConfig, type StoredNodegroup,
 import type { Route } from '../router.js';
 import { forgetUpdates } from '../updates/records.js';
 import { isReleaseOf, latestRelease, releasesOf } from './releases.js';
-import { checkScalingNumbers } from './scaling.js';
+import { checkRequestSizes } from './scaling.js';
 import {
   checkNodeRepairConfig,
   checkScaling,
@@ -50,6 +50,7 @@ export const defaultDiskSize = 20;
 
 export const createNodegroup: Route = async (ctx, { params, body }) => {
   const clusterName = params.name;
+  checkRequestSizes(body, clusterName, String((body as { nodegroupName?: unknown })?.nodegroupName ?? ''));
   checkMemberTypes(body, {
     nodegroupName: 'string',
     nodeRole: 'string',
@@ -102,7 +103,6 @@ export const createNodegroup: Route = async (ctx, { params, body }) => {
     if (!vpc.subnets.some((s) => s.subnetId === id))
       throw fail(`Subnet ${id} does not belong to the cluster's VPC ${vpc.vpcId}.`);
   }
-  checkScalingNumbers(req.scalingConfig, fail);
   const scaling: Scaling = { minSize: 1, maxSize: 2, desiredSize: 2, ...req.scalingConfig };
   if (req.scalingConfig && req.scalingConfig.desiredSize === undefined)
     scaling.desiredSize = Math.max(scaling.minSize, 1);

@@ -7,6 +7,7 @@ import { checkMemberTypes } from '../member-types.js';
 import type { NodegroupUpdateConfig, Taint } from '../records.js';
 import type { Route } from '../router.js';
 import type { UpdateParam } from '../updates/records.js';
+import { checkRequestSizes } from './scaling.js';
 import { beginNodegroupUpdate } from './updating.js';
 import {
   checkNodeRepairConfig,
@@ -37,6 +38,7 @@ const taintParam = (t: Taint) => ({
 export const updateNodegroupConfig: Route = async (ctx, { params, body }) => {
   const clusterName = params.name;
   const name = params.nodegroupName;
+  checkRequestSizes(body, clusterName, name);
   checkMemberTypes(body, {
     labels: { structure: { addOrUpdateLabels: 'map<string,string>', removeLabels: 'list<string>' } },
     taints: { structure: { addOrUpdateTaints: memberTypes.taints, removeTaints: memberTypes.taints } },
