@@ -7,7 +7,7 @@ import { Controller, type ControllerOptions, type KeysOf } from '../../client/co
 import type { Lister } from '../../client/lister.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { hostAgentLabel, hostLeaseNamespace, hostOfLease } from '../../scheduler/hosts/lease.js';
-import { defaultGracePeriods, type GracePeriods } from './health.js';
+import { defaultGracePeriods, type GracePeriods, readyCondition } from './health.js';
 import { hostOfNode } from './hosts.js';
 import { orphanQuarantineMs } from './orphans.js';
 import { type NodeLifecycleContext, nodeLeaseNamespace, reconcileNode } from './reconcile.js';
@@ -20,6 +20,11 @@ export interface NodeLifecycleOptions extends ControllerOptions {
   orphanQuarantineMs?: number;
   monitorPeriodMs?: number;
 }
+
+const isReady = (nodes: Lister, name: string): boolean => {
+  const node = nodes.get(undefined, name);
+  return node !== undefined && readyCondition(node)?.status === 'True';
+};
 
 /** The settings given, unset ones left to kube's defaults. */
 const defined = <T extends object>(given: T | undefined): Partial<T> =>
@@ -36,13 +41,24 @@ export class NodeLifecycleController extends Controller {
   constructor(client: KubeClient, options: NodeLifecycleOptions = {}) {
     super(client, 'node lifecycle controller', options, 2);
     const nodes = this.watch({ apiVersion: 'v1', kind: 'Node' });
+    // A renewal of a Ready node's Lease changes nothing until its grace deadline, where the node is woken anyway
+    // (reconcile.ts): only a Lease that comes or goes, or renews a node that is not Ready, queues it — so 10,000
+    // healthy nodes renewing every 10 s cost no reconciles.
     const leases = this.watch(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: nodeLeaseNamespace },
-      (old, current) => [(current ?? old)!.metadata.name!],
+      (old, current) => {
+        const name = (current ?? old)!.metadata.name!;
+        return old && current && isReady(nodes.lister, name) ? [] : [name];
+      },
     );
+    // A host agent's renewal matters only to its nodes that are not Ready (whether their host is gone): all of the
+    // host's nodes are queued when its Lease comes or goes, only those on a renewal.
     const hostLeases = this.watch(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: hostLeaseNamespace },
-      (old, current) => this.nodesOfHost(nodes.lister, hostOfLease((current ?? old)!)),
+      (old, current) => {
+        const all = this.nodesOfHost(nodes.lister, hostOfLease((current ?? old)!));
+        return old && current ? [...all].filter((name) => !isReady(nodes.lister, name)) : all;
+      },
       { labelSelector: `${hostAgentLabel.key}=${hostAgentLabel.value}` },
     );
     const pods = this.watch({ apiVersion: 'v1', kind: 'Pod' }, podNodes);

@@ -23,8 +23,12 @@ export interface HostHealth {
 
 export function observeHost(previous: HostHealth | undefined, lease: KubeObject | undefined, now: number): HostHealth {
   const renewTime = lease?.spec?.renewTime;
-  if (!previous || (renewTime && renewTime !== previous.renewTime)) return { renewTime, probeTimestamp: now };
-  return previous;
+  if (!previous) return { renewTime, probeTimestamp: now };
+  if (!renewTime || renewTime === previous.renewTime) return previous;
+  // A renewal seen late (renewals of Ready nodes' hosts queue nothing: controller.ts) counts from when it was made;
+  // the agents and this controller share one clock.
+  const renewed = Date.parse(renewTime);
+  return { renewTime, probeTimestamp: Number.isFinite(renewed) ? Math.min(now, renewed) : now };
 }
 
 export const hostOfNode = (node: KubeObject): string | undefined => node.metadata.annotations?.[hostAnnotation];
