@@ -32,11 +32,22 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
 }
 
-/** JSON as Go's encoding/json reads it: its syntax error texts, not JavaScript's. */
+/**
+ * The body as JSON, or the syntax error in Go's encoding/json words. JSON.parse reads every valid body; only a body
+ * it refuses is scanned again for Go's text, so the write path parses once.
+ */
+function jsonOf(body: Buffer): { value: unknown } | { syntax: string } {
+  try {
+    return { value: JSON.parse(body.toString('utf8')) };
+  } catch (error) {
+    return { syntax: goJsonSyntaxError(body) ?? (error as Error).message };
+  }
+}
+
 function parseJson(body: Buffer): unknown {
-  const syntax = goJsonSyntaxError(body);
-  if (syntax) throw badRequest(`couldn't get version/kind; json parse error: ${syntax}`);
-  return JSON.parse(body.toString('utf8'));
+  const read = jsonOf(body);
+  if ('syntax' in read) throw badRequest(`couldn't get version/kind; json parse error: ${read.syntax}`);
+  return read.value;
 }
 
 /**
@@ -46,16 +57,16 @@ function parseJson(body: Buffer): unknown {
  */
 export function decodeObjectBody(body: Buffer, contentType: string | undefined, kind: string): unknown {
   if (mediaType(contentType) !== 'application/json') return decodeBody(body, contentType);
-  const syntax = goJsonSyntaxError(body);
-  const value = syntax ? undefined : JSON.parse(body.toString('utf8'));
-  const problem = syntax ?? goFindKindError(value);
-  if (!problem) {
-    checkNesting(value);
-    return value;
-  }
-  throw badRequest(
-    `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${problem} (${summarizeBody(body)})`,
-  );
+  const unrecognized = (problem: string) =>
+    badRequest(
+      `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${problem} (${summarizeBody(body)})`,
+    );
+  const read = jsonOf(body);
+  if ('syntax' in read) throw unrecognized(read.syntax);
+  const problem = goFindKindError(read.value);
+  if (problem) throw unrecognized(problem);
+  checkNesting(read.value);
+  return read.value;
 }
 
 /**
