@@ -1,5 +1,6 @@
 // An informer's cache in client-go's manner (cache.Indexer): objects by `namespace/name`, plus indexes kept up to
-// date on every change: by namespace, by owner UID, by spec.nodeName and by label `key=value`. Listers read it.
+// date on every change: by namespace, by owner UID, by spec.nodeName and by label `key=value`, and any index a
+// component adds (client-go's AddIndexers) — built over what is cached already. Listers read it.
 import type { KubeObject } from '../kube/api/types.js';
 
 /** What an index files an object under (none: not in that index). */
@@ -12,13 +13,22 @@ export const indexers = {
   label: (object: KubeObject) => Object.entries(object.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`),
 } satisfies Record<string, IndexFunc>;
 
-export type IndexName = keyof typeof indexers;
+/** A built-in index, or one a component added. */
+export type IndexName = keyof typeof indexers | (string & {});
 
 const none: ReadonlySet<string> = new Set();
 
 /** A Map by key whose writes keep every index in step; read it as a Map, query it with `keys`. */
 export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
   private readonly indexes = new Map<IndexName, Map<string, Set<string>>>();
+  private readonly indexFuncs = new Map<IndexName, IndexFunc>(Object.entries(indexers));
+
+  /** Adds an index (a second call with the same name keeps the first), filing what is cached already. */
+  addIndex(name: string, indexFunc: IndexFunc): void {
+    if (this.indexFuncs.has(name)) return;
+    this.indexFuncs.set(name, indexFunc);
+    for (const [key, object] of this) this.indexOne(name, indexFunc, key, object);
+  }
 
   override set(key: string, object: T): this {
     const old = super.get(key);
@@ -51,21 +61,23 @@ export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
   }
 
   private index(key: string, object: T): void {
-    for (const name of Object.keys(indexers) as IndexName[]) {
-      const index = this.indexes.get(name) ?? new Map<string, Set<string>>();
-      this.indexes.set(name, index);
-      for (const value of indexers[name](object)) {
-        const keys = index.get(value) ?? new Set<string>();
-        index.set(value, keys.add(key));
-      }
+    for (const [name, indexFunc] of this.indexFuncs) this.indexOne(name, indexFunc, key, object);
+  }
+
+  private indexOne(name: IndexName, indexFunc: IndexFunc, key: string, object: T): void {
+    const index = this.indexes.get(name) ?? new Map<string, Set<string>>();
+    this.indexes.set(name, index);
+    for (const value of indexFunc(object)) {
+      const keys = index.get(value) ?? new Set<string>();
+      index.set(value, keys.add(key));
     }
   }
 
   private unindex(key: string, object: T): void {
-    for (const name of Object.keys(indexers) as IndexName[]) {
+    for (const [name, indexFunc] of this.indexFuncs) {
       const index = this.indexes.get(name);
       if (!index) continue;
-      for (const value of indexers[name](object)) {
+      for (const value of indexFunc(object)) {
         const keys = index.get(value);
         if (!keys) continue;
         keys.delete(key);

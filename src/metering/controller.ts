@@ -40,6 +40,9 @@ const podRef = { apiVersion: 'v1', kind: 'Pod' };
 const nodeRef = { apiVersion: 'v1', kind: 'Node' };
 const eventRef = { apiVersion: 'v1', kind: 'Event' };
 const nodeKeyPrefix = 'node:';
+/** Indexes this controller adds: open records by what they meter, events by the UID of the object they are about. */
+const openRecordIndex = 'metering.skiff.io/open-record-of';
+const aboutUidIndex = 'involvedObject.uid';
 
 /** The key of what a record meters: `namespace/pod` or `node:<name>`. */
 const recordKey = (r: UsageRecord) =>
@@ -68,6 +71,10 @@ export class MeteringController extends Controller {
       { fieldSelector: 'reason=Pulling' },
     );
     this.nodes = this.watch(nodeRef, (old, current) => [nodeKeyPrefix + (current ?? old)!.metadata.name]);
+    this.records.cache.addIndex(openRecordIndex, (r) =>
+      isOpen(r as UsageRecord) ? [recordKey(r as UsageRecord)] : [],
+    );
+    this.pulls.cache.addIndex(aboutUidIndex, (event) => (event.involvedObject?.uid ? [event.involvedObject.uid] : []));
   }
 
   /** Serves the UsageRecord kind before its informer lists it. */
@@ -92,7 +99,7 @@ export class MeteringController extends Controller {
   }
 
   private openRecordsOf(key: string): UsageRecord[] {
-    return this.usageRecords().filter((r) => isOpen(r) && recordKey(r) === key);
+    return [...this.records.cache.byIndex(openRecordIndex, key)] as UsageRecord[];
   }
 
   private async reconcilePod(key: string): Promise<ReconcileResult | undefined> {
@@ -102,7 +109,7 @@ export class MeteringController extends Controller {
       if (record.spec.uid !== pod?.metadata.uid) await this.close(record, now);
     }
     if (!pod || !isMeteredFargatePod(pod)) return undefined;
-    const start = podStartMs(pod, firstPullingMs(pod, this.pulls.cache.byIndex('namespace', pod.metadata.namespace!)));
+    const start = podStartMs(pod, firstPullingMs(pod, this.pulls.cache.byIndex(aboutUidIndex, pod.metadata.uid!)));
     if (start === undefined) return undefined;
     const name = recordName('FargatePod', pod.metadata.uid!);
     const existing = this.records.cache.get(name) as UsageRecord | undefined;

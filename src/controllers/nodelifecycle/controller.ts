@@ -8,7 +8,7 @@ import type { Lister } from '../../client/lister.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { hostAgentLabel, hostLeaseNamespace, hostOfLease } from '../../scheduler/hosts/lease.js';
 import { defaultGracePeriods, type GracePeriods, readyCondition } from './health.js';
-import { hostOfNode } from './hosts.js';
+import { hostOfNode, observeHost } from './hosts.js';
 import { orphanQuarantineMs } from './orphans.js';
 import { type NodeLifecycleContext, nodeLeaseNamespace, reconcileNode } from './reconcile.js';
 import { defaultZoneSettings, ZoneLimiter, type ZoneSettings } from './zones.js';
@@ -51,12 +51,16 @@ export class NodeLifecycleController extends Controller {
         return old && current && isReady(nodes.lister, name) ? [] : [name];
       },
     );
-    // A host agent's renewal matters only to its nodes that are not Ready (whether their host is gone): all of the
-    // host's nodes are queued when its Lease comes or goes, only those on a renewal.
+    // A host agent's renewal is observed as it arrives (hosts.ts), and matters only to its nodes that are not Ready
+    // (whether their host is gone): all of the host's nodes are queued when its Lease comes or goes, only those on a
+    // renewal.
     const hostLeases = this.watch(
       { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: hostLeaseNamespace },
       (old, current) => {
-        const all = this.nodesOfHost(nodes.lister, hostOfLease((current ?? old)!));
+        const host = hostOfLease((current ?? old)!);
+        const { hosts } = this.context.state;
+        hosts.set(host, observeHost(hosts.get(host), current, this.context.now().getTime()));
+        const all = this.nodesOfHost(nodes.lister, host);
         return old && current ? [...all].filter((name) => !isReady(nodes.lister, name)) : all;
       },
       { labelSelector: `${hostAgentLabel.key}=${hostAgentLabel.value}` },

@@ -15,20 +15,23 @@ import { readyCondition } from './health.js';
 export const cloudNodeLifecycleComponent = 'cloud-node-lifecycle-controller';
 export const hostLeasePrefix = 'skiff-host-';
 
-/** The host lease's renewals as the controller saw them: when it last saw one move. */
+/** The host lease's renewals as the controller saw them: when it last saw one move, by its own clock. */
 export interface HostHealth {
   renewTime?: string;
   probeTimestamp: number;
 }
 
+/**
+ * The host's health after seeing `lease` at `now`: a new renewTime moves the probe time to now, as kube's node
+ * health does — never to the renewTime itself, so an informer that lags behind a busy API (whose renewals arrive
+ * late, but keep arriving) is never taken for a host that stopped. The controller observes every renewal as it is
+ * delivered (controller.ts), so none is seen late.
+ */
 export function observeHost(previous: HostHealth | undefined, lease: KubeObject | undefined, now: number): HostHealth {
   const renewTime = lease?.spec?.renewTime;
   if (!previous) return { renewTime, probeTimestamp: now };
   if (!renewTime || renewTime === previous.renewTime) return previous;
-  // A renewal seen late (renewals of Ready nodes' hosts queue nothing: controller.ts) counts from when it was made;
-  // the agents and this controller share one clock.
-  const renewed = Date.parse(renewTime);
-  return { renewTime, probeTimestamp: Number.isFinite(renewed) ? Math.min(now, renewed) : now };
+  return { renewTime, probeTimestamp: now };
 }
 
 export const hostOfNode = (node: KubeObject): string | undefined => node.metadata.annotations?.[hostAnnotation];

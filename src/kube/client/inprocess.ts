@@ -16,6 +16,7 @@ import { updateObject } from '../rest/update.js';
 import { watchObjects } from '../rest/watch.js';
 import { requestToken } from '../serviceaccount/token-request.js';
 import type { KubeClient, ListParams, PatchType, ResourceRef, Watcher, WatchParams, WriteParams } from './types.js';
+import { withoutWriteCause } from './write-cause.js';
 
 export class InProcessClient implements KubeClient {
   constructor(
@@ -142,7 +143,9 @@ export class InProcessClient implements KubeClient {
     const info = this.resolve(ref);
     this.authorize('watch', info, ref.namespace);
     active = await watchObjects(this.ctx, info, ref.namespace, params, (event) => {
-      onEvent(event as KubeWatchEvent<T>);
+      // Delivered inside the write that made it: what the watcher does next is not that write's reconcile (over
+      // HTTP it could not be), so it does not inherit the writer's cause.
+      withoutWriteCause(() => onEvent(event as KubeWatchEvent<T>));
       if (event.type === 'ERROR') queueMicrotask(close);
     });
     if (params.timeoutSeconds) timer = setTimeout(close, params.timeoutSeconds * 1000);

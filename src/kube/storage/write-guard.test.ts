@@ -62,3 +62,23 @@ it('forgets a cause that stayed quiet', () => {
   now = 200_000;
   for (let i = 0; i < 10; i++) assert.equal(tryWrite(guard), undefined);
 });
+
+it('prunes its causes in linear time: a scan only after the count doubles, and still forgets quiet causes', () => {
+  let now = 0;
+  const guard = new WriteGuard({ now: () => now });
+  let scans = 0;
+  const prune = (guard as any).prune.bind(guard);
+  (guard as any).prune = (at: number) => {
+    scans++;
+    prune(at);
+  };
+  const admitAs = (key: string) => withWriteCause({ component: 'scheduler', key }, () => guard.admit());
+  // 50,000 pods reconciled within one minute: none can be forgotten, so scans must not repeat on every new cause.
+  for (let i = 0; i < 50_000; i++) admitAs(`bench/pod-${i}`);
+  assert.ok(scans <= 3, `${scans} scans for 50,000 causes`);
+  // Quiet for the forget period: the next scan drops them all.
+  now = 700_000;
+  for (let i = 0; i < 70_000 && (guard as any).causes.size > 1000; i++) admitAs(`bench/later-${i}`);
+  assert.ok((guard as any).causes.size <= 70_000);
+  assert.ok(![...(guard as any).causes.keys()].some((id: string) => id.endsWith('bench/pod-0')));
+});

@@ -40,9 +40,12 @@ interface CauseState {
 }
 
 const windowMs = 60_000;
+const minPruneAt = 10_000;
 
 export class WriteGuard {
   private readonly causes = new Map<string, CauseState>();
+  /** The count of causes at which the next prune runs: twice what the last one kept, so pruning stays linear. */
+  private pruneAt = minPruneAt;
   private readonly perMinute: number;
   private readonly firstHoldMs: number;
   private readonly maxHoldMs: number;
@@ -67,7 +70,7 @@ export class WriteGuard {
     const now = this.now();
     let state = this.causes.get(id);
     if (!state || (now - state.windowStart >= windowMs && now - state.lastTrip >= this.forgetAfterMs)) {
-      if (this.causes.size > 10_000) this.prune(now);
+      if (this.causes.size >= this.pruneAt) this.prune(now);
       state = { windowStart: now, count: 0, allowance: this.perMinute, heldUntil: 0, level: 0, lastTrip: -Infinity };
       this.causes.set(id, state);
     }
@@ -102,6 +105,7 @@ export class WriteGuard {
     for (const [id, state] of this.causes) {
       if (now - state.windowStart >= windowMs && now - state.lastTrip >= this.forgetAfterMs) this.causes.delete(id);
     }
+    this.pruneAt = Math.max(minPruneAt, 2 * this.causes.size);
   }
 }
 
