@@ -11,7 +11,7 @@ import { defaultGracePeriods, type GracePeriods, readyCondition } from './health
 import { hostOfNode, observeHost } from './hosts.js';
 import { orphanQuarantineMs } from './orphans.js';
 import { type NodeLifecycleContext, nodeLeaseNamespace, reconcileNode } from './reconcile.js';
-import { defaultZoneSettings, ZoneLimiter, type ZoneSettings } from './zones.js';
+import { defaultZoneSettings, ZoneCounts, ZoneLimiter, type ZoneSettings } from './zones.js';
 
 export interface NodeLifecycleOptions extends ControllerOptions {
   now?: () => Date;
@@ -20,6 +20,9 @@ export interface NodeLifecycleOptions extends ControllerOptions {
   orphanQuarantineMs?: number;
   monitorPeriodMs?: number;
 }
+
+/** The node informer's index of nodes by the host that runs them. */
+const hostIndex = 'skiff.io/host';
 
 const isReady = (nodes: Lister, name: string): boolean => {
   const node = nodes.get(undefined, name);
@@ -40,7 +43,15 @@ export class NodeLifecycleController extends Controller {
 
   constructor(client: KubeClient, options: NodeLifecycleOptions = {}) {
     super(client, 'node lifecycle controller', options, 2);
-    const nodes = this.watch({ apiVersion: 'v1', kind: 'Node' });
+    const zones = new ZoneCounts();
+    const nodes = this.watch({ apiVersion: 'v1', kind: 'Node' }, (old, current) => {
+      zones.observe(old, current);
+      return [(current ?? old)!.metadata.name!];
+    });
+    nodes.cache.addIndex(hostIndex, (node) => {
+      const host = hostOfNode(node);
+      return host ? [host] : [];
+    });
     // A renewal of a Ready node's Lease changes nothing until its grace deadline, where the node is woken anyway
     // (reconcile.ts): only a Lease that comes or goes, or renews a node that is not Ready, queues it — so 10,000
     // healthy nodes renewing every 10 s cost no reconciles.
@@ -60,8 +71,8 @@ export class NodeLifecycleController extends Controller {
         const host = hostOfLease((current ?? old)!);
         const { hosts } = this.context.state;
         hosts.set(host, observeHost(hosts.get(host), current, this.context.now().getTime()));
-        const all = this.nodesOfHost(nodes.lister, host);
-        return old && current ? [...all].filter((name) => !isReady(nodes.lister, name)) : all;
+        const all = [...nodes.cache.keysFor(hostIndex, host)];
+        return old && current ? all.filter((name) => !isReady(nodes.lister, name)) : all;
       },
       { labelSelector: `${hostAgentLabel.key}=${hostAgentLabel.value}` },
     );
@@ -69,6 +80,7 @@ export class NodeLifecycleController extends Controller {
     this.context = {
       client,
       nodes: nodes.lister,
+      zones,
       leases: leases.lister,
       hostLeases: hostLeases.lister,
       pods: pods.lister,
@@ -104,10 +116,6 @@ export class NodeLifecycleController extends Controller {
     const next = await reconcileNode(this.context, name);
     if (next !== undefined) this.wake(name, next);
     return undefined;
-  }
-
-  private *nodesOfHost(nodes: Lister, host: string): Iterable<string> {
-    for (const node of nodes.list()) if (hostOfNode(node) === host) yield node.metadata.name!;
   }
 
   /** Queues the node at `at` (its clock's epoch ms), unless an earlier wake-up is already set. */

@@ -21,7 +21,8 @@ import { deleteOrphan, nodeIsGone } from './orphans.js';
 import { withPodCondition } from './pod-conditions.js';
 import { desiredTaints, noExecuteKeyFor } from './taints.js';
 import { apiTime } from './time.js';
-import { weighZones, type ZoneLimiter, type ZoneSettings, zoneOf } from './zones.js';
+import type { ZoneCounts, ZoneLimiter, ZoneSettings } from './zones.js';
+import { zoneOf } from './zones.js';
 
 export const nodeControllerComponent = 'node-controller';
 export const nodeLeaseNamespace = 'kube-node-lease';
@@ -49,6 +50,8 @@ export interface NodeLifecycleState {
 export interface NodeLifecycleContext {
   client: KubeClient;
   nodes: Lister;
+  /** The nodes' zones as the node informer last showed them. */
+  zones: ZoneCounts;
   /** Node Leases (kube-node-lease). */
   leases: Lister;
   /** Host agents' Leases (kube-system). */
@@ -144,8 +147,7 @@ async function taint(
       next: undefined,
     };
   }
-  const others = ctx.nodes.list().filter((n) => n.metadata.name !== node.metadata.name);
-  const zones = weighZones([...others, node], ctx.settings.zones);
+  const zones = ctx.zones.weigh(ctx.settings.zones, ctx.nodes.get(undefined, node.metadata.name!), node);
   const missing = key && !(node.spec?.taints ?? []).some((t: any) => t.key === key && t.effect === 'NoExecute');
   let allowed = false;
   let next: NextLook;

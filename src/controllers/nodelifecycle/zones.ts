@@ -33,11 +33,10 @@ export function zoneOf(node: KubeObject): string {
   return region || zone ? `${region}:\u0000:${zone}` : '';
 }
 
-export function zoneState(readyStatuses: (string | undefined)[], settings: ZoneSettings): ZoneState {
-  const ready = readyStatuses.filter((s) => s === 'True').length;
-  const notReady = readyStatuses.length - ready;
+export function zoneState(ready: number, total: number, settings: ZoneSettings): ZoneState {
+  const notReady = total - ready;
   if (ready === 0 && notReady > 0) return 'FullDisruption';
-  if (notReady > 2 && notReady / readyStatuses.length >= settings.unhealthyZoneThreshold) return 'PartialDisruption';
+  if (notReady > 2 && notReady / total >= settings.unhealthyZoneThreshold) return 'PartialDisruption';
   return 'Normal';
 }
 
@@ -48,26 +47,49 @@ export interface Zones {
   rateOf(zone: string): number;
 }
 
-export function weighZones(nodes: Iterable<KubeObject>, settings: ZoneSettings): Zones {
-  const statuses = new Map<string, (string | undefined)[]>();
-  for (const node of nodes) {
-    const zone = zoneOf(node);
-    const list = statuses.get(zone) ?? [];
-    list.push(readyCondition(node)?.status);
-    statuses.set(zone, list);
+interface ZoneCount {
+  total: number;
+  ready: number;
+}
+
+/**
+ * Each zone's node count and Ready count, kept up to date from the node informer's changes (`observe`), so weighing
+ * the zones costs the number of zones, not of nodes.
+ */
+export class ZoneCounts {
+  private readonly zones = new Map<string, ZoneCount>();
+
+  /** A node changed from `old` to `current` (either absent when it came or went). */
+  observe(old: KubeObject | undefined, current: KubeObject | undefined): void {
+    if (old) this.count(old, -1);
+    if (current) this.count(current, 1);
   }
-  const states = new Map([...statuses].map(([zone, list]) => [zone, zoneState(list, settings)]));
-  const allDisrupted = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
-  return {
-    allDisrupted,
-    rateOf(zone) {
-      if (allDisrupted) return 0;
-      if (states.get(zone) !== 'PartialDisruption') return settings.evictionRate;
-      return (statuses.get(zone)?.length ?? 0) > settings.largeClusterSizeThreshold
-        ? settings.secondaryEvictionRate
-        : 0;
-    },
-  };
+
+  /** The zones' states, with `current` in place of `seen` (a node the reconcile has just changed). */
+  weigh(settings: ZoneSettings, seen?: KubeObject, current?: KubeObject): Zones {
+    this.observe(seen, current);
+    const counts = new Map([...this.zones].map(([zone, count]) => [zone, { ...count }]));
+    this.observe(current, seen);
+    const states = new Map([...counts].map(([zone, c]) => [zone, zoneState(c.ready, c.total, settings)]));
+    const allDisrupted = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
+    return {
+      allDisrupted,
+      rateOf(zone) {
+        if (allDisrupted) return 0;
+        if (states.get(zone) !== 'PartialDisruption') return settings.evictionRate;
+        return (counts.get(zone)?.total ?? 0) > settings.largeClusterSizeThreshold ? settings.secondaryEvictionRate : 0;
+      },
+    };
+  }
+
+  private count(node: KubeObject, by: 1 | -1): void {
+    const zone = zoneOf(node);
+    const count = this.zones.get(zone) ?? { total: 0, ready: 0 };
+    count.total += by;
+    if (readyCondition(node)?.status === 'True') count.ready += by;
+    if (count.total === 0) this.zones.delete(zone);
+    else this.zones.set(zone, count);
+  }
 }
 
 /** The zones' token buckets (burst 1): when a zone may taint its next node. */
