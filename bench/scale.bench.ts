@@ -1,8 +1,8 @@
 // How Skiff's cost grows with the pod count: 1,000, 5,000 and 10,000 Fargate pods created at once on the simulated
 // runtime with instant steps, in one process (kube API on SQLite, the whole control plane, one agent). For each:
 // the time until all are Running (capped; the count reached is said when the cap is hit), time per pod, the
-// process's RSS and CPU time, the store watches open at idle, and JSON.parse calls per store write (counted by a
-// wrapper here).
+// process's RSS and CPU time, the store watches open at idle, JSON.parse calls per store write (counted by a
+// wrapper here) and the most frequent writes by resource.
 // SCALE_SIZES=1000,5000 and SCALE_TIMEOUT_S=120 narrow a run.
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../src/kube/api/types.js';
@@ -49,6 +49,11 @@ async function atOnce(total: number): Promise<BenchResult[]> {
   });
 
   const revisionBefore = await api.store.currentRevision();
+  const writesBy = new Map<string, number>();
+  const writeCounter = await api.store.watch('/', { afterRevision: revisionBefore }, (event) => {
+    const what = `${event.type} ${event.kv.key.split('/').slice(2, 4).join('/')}`;
+    writesBy.set(what, (writesBy.get(what) ?? 0) + 1);
+  });
   const parsesBefore = parses;
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -74,7 +79,13 @@ async function atOnce(total: number): Promise<BenchResult[]> {
   const parsesPerWrite = (parses - parsesBefore) / Math.max(1, writes);
   const rss = process.memoryUsage().rss / 2 ** 20;
   watcher.close();
+  writeCounter.close();
   await cluster.stop();
+  const topWrites = [...writesBy]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([what, n]) => `${what} ${n}`)
+    .join(', ');
 
   const label = `${total.toLocaleString('en')} Fargate pods at once`;
   const reached = finished ? '' : `: TIMED OUT after ${round(elapsed / 1000)} s with ${running} Running`;
@@ -98,7 +109,7 @@ async function atOnce(total: number): Promise<BenchResult[]> {
       name: `${label}: JSON.parse calls per store write`,
       value: roundTo(parsesPerWrite, 1),
       unit: 'calls',
-      note: `${writes} writes`,
+      note: `${writes} writes: ${topWrites}`,
     },
   ];
 }

@@ -1,13 +1,14 @@
 // Bounds how many API calls of one kind run at once, so a thousand pods starting together queue up instead of
-// flooding the API server.
+// flooding the API server. An urgent task goes ahead of the ones waiting.
 export class Limiter {
   private active = 0;
   private waiting: (() => void)[] = [];
 
   constructor(private max: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async run<T>(task: () => Promise<T>, urgent = false): Promise<T> {
+    if (this.active >= this.max)
+      await new Promise<void>((resolve) => (urgent ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
     this.active++;
     try {
       return await task();

@@ -1,7 +1,9 @@
 // Heartbeats of the nodes this host carries: a Lease in kube-node-lease named like the node (owned by it), renewed
 // every 10 s, and the node's kubelet conditions with a fresh lastHeartbeatTime (every nodeStatusMs; Ready made True
 // again if something else marked it otherwise), and the nodeInfo of what really runs its pods (node-info.ts).
-// Renewals are spread over the interval and bounded in number.
+// Renewals are spread over the interval and bounded in number; a node's first beats go ahead of other nodes'
+// renewals (its startup grace runs from its creation), and a beat still waiting when the next is due is not queued
+// twice, so an API that falls behind sees at most one pending lease renewal and one status per node.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import { apiTime } from './clock.js';
@@ -47,6 +49,8 @@ export function heartbeatConditions(existing: any[] = [], now = apiTime(), ready
 export class NodeHeartbeats {
   private beating = new Map<string, Beating>();
   private limiter = new Limiter(16);
+  /** Beats queued and not yet started, as `lease:<node>` and `status:<node>`. */
+  private waiting = new Set<string>();
 
   constructor(
     private client: KubeClient,
@@ -69,12 +73,12 @@ export class NodeHeartbeats {
     }));
     const beating: Beating = { timers: [], keeper };
     this.beating.set(name, beating);
-    const lease = () => this.limiter.run(() => keeper.renew()).catch((error) => this.failed(name, error));
-    const status = () => this.limiter.run(() => this.postStatus(name)).catch((error) => this.failed(name, error));
-    lease();
-    status();
-    this.every(beating, this.intervals.nodeLeaseRenewMs, lease);
-    this.every(beating, this.intervals.nodeStatusMs, status);
+    const lease = (first = false) => this.beat(`lease:${name}`, name, () => keeper.renew(), first);
+    const status = (first = false) => this.beat(`status:${name}`, name, () => this.postStatus(name), first);
+    lease(true);
+    status(true);
+    this.every(beating, this.intervals.nodeLeaseRenewMs, () => lease());
+    this.every(beating, this.intervals.nodeStatusMs, () => status());
   }
 
   /** Stops the node's heartbeats; a deleted node's Lease goes too (the garbage collector would get to it later). */
@@ -95,6 +99,17 @@ export class NodeHeartbeats {
 
   stop(): void {
     for (const name of [...this.beating.keys()]) this.remove(name);
+  }
+
+  /** Queues one beat of the node, unless the same beat is already waiting its turn. */
+  private beat(id: string, name: string, write: () => Promise<unknown>, first: boolean): void {
+    if (this.waiting.has(id)) return;
+    this.waiting.add(id);
+    const started = () => {
+      this.waiting.delete(id);
+      return write();
+    };
+    this.limiter.run(started, first).catch((error) => this.failed(name, error));
   }
 
   /** Repeats `action` every `ms`, the first after a random part of it so many nodes spread out. */
