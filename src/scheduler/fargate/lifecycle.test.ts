@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
 import { until } from '../../testing/until.js';
 import { hostLease } from '../hosts/testing.js';
+import { ipAddressRef } from '../ipam/vpc-addresses.js';
 import { boundPod, eventWith, fargatePod, type Harness, nodeRef, podRef, profile, startHarness } from './testing.js';
 
 let h: Harness | undefined;
@@ -66,9 +67,13 @@ it('names nodes ec2.internal in us-east-1', async () => {
 
 it('places nodes on hosts with room and leaves the pod pending while none has any', async () => {
   h = await startHarness({ hosts: [] });
+  const claims: string[] = [];
+  const watcher = await h.client.watch(ipAddressRef, {}, (event) => claims.push(event.type));
   await h.client.create(fargatePod('no-host'));
   const none = await eventWith(h.client, 'no-host', 'FailedScheduling');
   assert.equal(none.message, '0/0 hosts are available: no host agent is running');
+  watcher.close();
+  assert.deepEqual(claims, [], 'no IP is claimed (and given back) while no host has room');
 
   await h.client.create(hostLease('small-1', { cpuMillis: 4000, memoryMiB: 8192, sandboxes: 1 }));
   await h.client.create(hostLease('small-2', { cpuMillis: 4000, memoryMiB: 8192, sandboxes: 1 }));

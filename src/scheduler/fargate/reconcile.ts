@@ -81,6 +81,9 @@ async function schedule(s: SchedulerState, key: string, pod: KubeObject): Promis
   if ('reason' in choice) return fail(s, key, pod, choice.message, profileMayCome.has(choice.reason));
   const profile = s.profiles().find((p) => p.name === choice.profile)!;
 
+  // A host with room is looked for first: without one, the retry claims no IP to give back.
+  const noRoom = s.hosts.roomFor(sizing.size);
+  if (noRoom) return fail(s, key, pod, noRoom.message, true);
   const address = await s.ipam.allocate(profile.subnets, (ip) => fargateNodeName(ip, s.region));
   if ('reason' in address) return fail(s, key, pod, address.message, true);
   const name = fargateNodeName(address.ip, s.region);

@@ -28,11 +28,16 @@ export function hostOfLease(lease: KubeObject): string {
   return lease.spec?.holderIdentity || lease.metadata.name!.replace(/^skiff-host-/, '');
 }
 
-/** Renewed within leaseDurationSeconds (40 when unset) of `now`. */
-export function leaseIsLive(lease: KubeObject, now: number): boolean {
+/**
+ * Renewed within leaseDurationSeconds (40 when unset) of `now` — or, when the reader says when this renewal reached
+ * it (`observedAt`), seen within that long: a renewal that arrives late through a busy API still counts for a full
+ * lease duration, as client-go's leader election counts from when it observed a renewal.
+ */
+export function leaseIsLive(lease: KubeObject, now: number, observedAt?: number): boolean {
   const renewed = Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? '');
-  const duration = Number(lease.spec?.leaseDurationSeconds ?? 40);
-  return Number.isFinite(renewed) && renewed + duration * 1000 >= now;
+  if (!Number.isFinite(renewed)) return false;
+  const duration = Number(lease.spec?.leaseDurationSeconds ?? 40) * 1000;
+  return Math.max(renewed, observedAt ?? renewed) + duration >= now;
 }
 
 /**
@@ -57,10 +62,15 @@ export function hostCapacity(lease: KubeObject): HostCapacity | undefined {
 }
 
 /** The host agents whose Lease is live, not being deleted, and declares a usable capacity. */
-export function liveHosts(leases: Iterable<KubeObject>, now: number): Host[] {
+export function liveHosts(
+  leases: Iterable<KubeObject>,
+  now: number,
+  observedAt: (lease: KubeObject) => number | undefined = () => undefined,
+): Host[] {
   const hosts: Host[] = [];
   for (const lease of leases) {
-    if (!isHostLease(lease) || lease.metadata.deletionTimestamp || !leaseIsLive(lease, now)) continue;
+    if (!isHostLease(lease) || lease.metadata.deletionTimestamp || !leaseIsLive(lease, now, observedAt(lease)))
+      continue;
     const capacity = hostCapacity(lease);
     if (capacity) hosts.push({ name: hostOfLease(lease), capacity });
   }
