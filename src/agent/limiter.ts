@@ -11,6 +11,9 @@ export class Limiter {
       await new Promise<void>((resolve) => (urgent ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
     this.active++;
     try {
+      // Each call waits for the event loop's turn: in one process with the API, calls answered in microtasks
+      // would otherwise hold back timers and requests until the whole backlog is done.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       return await task();
     } finally {
       this.active--;

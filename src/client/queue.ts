@@ -126,6 +126,9 @@ export class WorkQueue {
   }
 
   private async handle(key: string): Promise<void> {
+    // In one process the API answers in microtasks: a backlog worked off without a break would hold back every
+    // timer (heartbeats, wake-ups) and every request until it is done. Each key waits for the event loop's turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const { component } = this.options;
       const object = this.object;
