@@ -188,6 +188,37 @@ describe('pods on Fargate nodes', () => {
   });
 });
 
+describe('AppArmor', () => {
+  it('refuses a pod whose AppArmor profile it cannot enforce, as the kubelet does, and runs one that is Unconfined', async () => {
+    const nodeName = 'fargate-ip-10-0-130-9.ap-northeast-2.compute.internal';
+    await h.client.create(nodeObject(nodeName, '10.0.130.9', { fargate: true }));
+    const confined = {
+      schedulerName: 'fargate-scheduler',
+      securityContext: { appArmorProfile: { type: 'RuntimeDefault' } },
+    };
+    await h.client.create(podObject('aa-default', nodeName, confined));
+    const pod = await podWhere(h.client, 'aa-default', (p) => p.status?.phase === 'Failed', 'Failed');
+    assert.equal(pod.status.reason, 'AppArmor');
+    assert.match(pod.status.message, /^Cannot enforce AppArmor: /);
+    assert.equal(pod.status.containerStatuses, undefined, 'nothing started without its profile');
+    const event = await until(
+      async () => (await eventsOf(h.client, 'aa-default')).find((e) => e.reason === 'AppArmor'),
+      'the AppArmor event',
+    );
+    assert.equal(event.type, 'Warning');
+    assert.equal(event.message, pod.status.message);
+
+    const other = 'fargate-ip-10-0-130-10.ap-northeast-2.compute.internal';
+    await h.client.create(nodeObject(other, '10.0.130.10', { fargate: true }));
+    const unconfined = {
+      schedulerName: 'fargate-scheduler',
+      securityContext: { appArmorProfile: { type: 'Unconfined' } },
+    };
+    await h.client.create(podObject('aa-unconfined', other, unconfined));
+    await podWhere(h.client, 'aa-unconfined', (p) => p.status?.phase === 'Running', 'Running');
+  });
+});
+
 describe('pods not on this host', () => {
   it('leaves pods on other hosts alone', async () => {
     await h.client.create(podObject('not-mine', 'elsewhere'));

@@ -25,6 +25,7 @@ export interface WorkerContext {
 export { fargateSchedulerName } from '../fargate/naming.js';
 
 import { fargateSchedulerName } from '../fargate/naming.js';
+import { appArmorRefusal } from './apparmor.js';
 export const notFargateScheduled = 'Pod not supported: SchedulerName is not fargate-scheduler';
 const ipRetryMs = 5000;
 const terminalPhases = new Set(['Succeeded', 'Failed']);
@@ -109,6 +110,11 @@ export class PodWorker {
     const node = this.ctx.node(this.nodeName);
     if (node?.fargate && this.pod.spec?.schedulerName !== fargateSchedulerName) {
       this.reject('PodNotSupported', notFargateScheduled);
+      return;
+    }
+    const appArmor = appArmorRefusal(this.pod, this.ctx.driver.name);
+    if (appArmor) {
+      this.reject(appArmor.reason, appArmor.message);
       return;
     }
     this.hostIP = node?.internalIP;
