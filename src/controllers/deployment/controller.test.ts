@@ -364,6 +364,8 @@ it('does not roll out while paused, and does on resume', async () => {
 it('keeps only revisionHistoryLimit old ReplicaSets', async () => {
   autoReady.add('hist');
   await client.create(deployment('hist', 1, { revisionHistoryLimit: 1 }));
+  // Revision 1 is the created template only if the controller sees it before the first change.
+  await rolledOut('hist', 1);
   for (const v of ['1', '2', '3']) {
     await client.patch(deployRef, 'hist', { spec: { template: { metadata: { annotations: { v } } } } }, 'strategic');
     await rolledOut('hist', 1);

@@ -74,6 +74,8 @@ async function renewLease(namespace: string, name: string, labels: Record<string
 
 /** Moves the clock (the steady node keeps beating) and has the controller look at every node. */
 async function advance(ms: number) {
+  // What the controller has been told is seen at the current time before the clock moves on.
+  await controller.queue.drained();
   clock += ms;
   await renewLease('kube-node-lease', 'steady');
   controller.resync();
