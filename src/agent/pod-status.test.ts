@@ -5,7 +5,7 @@ import { it } from 'node:test';
 import type { KubeObject } from '../kube/api/types.js';
 import type { ContainerStatus, SandboxStatus } from './driver.js';
 import { hostNameOf } from './host-lease.js';
-import { podPhase } from './pod-status.js';
+import { podPhase, terminatedStatuses } from './pod-status.js';
 
 const running: ContainerStatus['state'] = { running: { startedAt: '2025-01-01T00:00:00Z' } };
 const exited = (exitCode: number): ContainerStatus['state'] => ({
@@ -95,4 +95,46 @@ it('turns a machine name into a host name', () => {
   assert.equal(hostNameOf('--x..-y--'), 'x.y');
   assert.equal(hostNameOf(''), 'skiff-host');
   assert.equal(hostNameOf('a'.repeat(70)).length, 63);
+});
+
+it("a pod the kubelet ends reports its unfinished containers as the status manager's TerminatePod does", () => {
+  const unknown = {
+    exitCode: 137,
+    reason: 'ContainerStatusUnknown',
+    message: 'The container could not be located when the pod was terminated',
+  };
+  const status = terminatedStatuses({
+    conditions: [{ type: 'Initialized', status: 'True' }],
+    initContainerStatuses: [
+      { name: 'a', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+      { name: 'b', state: { running: {} } },
+      { name: 'c', state: { waiting: { reason: 'PodInitializing' } } },
+    ],
+    containerStatuses: [
+      { name: 'web', ready: true, started: true, state: { running: {} } },
+      { name: 'pulling', ready: false, state: { waiting: { reason: 'ContainerCreating' } } },
+      { name: 'done', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+    ],
+  });
+  assert.deepEqual(
+    status.containerStatuses.map((s: any) => [s.name, s.state.terminated, s.ready]),
+    [
+      ['web', unknown, false],
+      ['pulling', unknown, false],
+      ['done', { exitCode: 0, reason: 'Completed' }, undefined],
+    ],
+  );
+  assert.deepEqual(
+    status.initContainerStatuses.map((s: any) => s.state),
+    [
+      { terminated: { exitCode: 0, reason: 'Completed' } },
+      { terminated: unknown },
+      { waiting: { reason: 'PodInitializing' } },
+    ],
+  );
+  const notInitialized = terminatedStatuses({
+    conditions: [{ type: 'Initialized', status: 'False' }],
+    containerStatuses: [{ name: 'web', state: { waiting: { reason: 'PodInitializing' } } }],
+  });
+  assert.deepEqual(notInitialized.containerStatuses[0].state, { waiting: { reason: 'PodInitializing' } });
 });

@@ -185,3 +185,30 @@ export function podStatusOf(
   status.qosClass = pod.status?.qosClass;
   return status;
 }
+
+const unknownAtTermination = {
+  terminated: {
+    exitCode: 137,
+    reason: 'ContainerStatusUnknown',
+    message: 'The container could not be located when the pod was terminated',
+  },
+};
+
+const startedOnce = (s: any) => !!(s?.state?.running || s?.state?.terminated || s?.lastState?.terminated);
+
+/**
+ * The status manager's TerminatePod, for a pod the kubelet itself ends (activeDeadlineSeconds): once the pod has
+ * initialized, every container not terminated is reported terminated with ContainerStatusUnknown (exit 137: whether
+ * it succeeded is not known); of the init containers, those up to the last one with any sign of a start are.
+ */
+export function terminatedStatuses(status: any): any {
+  const initialized = (status.conditions ?? []).some((c: any) => c?.type === 'Initialized' && c.status === 'True');
+  const settle = (s: any) =>
+    s.state?.terminated ? s : { ...s, ready: false, started: false, state: unknownAtTermination };
+  const result = { ...status };
+  if (initialized && status.containerStatuses) result.containerStatuses = status.containerStatuses.map(settle);
+  const init: any[] = status.initContainerStatuses ?? [];
+  const lastStarted = init.findLastIndex(startedOnce);
+  if (lastStarted >= 0) result.initContainerStatuses = init.map((s, i) => (i <= lastStarted ? settle(s) : s));
+  return result;
+}

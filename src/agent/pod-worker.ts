@@ -8,7 +8,7 @@ import type { SandboxDriver, SandboxEvent, SandboxPod, SandboxStatus } from './d
 import type { KubeletEvents } from './events.js';
 import type { NodeView } from './nodes.js';
 import type { PodIps } from './pod-ips.js';
-import { podConditions, podPhase, podStatusOf, waitingSandbox } from './pod-status.js';
+import { podConditions, podPhase, podStatusOf, terminatedStatuses, waitingSandbox } from './pod-status.js';
 import type { StatusWriter } from './status-writer.js';
 
 export interface WorkerContext {
@@ -205,8 +205,7 @@ export class PodWorker {
       now,
     };
     const status = podStatusOf(this.pod, sandbox, phase, this.conditions, facts);
-    if (this.failure) Object.assign(status, this.failure);
-    this.ctx.statuses.set(target, status);
+    this.ctx.statuses.set(target, this.failure ? { ...terminatedStatuses(status), ...this.failure } : status);
   }
 
   /** Kubelet admission refused the pod: Failed with a reason and message, nothing started. */
