@@ -250,6 +250,11 @@ describe('init containers', () => {
 
 describe('readiness', () => {
   it('becomes ready only after the readiness probe initialDelaySeconds', async () => {
+    // The first status that shows the container running, from the watch (a poll could come after the delay).
+    const seen: KubeObject[] = [];
+    const watcher = await h.client.watch(podRef, { fieldSelector: 'metadata.name=probed' }, (e) => {
+      if (e.type !== 'ERROR') seen.push(e.object as KubeObject);
+    });
     await h.client.create(
       podObject('probed', node, {
         containers: [
@@ -261,12 +266,11 @@ describe('readiness', () => {
         ],
       }),
     );
-    const running = await podWhere(
-      h.client,
-      'probed',
-      (p) => p.status?.containerStatuses?.[0]?.state?.running,
+    const running = await until(
+      async () => seen.find((p) => p.status?.containerStatuses?.[0]?.state?.running),
       'running',
     );
+    watcher.close();
     assert.equal(running.status.containerStatuses[0].ready, false);
     assert.equal(running.status.phase, 'Running');
     const ready = running.status.conditions.find((c: any) => c.type === 'Ready');
