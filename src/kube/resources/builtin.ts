@@ -113,6 +113,13 @@ const specs: Spec[] = [
   },
   {
     gv: 'authentication.k8s.io/v1',
+    resource: 'tokenreviews',
+    kind: 'TokenReview',
+    cluster: true,
+    verbs: ['create'],
+  },
+  {
+    gv: 'authentication.k8s.io/v1',
     resource: 'selfsubjectreviews',
     kind: 'SelfSubjectReview',
     cluster: true,

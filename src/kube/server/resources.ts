@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, serverNotFound } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
-import type { UserInfo } from '../auth/types.js';
+import { reviewToken } from '../auth/token-review.js';
+import type { Authenticator, UserInfo } from '../auth/types.js';
 import { deprecationWarning, getComponentStatus, listComponentStatuses } from '../componentstatus/status.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { accessReviewKinds, reviewAccess, reviewRules } from '../rest/access-review.js';
@@ -118,6 +119,7 @@ export async function serveResource(
   info: ResourceInfo,
   user: UserInfo | undefined,
   minRequestTimeoutSeconds: number,
+  authenticators: Authenticator[] = [],
 ): Promise<void> {
   const { namespace, name, subresource } = path;
   if (!hasSubresource(info, subresource)) throw serverNotFound();
@@ -152,6 +154,9 @@ export async function serveResource(
     parseResourceVersion(url.searchParams.get('resourceVersion'));
     if (subresource === 'scale') return writeJson(res, 200, await getScale(ctx, info, namespace, name));
     return writeObjects(req, res, url, info, await getOne(ctx, info, namespace, name));
+  }
+  if (method === 'POST' && !name && info.kind === 'TokenReview') {
+    return writeJson(res, 201, await reviewToken(asObject(await bodyOf(req)), authenticators));
   }
   if (method === 'POST' && !name && info.kind === 'SelfSubjectReview') {
     req.resume();

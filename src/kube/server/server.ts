@@ -64,8 +64,10 @@ async function authenticate(req: IncomingMessage, authenticators: Authenticator[
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return undefined;
   for (const authenticator of authenticators) {
-    const user = await authenticator(match[1]);
-    if (user) return user;
+    const found = await authenticator(match[1]);
+    if (!found) continue;
+    const { audiences: _matched, ...user } = found;
+    return user;
   }
   return undefined;
 }
@@ -146,7 +148,8 @@ async function handle(opts: KubeApiOptions, openapi: OpenApiServer, req: Incomin
     req.resume();
     throw serverNotFound();
   }
-  await serveResource(opts.ctx, req, res, url, resourcePath, info, user, opts.minRequestTimeoutSeconds ?? 1800);
+  const timeout = opts.minRequestTimeoutSeconds ?? 1800;
+  await serveResource(opts.ctx, req, res, url, resourcePath, info, user, timeout, opts.authenticators);
 }
 
 /** Upgrade requests (SPDY, WebSocket): pods/exec, pods/attach and pods/portforward. */

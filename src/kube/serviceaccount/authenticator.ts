@@ -2,7 +2,7 @@
 // audiences, not expired, whose ServiceAccount still exists with the same UID and whose bound Pod, Secret or Node
 // does too (and has not passed its deletion time) → `system:serviceaccount:<ns>:<name>` with the pod's extras; and
 // the legacy token of a service-account-token Secret while that Secret holds it.
-import type { Authenticator, UserInfo } from '../auth/types.js';
+import type { AuthenticatedUser, Authenticator, UserInfo } from '../auth/types.js';
 import type { ApiContext } from '../rest/context.js';
 import { getObject } from '../storage/objects.js';
 import { apiAudiences, type LegacyClaims, type TokenClaims } from './signer.js';
@@ -45,7 +45,7 @@ async function legacyUser(ctx: ApiContext, claims: LegacyClaims, token: string):
 }
 
 export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator {
-  return async (token: string): Promise<UserInfo | undefined> => {
+  return async (token: string, requested?: string[]): Promise<AuthenticatedUser | undefined> => {
     const signer = ctx.tokenSigner;
     if (!signer) return undefined;
     const legacy = signer.verifyLegacy(token);
@@ -53,8 +53,9 @@ export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator
     const now = Date.now();
     const claims = signer.verify(token, now);
     if (!claims) return undefined;
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.some((a) => apiAudiences.includes(a))) return undefined;
+    const wanted = requested?.length ? requested : apiAudiences;
+    const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a) => wanted.includes(a));
+    if (audiences.length === 0) return undefined;
     const k8s = claims['kubernetes.io'];
     const info = ctx.registry.lookup('', 'v1', 'serviceaccounts')!;
     const account = await getObject(ctx.store, info, k8s.namespace, k8s.serviceaccount.name);
@@ -74,6 +75,7 @@ export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator
       uid: k8s.serviceaccount.uid,
       groups: groupsOf(k8s.namespace),
       extra,
+      audiences,
     };
   };
 }

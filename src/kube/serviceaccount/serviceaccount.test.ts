@@ -177,6 +177,60 @@ describe('TokenRequest', () => {
   });
 });
 
+describe('TokenReview', () => {
+  const review = (token: unknown, audiences?: string[]) =>
+    call('POST', '/apis/authentication.k8s.io/v1/tokenreviews', api.token, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token, ...(audiences ? { audiences } : {}) },
+    });
+
+  it("says who a ServiceAccount token is and the audiences it matched, as kube-apiserver's TokenReview does", async () => {
+    const issued = await call('POST', tokenPath('default', 'default'), api.token, tokenRequest({}));
+    const answer = await review(issued.body.status.token);
+    assert.equal(answer.code, 201);
+    assert.equal(answer.body.kind, 'TokenReview');
+    assert.equal(answer.body.status.authenticated, true);
+    assert.equal(answer.body.status.user.username, 'system:serviceaccount:default:default');
+    assert.deepEqual(answer.body.status.user.groups, [
+      'system:serviceaccounts',
+      'system:serviceaccounts:default',
+      'system:authenticated',
+    ]);
+    assert.ok(answer.body.status.user.extra['authentication.kubernetes.io/credential-id'][0].startsWith('JTI='));
+    assert.deepEqual(answer.body.status.audiences, issued.body.spec.audiences);
+  });
+
+  it('checks the audiences asked for: a vault token passes for vault only', async () => {
+    const issued = await call(
+      'POST',
+      tokenPath('default', 'default'),
+      api.token,
+      tokenRequest({ audiences: ['vault'] }),
+    );
+    const forVault = await review(issued.body.status.token, ['vault', 'other']);
+    assert.equal(forVault.body.status.authenticated, true);
+    assert.deepEqual(forVault.body.status.audiences, ['vault']);
+    const forApi = await review(issued.body.status.token);
+    assert.equal(forApi.code, 201);
+    assert.equal(forApi.body.status.authenticated, undefined);
+    assert.deepEqual(forApi.body.status.user, {});
+  });
+
+  it('the admin token matches the API audiences only; a bad token is not authenticated; no token is a 400', async () => {
+    const admin = await review(api.token);
+    assert.equal(admin.body.status.authenticated, true);
+    assert.ok(admin.body.status.audiences.includes('https://kubernetes.default.svc'));
+    assert.equal((await review(api.token, ['vault'])).body.status.authenticated, undefined);
+    const bad = await review('not-a-token');
+    assert.equal(bad.code, 201);
+    assert.deepEqual(bad.body.status, { user: {} });
+    const none = await review('');
+    assert.equal(none.code, 400);
+    assert.equal(none.body.message, 'token is required for TokenReview in authentication');
+  });
+});
+
 describe('service-account-token Secrets', () => {
   it('fills the Secret with a token the API accepts until the Secret is gone', async () => {
     const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'default' };
