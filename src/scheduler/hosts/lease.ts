@@ -45,6 +45,16 @@ export function leaseIsLive(lease: KubeObject, now: number, observedAt?: number)
  * host; an annotation that is not a JSON object makes the host unusable (undefined).
  */
 export function hostCapacity(lease: KubeObject): HostCapacity | undefined {
+  // Leases come from informer caches, whose objects are never changed in place: each is read once.
+  if (capacities.has(lease)) return capacities.get(lease);
+  const capacity = readCapacity(lease);
+  capacities.set(lease, capacity);
+  return capacity;
+}
+
+const capacities = new WeakMap<KubeObject, HostCapacity | undefined>();
+
+function readCapacity(lease: KubeObject): HostCapacity | undefined {
   let declared: unknown;
   try {
     declared = JSON.parse(lease.metadata.annotations?.[hostCapacityAnnotation] ?? '{}');
