@@ -3,6 +3,7 @@
 // stops it honouring the grace period when deleted (then deletes it for good, uid-guarded), releases what it held.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
+import { appArmorRefusal } from './apparmor.js';
 import { apiTime } from './clock.js';
 import type { SandboxDriver, SandboxEvent, SandboxPod, SandboxStatus } from './driver.js';
 import type { KubeletEvents } from './events.js';
@@ -25,7 +26,6 @@ export interface WorkerContext {
 export { fargateSchedulerName } from '../fargate/naming.js';
 
 import { fargateSchedulerName } from '../fargate/naming.js';
-import { appArmorRefusal } from './apparmor.js';
 export const notFargateScheduled = 'Pod not supported: SchedulerName is not fargate-scheduler';
 const ipRetryMs = 5000;
 const terminalPhases = new Set(['Succeeded', 'Failed']);

@@ -147,7 +147,7 @@ async function taint(
       next: undefined,
     };
   }
-  const zones = ctx.zones.weigh(ctx.settings.zones, ctx.nodes.get(undefined, node.metadata.name!), node);
+  const zones = ctx.zones.weigh(ctx.settings.zones, node);
   const missing = key && !(node.spec?.taints ?? []).some((t: any) => t.key === key && t.effect === 'NoExecute');
   let allowed = false;
   let next: NextLook;

@@ -52,24 +52,55 @@ interface ZoneCount {
   ready: number;
 }
 
+/** Where a node counts: its zone and whether it is Ready. */
+interface NodePlace {
+  zone: string;
+  ready: boolean;
+}
+
+const placeOf = (node: KubeObject): NodePlace => ({
+  zone: zoneOf(node),
+  ready: readyCondition(node)?.status === 'True',
+});
+
+function count(zones: Map<string, ZoneCount>, place: NodePlace, by: 1 | -1): void {
+  const counted = zones.get(place.zone) ?? { total: 0, ready: 0 };
+  counted.total += by;
+  if (place.ready) counted.ready += by;
+  if (counted.total === 0) zones.delete(place.zone);
+  else zones.set(place.zone, counted);
+}
+
 /**
- * Each zone's node count and Ready count, kept up to date from the node informer's changes (`observe`), so weighing
- * the zones costs the number of zones, not of nodes.
+ * Each zone's node count and Ready count, kept up to date from the node informer's changes (`observe`, by node name,
+ * so seeing a node again — a restart's cache handed over as additions — counts it once), so weighing the zones costs
+ * the number of zones, not of nodes.
  */
 export class ZoneCounts {
+  private readonly places = new Map<string, NodePlace>();
   private readonly zones = new Map<string, ZoneCount>();
 
   /** A node changed from `old` to `current` (either absent when it came or went). */
   observe(old: KubeObject | undefined, current: KubeObject | undefined): void {
-    if (old) this.count(old, -1);
-    if (current) this.count(current, 1);
+    const name = (current ?? old)?.metadata.name;
+    if (!name) return;
+    const before = this.places.get(name);
+    if (before) count(this.zones, before, -1);
+    if (!current) {
+      this.places.delete(name);
+      return;
+    }
+    const place = placeOf(current);
+    this.places.set(name, place);
+    count(this.zones, place, 1);
   }
 
-  /** The zones' states, with `current` in place of `seen` (a node the reconcile has just changed). */
-  weigh(settings: ZoneSettings, seen?: KubeObject, current?: KubeObject): Zones {
-    this.observe(seen, current);
-    const counts = new Map([...this.zones].map(([zone, count]) => [zone, { ...count }]));
-    this.observe(current, seen);
+  /** The zones' states, with `current` — a node the reconcile has just changed — counted as it is now. */
+  weigh(settings: ZoneSettings, current?: KubeObject): Zones {
+    const counts = new Map([...this.zones].map(([zone, c]) => [zone, { ...c }]));
+    const before = current && this.places.get(current.metadata.name!);
+    if (before) count(counts, before, -1);
+    if (current) count(counts, placeOf(current), 1);
     const states = new Map([...counts].map(([zone, c]) => [zone, zoneState(c.ready, c.total, settings)]));
     const allDisrupted = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
     return {
@@ -80,15 +111,6 @@ export class ZoneCounts {
         return (counts.get(zone)?.total ?? 0) > settings.largeClusterSizeThreshold ? settings.secondaryEvictionRate : 0;
       },
     };
-  }
-
-  private count(node: KubeObject, by: 1 | -1): void {
-    const zone = zoneOf(node);
-    const count = this.zones.get(zone) ?? { total: 0, ready: 0 };
-    count.total += by;
-    if (readyCondition(node)?.status === 'True') count.ready += by;
-    if (count.total === 0) this.zones.delete(zone);
-    else this.zones.set(zone, count);
   }
 }
 

@@ -2,6 +2,7 @@
 // audiences, not expired, whose ServiceAccount still exists with the same UID and whose bound Pod, Secret or Node
 // does too (and has not passed its deletion time) → `system:serviceaccount:<ns>:<name>` with the pod's extras; and
 // the legacy token of a service-account-token Secret while that Secret holds it.
+import { audiencesOf } from '../auth/jwt.js';
 import type { AuthenticatedUser, Authenticator, UserInfo } from '../auth/types.js';
 import type { ApiContext } from '../rest/context.js';
 import { getObject } from '../storage/objects.js';
@@ -54,7 +55,7 @@ export function serviceAccountTokenAuthenticator(ctx: ApiContext): Authenticator
     const claims = signer.verify(token, now);
     if (!claims) return undefined;
     const wanted = requested?.length ? requested : apiAudiences;
-    const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a) => wanted.includes(a));
+    const audiences = audiencesOf(claims).filter((a) => wanted.includes(a));
     if (audiences.length === 0) return undefined;
     const k8s = claims['kubernetes.io'];
     const info = ctx.registry.lookup('', 'v1', 'serviceaccounts')!;
