@@ -23,7 +23,7 @@ const probeTimeoutMs = 15_000;
 
 function bootUnderKvm(kernel: string, initrd: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const append = `${kernelCommandLine({ ip: '0.0.0.0', prefix: 0, gateway: '0.0.0.0', hostname: 'probe' })} skiff.probe=1`;
+    const append = `${kernelCommandLine()} skiff.probe=1`;
     const full = spawn(
       'qemu-system-x86_64',
       [

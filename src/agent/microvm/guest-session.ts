@@ -5,9 +5,11 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   decodeExit,
+  encodeConfigure,
   encodeFrame,
   encodeProcess,
   FrameDecoder,
+  type GuestConfig,
   type GuestExit,
   type GuestProcess,
   guestFrame,
@@ -35,23 +37,21 @@ export interface GuestStats {
 }
 
 type Pending = { resolve(pid: number): void; reject(error: Error): void };
+type Configuring = { resolve(release: string): void; reject(error: Error): void };
 
 export class GuestSession extends EventEmitter {
   private decoder = new FrameDecoder();
   private nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   private pending = new Map<number, Pending>();
+  private configuring = new Map<number, Configuring>();
   private processes = new Map<number, ProcessHandlers>();
   private connections = new Map<number, ConnectionHandlers & { opened?: Pending }>();
   private listing?: { found: Map<number, number>; resolve(found: Map<number, number>): void };
   private statsWaiters = new Map<number, ((stats: GuestStats) => void)[]>();
   private closed = false;
-  /** The guest kernel's release (uname -r), once skiff-init said hello. */
-  readonly ready: Promise<string>;
-  private hello!: (release: string) => void;
 
   constructor(private socket: Socket) {
     super();
-    this.ready = new Promise((resolve) => (this.hello = resolve));
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of this.decoder.push(chunk)) this.handle(frame.type, frame.id, frame.payload);
@@ -66,6 +66,19 @@ export class GuestSession extends EventEmitter {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /**
+   * CONFIGURE: the pod's network, name, clock and seed, applied once (without a config: the hello a reconnecting
+   * host asks for). Resolves to the guest kernel's release.
+   */
+  configure(config?: GuestConfig): Promise<string> {
+    const id = this.newId();
+    return new Promise<string>((resolve, reject) => {
+      if (this.closed) return reject(new Error('the micro-VM closed its agent channel'));
+      this.configuring.set(id, { resolve, reject });
+      this.send(hostFrame.configure, id, encodeConfigure(config));
+    });
   }
 
   /** Starts a container's first process (RUN) or an exec (EXEC); resolves to its id once it runs. */
@@ -173,15 +186,17 @@ export class GuestSession extends EventEmitter {
   private handle(type: number, id: number, payload: Buffer): void {
     switch (type) {
       case guestFrame.hello:
-        this.hello(payload.toString());
+        this.configuring.get(id)?.resolve(payload.toString());
+        this.configuring.delete(id);
         return;
       case guestFrame.started:
         this.pending.get(id)?.resolve(payload.readUInt32LE(0));
         this.pending.delete(id);
         return;
       case guestFrame.failed:
-        this.pending.get(id)?.reject(new Error(payload.toString()));
+        (this.pending.get(id) ?? this.configuring.get(id))?.reject(new Error(payload.toString()));
         this.pending.delete(id);
+        this.configuring.delete(id);
         return;
       case guestFrame.output: {
         const stream = payload.readUInt8(0) === 2 ? 2 : 1;
@@ -238,8 +253,9 @@ export class GuestSession extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     const gone = new Error('the micro-VM closed its agent channel');
-    for (const p of this.pending.values()) p.reject(gone);
+    for (const p of [...this.pending.values(), ...this.configuring.values()]) p.reject(gone);
     this.pending.clear();
+    this.configuring.clear();
     for (const c of this.connections.values()) {
       if (c.opened) c.opened.reject(gone);
       else c.close();

@@ -6,7 +6,7 @@ import type { ContainerEngine } from '../engine/engine.js';
 import { defaultLifecycleOptions, LifecycleDriver } from '../lifecycle/driver.js';
 import { hostAccel } from './accel.js';
 import { ensureGuestInitramfs } from './guest/build.js';
-import { ensureGuestKernel } from './kernel/build.js';
+import { ensureGuestKernel, qemuVersion } from './kernel/build.js';
 
 export { guestKernelRelease, qemuVersion } from './kernel/build.js';
 
@@ -19,7 +19,7 @@ export { acceleratorAnnotation, guestKernelAnnotation, MicroVmRuntime } from './
 export async function prepareGuest(say: (line: string) => void): Promise<GuestImage> {
   const [kernel, initrd] = await Promise.all([ensureGuestKernel(say), ensureGuestInitramfs()]);
   const accel = await hostAccel(kernel, initrd);
-  return { kernel, initrd, accel };
+  return { kernel, initrd, accel, qemuVersion: qemuVersion() };
 }
 
 export interface MicroVmDriver extends SandboxDriver {

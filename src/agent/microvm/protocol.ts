@@ -15,6 +15,7 @@ export const hostFrame = {
   poweroff: 10,
   list: 11,
   stats: 12,
+  configure: 13,
 } as const;
 
 export const guestFrame = {
@@ -155,6 +156,34 @@ export function encodeProcess(p: GuestProcess): Buffer {
   for (const a of p.args) put('arg', a);
   for (const e of p.env) put('env', e);
   return Buffer.from(out.join(''));
+}
+
+/** What CONFIGURE gives a VM once it runs (booted, or restored from its size's template). */
+export interface GuestConfig {
+  /** The pod's IP with the subnet's prefix length, e.g. 10.0.130.7/16. */
+  ip: string;
+  gateway: string;
+  mac: string;
+  hostname: string;
+  /** The host's wall clock in nanoseconds since the epoch (a restored guest's clock is the template's). */
+  timeNs: bigint;
+  /** Random bytes the guest mixes in and reseeds from (a restored guest's generator state is the template's). */
+  seed: Buffer;
+}
+
+/** The CONFIGURE payload; an empty one (a host reconnecting) changes nothing and is answered with HELLO. */
+export function encodeConfigure(c?: GuestConfig): Buffer {
+  if (!c) return Buffer.alloc(0);
+  return Buffer.from(
+    [
+      fieldSafe('time', c.timeNs.toString()),
+      fieldSafe('seed', c.seed.toString('hex')),
+      fieldSafe('hostname', c.hostname),
+      fieldSafe('mac', c.mac),
+      fieldSafe('ip', c.ip),
+      fieldSafe('gw', c.gateway),
+    ].join(''),
+  );
 }
 
 export interface GuestExit {

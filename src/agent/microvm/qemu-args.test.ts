@@ -12,10 +12,6 @@ const config: VmConfig = {
   memoryMiB: 4096,
   tap: 'vm0123456789ab',
   mac: macOf('10.0.130.7'),
-  ip: '10.0.130.7',
-  prefix: 16,
-  gateway: '10.0.0.1',
-  hostname: 'web-1',
   share: '/data/sandboxes/u,1/vm/share',
   socket: '/run/skiff-microvm/x.sock',
   consoleLog: '/data/sandboxes/u/vm/console.log',
@@ -40,13 +36,25 @@ test('TCG gets a bounded translation cache; KVM only when chosen, with the host 
   assert.deepEqual(value(qemuArgs({ ...config, accel: 'kvm' }), '-cpu'), ['host']);
 });
 
-test("the kernel command line has the lab's flags against hangs and panics, and the pod's network", () => {
-  const line = kernelCommandLine(config).split(' ');
+test("the kernel command line has the lab's flags against hangs and panics, and nothing of the pod", () => {
+  const line = kernelCommandLine().split(' ');
   for (const flag of ['panic=-1', 'reboot=t', 'no_timer_check', 'tsc_early_khz=2600000'])
     assert.ok(line.includes(flag), flag);
-  assert.ok(line.includes('skiff.ip=10.0.130.7/16'));
-  assert.ok(line.includes('skiff.gw=10.0.0.1'));
-  assert.ok(line.includes('skiff.hostname=web-1'));
+  assert.ok(!line.some((flag) => flag.startsWith('skiff.')), 'one template serves every pod: no pod on the line');
+});
+
+test('a template shares its RAM file; a restored VM maps it privately and waits for its state over QMP', () => {
+  const template = qemuArgs({ ...config, memoryFile: { path: '/cache/t/memory', shared: true }, qmp: '/run/t.qmp' });
+  assert.deepEqual(value(template, '-M'), ['microvm,acpi=off,memory-backend=ram']);
+  assert.deepEqual(value(template, '-object'), [
+    'memory-backend-file,id=ram,size=4096M,mem-path=/cache/t/memory,share=on',
+  ]);
+  assert.deepEqual(value(template, '-qmp'), ['unix:/run/t.qmp,server=on,wait=off']);
+  assert.ok(!template.includes('-incoming'));
+  const restored = qemuArgs({ ...config, memoryFile: { path: '/cache/t/memory', shared: false }, incoming: true });
+  assert.match(value(restored, '-object')[0]!, /share=off$/);
+  assert.deepEqual(value(restored, '-incoming'), ['defer']);
+  assert.deepEqual(value(qemuArgs(config), '-object'), [], 'a VM without a template boots in anonymous RAM');
 });
 
 test('devices: virtio-net on the tap with the MAC, the 9p share, the agent port on virtio-serial', () => {

@@ -2,7 +2,10 @@
 // `-M microvm,acpi=off`, a PVH-booted vmlinux plus skiff-init's initramfs, `-no-reboot` with `reboot=t panic=-1` so
 // that a halted or panicked guest ends QEMU, `tsc_early_khz` and `no_timer_check` against TCG's calibration hangs and
 // IO-APIC panics, a bounded TCG translation cache, a unique MAC on the pod's tap, the pod's share over virtio-9p,
-// and the agent channel as a virtio-serial port on a unix socket QEMU listens on.
+// and the agent channel as a virtio-serial port on a unix socket QEMU listens on. A template VM (template.ts) keeps
+// its RAM in a file QEMU shares; a VM restored from it maps that file privately (copy-on-write) and waits for the
+// device state on `-incoming defer`, driven over QMP. The pod's address and name reach the guest over the agent
+// channel (CONFIGURE), not the kernel command line, so that one template serves every pod of its size.
 
 export type Accel = 'kvm' | 'tcg';
 
@@ -15,11 +18,6 @@ export interface VmConfig {
   /** The tap on the subnet's bridge (in the VPC namespace QEMU runs in). */
   tap: string;
   mac: string;
-  /** The pod's IP, the subnet's prefix length and gateway. */
-  ip: string;
-  prefix: number;
-  gateway: string;
-  hostname: string;
   /** The host dir shared as the guest's /pod (container roots, volumes). */
   share: string;
   /** The unix socket of the agent channel (QEMU listens). */
@@ -29,6 +27,12 @@ export interface VmConfig {
   pidFile: string;
   /** A name to find the process by (`-name`). */
   name: string;
+  /** Guest RAM in this file: shared (a template writes it) or private (a restored VM's copy-on-write view). */
+  memoryFile?: { path: string; shared: boolean };
+  /** The QMP socket QEMU listens on. */
+  qmp?: string;
+  /** Wait for the device state of a template (migrate-incoming over QMP) instead of booting. */
+  incoming?: boolean;
 }
 
 /** The TSC frequency the guest assumes instead of calibrating (TCG has no reliable reference timer). */
@@ -42,7 +46,7 @@ export function macOf(ip: string): string {
   return ['52', '54', ...octets].join(':');
 }
 
-export function kernelCommandLine(c: Pick<VmConfig, 'ip' | 'prefix' | 'gateway' | 'hostname'>): string {
+export function kernelCommandLine(): string {
   return [
     'console=ttyS0',
     'quiet',
@@ -52,9 +56,6 @@ export function kernelCommandLine(c: Pick<VmConfig, 'ip' | 'prefix' | 'gateway' 
     `tsc_early_khz=${tscKhz}`,
     'random.trust_cpu=on',
     'rcupdate.rcu_expedited=1',
-    `skiff.ip=${c.ip}/${c.prefix}`,
-    `skiff.gw=${c.gateway}`,
-    `skiff.hostname=${c.hostname}`,
   ].join(' ');
 }
 
@@ -68,7 +69,13 @@ export function qemuArgs(c: VmConfig): string[] {
     '-name',
     c.name,
     '-M',
-    'microvm,acpi=off',
+    c.memoryFile ? 'microvm,acpi=off,memory-backend=ram' : 'microvm,acpi=off',
+    ...(c.memoryFile
+      ? [
+          '-object',
+          `memory-backend-file,id=ram,size=${c.memoryMiB}M,mem-path=${opt(c.memoryFile.path)},share=${c.memoryFile.shared ? 'on' : 'off'}`,
+        ]
+      : []),
     '-accel',
     c.accel === 'kvm' ? 'kvm' : `tcg,tb-size=${tcgCacheMiB}`,
     '-cpu',
@@ -89,7 +96,7 @@ export function qemuArgs(c: VmConfig): string[] {
     '-initrd',
     c.initrd,
     '-append',
-    kernelCommandLine(c),
+    kernelCommandLine(),
     '-chardev',
     `file,id=console,path=${opt(c.consoleLog)}`,
     '-serial',
@@ -110,5 +117,7 @@ export function qemuArgs(c: VmConfig): string[] {
     'virtserialport,chardev=agent,name=skiff',
     '-device',
     'virtio-rng-device',
+    ...(c.qmp ? ['-qmp', `unix:${opt(c.qmp)},server=on,wait=off`] : []),
+    ...(c.incoming ? ['-incoming', 'defer'] : []),
   ];
 }

@@ -65,12 +65,15 @@ import type { GuestMount, GuestProcess } from './protocol.js';
 import { macOf } from './qemu-args.js';
 import { imageConfig, mergeEnv, mountRootfs, processArgs, resolveUser, unmountRootfs } from './rootfs.js';
 import { MicroVmStreams } from './stream-server.js';
-import { MicroVm, vmFiles } from './vm.js';
+import { type TemplateShape, TemplateStore } from './template.js';
+import { MicroVm, type VmTemplate, vmFiles } from './vm.js';
 
 export interface GuestImage {
   kernel: string;
   initrd: string;
   accel: AccelChoice;
+  /** QEMU's version: a template is QEMU's own saved state, kept per version. */
+  qemuVersion: string;
 }
 
 export interface MicroVmRuntimeOptions {
@@ -140,6 +143,9 @@ export class MicroVmRuntime implements SandboxRuntime {
   private readonly sandboxesDir: string;
   /** The kubelet's seccomp root (`D/seccomp`): Localhost profiles are read from here. */
   private readonly seccompDir: string;
+  private readonly templates: TemplateStore;
+  /** Shapes whose template could not be made: their VMs boot (said once through onError). */
+  private readonly untemplated = new Set<string>();
 
   constructor(
     private engine: ContainerEngine,
@@ -159,6 +165,20 @@ export class MicroVmRuntime implements SandboxRuntime {
       },
     });
     mkdirSync(socketDir, { recursive: true });
+    this.templates = new TemplateStore(this.vmNetwork(), guest.qemuVersion, socketDir);
+  }
+
+  /** The shape's template; undefined (the VM boots) when it cannot be made, which is said once per shape. */
+  private async templateOf(shape: TemplateShape): Promise<VmTemplate | undefined> {
+    const id = `${shape.vcpus}/${shape.memoryMiB}`;
+    if (this.untemplated.has(id)) return undefined;
+    return this.templates.template(shape).catch((error: Error) => {
+      if (!this.untemplated.has(id)) {
+        this.untemplated.add(id);
+        this.options.onError?.(new Error(`micro-VMs of ${id} MiB boot without a template: ${error.message}`));
+      }
+      return undefined;
+    });
   }
 
   private vmDir(uid: string) {
@@ -190,23 +210,27 @@ export class MicroVmRuntime implements SandboxRuntime {
     writeFileSync(join(files.share, 'etc', 'hostname'), `${hostname}\n`);
     if (setup) writeFileSync(join(files.share, 'etc', 'resolv.conf'), resolvConf(setup.dnsConfig));
     const vpc = this.engine.vpc;
+    const shape: TemplateShape = {
+      kernel: this.guest.kernel,
+      initrd: this.guest.initrd,
+      accel: this.guest.accel.accel,
+      vcpus: vcpusOf(size),
+      memoryMiB: Math.round(size.memoryBytes / MiB),
+    };
+    const mac = macOf(pod.podIP);
     const { vm, kernelRelease } = await MicroVm.boot(
+      { ...shape, tap: this.tapOf(pod.uid), mac, name: `skiff-pod-${pod.uid}` },
       {
-        kernel: this.guest.kernel,
-        initrd: this.guest.initrd,
-        accel: this.guest.accel.accel,
-        vcpus: vcpusOf(size),
-        memoryMiB: Math.round(size.memoryBytes / MiB),
-        tap: this.tapOf(pod.uid),
-        mac: macOf(pod.podIP),
-        ip: pod.podIP,
-        prefix: vpc.prefix,
+        ip: `${pod.podIP}/${vpc.prefix}`,
         gateway: vpc.gateway,
+        mac,
         hostname,
-        name: `skiff-pod-${pod.uid}`,
+        timeNs: BigInt(Date.now()) * 1_000_000n,
+        seed: randomBytes(32),
       },
       files,
-      { netns: vpc.netns, netnsPath: vpc.netnsPath, bridge: BRIDGE },
+      this.vmNetwork(),
+      await this.templateOf(shape),
     );
     const entry: VmPod = { pod, vm, size, instances: new Map() };
     this.pods.set(pod.uid, entry);

@@ -1,6 +1,9 @@
 // One pod's micro-VM as host resources: a tap on the VPC bridge, QEMU started inside the VPC's network namespace
 // (nsenter, so it keeps the host's mounts and sees the share's bind mounts as they come), its agent-channel socket
-// and pid file, and the connection to skiff-init. stop() leaves nothing: QEMU ended, tap, socket and files removed.
+// and pid file, and the connection to skiff-init. It boots, or is restored from its size's template (template.ts:
+// the RAM file mapped copy-on-write, the device state over QMP's migrate-incoming), then gets the pod's network,
+// name, clock and seed over the agent channel (CONFIGURE). stop() leaves nothing: QEMU ended, tap, sockets and
+// files removed.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -8,14 +11,30 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, tryRun } from '../engine/network/run.js';
 import { GuestSession } from './guest-session.js';
+import type { GuestConfig } from './protocol.js';
 import { qemuArgs, type VmConfig } from './qemu-args.js';
+import { Qmp } from './qmp.js';
 
 export interface VmFiles {
   /** D/sandboxes/<uid>/vm: the VM's own files (console log, QEMU's stderr, pid file). */
   dir: string;
   share: string;
   socket: string;
+  /** QEMU's QMP socket beside the agent channel's. */
+  qmp: string;
 }
+
+/** A booted guest saved at SKIFF-READY: its RAM file and its device state (template.ts makes them). */
+export interface VmTemplate {
+  memory: string;
+  state: string;
+}
+
+/** The QEMU settings a caller gives; the files, QMP and template settings are the VM's own. */
+export type VmMachine = Omit<
+  VmConfig,
+  'share' | 'socket' | 'consoleLog' | 'pidFile' | 'memoryFile' | 'qmp' | 'incoming'
+>;
 
 export interface VmNetwork {
   netnsPath: string;
@@ -26,10 +45,27 @@ export interface VmNetwork {
 const bootTimeoutMs = 60_000;
 
 export function vmFiles(dir: string, socket: string): VmFiles {
-  return { dir, share: join(dir, 'share'), socket };
+  return { dir, share: join(dir, 'share'), socket, qmp: socket.replace(/\.sock$/, '.qmp') };
 }
 
-function alive(pid: number): boolean {
+/** A path as one word for the shell QEMU runs an `exec:` migration URI with. */
+const shellWord = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+
+/** QEMU in the VPC namespace, detached, its stderr in `<dir>/qemu.log`; calls `onExit` when it ends. */
+export function spawnQemu(network: VmNetwork, args: string[], dir: string, onExit: () => void): number {
+  const stderr = openSync(join(dir, 'qemu.log'), 'w');
+  const child = spawn('nsenter', [`--net=${network.netnsPath}`, '--', 'qemu-system-x86_64', ...args], {
+    detached: true,
+    stdio: ['ignore', 'ignore', stderr],
+  });
+  closeSync(stderr);
+  child.unref();
+  child.on('exit', onExit);
+  child.on('error', onExit);
+  return child.pid ?? 0;
+}
+
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -65,14 +101,20 @@ export class MicroVm {
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
   }
 
-  /** Makes the tap, starts QEMU and waits for skiff-init's hello; resolves to the VM and the guest kernel release. */
+  /**
+   * Makes the tap, starts QEMU (restored from `template` when given), configures the guest and waits for
+   * skiff-init's hello; resolves to the VM and the guest kernel release.
+   */
   static async boot(
-    config: Omit<VmConfig, 'share' | 'socket' | 'consoleLog' | 'pidFile'>,
+    config: VmMachine,
+    guest: GuestConfig,
     files: VmFiles,
     network: VmNetwork,
+    template?: VmTemplate,
   ): Promise<{ vm: MicroVm; kernelRelease: string }> {
     mkdirSync(files.share, { recursive: true });
     rmSync(files.socket, { force: true });
+    rmSync(files.qmp, { force: true });
     await tryRun('ip', ['-n', network.netns, 'link', 'del', config.tap]);
     await run('ip', ['-n', network.netns, 'tuntap', 'add', 'dev', config.tap, 'mode', 'tap']);
     const args = qemuArgs({
@@ -81,21 +123,14 @@ export class MicroVm {
       socket: files.socket,
       consoleLog: join(files.dir, 'console.log'),
       pidFile: join(files.dir, 'qemu.pid'),
+      ...(template ? { memoryFile: { path: template.memory, shared: false }, qmp: files.qmp, incoming: true } : {}),
     });
     const vm = new MicroVm(files, network, config.tap, 0);
     try {
       await run('ip', ['-n', network.netns, 'link', 'set', config.tap, 'master', network.bridge, 'up']);
-      const stderr = openSync(join(files.dir, 'qemu.log'), 'w');
-      const child = spawn('nsenter', [`--net=${network.netnsPath}`, '--', 'qemu-system-x86_64', ...args], {
-        detached: true,
-        stdio: ['ignore', 'ignore', stderr],
-      });
-      closeSync(stderr);
-      child.unref();
-      vm.pid = child.pid ?? 0;
-      child.on('exit', () => vm.markEnded());
-      child.on('error', () => vm.markEnded());
-      const kernelRelease = await vm.attach(bootTimeoutMs);
+      vm.pid = spawnQemu(network, args, files.dir, () => vm.markEnded());
+      if (template) await vm.restore(template);
+      const kernelRelease = await vm.attach(bootTimeoutMs, guest);
       return { vm, kernelRelease };
     } catch (error) {
       await vm.stop(0);
@@ -121,8 +156,30 @@ export class MicroVm {
     }
   }
 
-  /** Connects to the agent channel (QEMU listens once it runs) and waits for the guest's hello. */
-  private async attach(timeoutMs: number): Promise<string> {
+  /** The template's device state in (its RAM is the file QEMU mapped), then the guest runs on from SKIFF-READY. */
+  private async restore(template: VmTemplate): Promise<void> {
+    let ended = false;
+    this.ended.then(() => (ended = true));
+    const qmp = await Qmp.connect(this.files.qmp, bootTimeoutMs, () => ended);
+    try {
+      await qmp.ignoreSharedRam();
+      await qmp.execute('migrate-incoming', { uri: `exec:cat ${shellWord(template.state)}` });
+      await qmp.migrated(bootTimeoutMs);
+      await qmp.execute('cont');
+    } catch (error) {
+      throw new Error(
+        `restoring the micro-VM from its template failed: ${(error as Error).message}: ${this.qemuError()}`,
+      );
+    } finally {
+      qmp.close();
+    }
+  }
+
+  /**
+   * Connects to the agent channel (QEMU listens once it runs), sends CONFIGURE (the pod's settings; none when
+   * re-attaching) and waits for the guest's hello.
+   */
+  private async attach(timeoutMs: number, guest?: GuestConfig): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let ended = false;
     this.ended.then(() => (ended = true));
@@ -139,7 +196,9 @@ export class MicroVm {
     }
     this.session = new GuestSession(socket);
     const timeout = sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }).then(() => 'timeout' as const);
-    const release = await Promise.race([this.session.ready, timeout, this.ended.then(() => 'ended' as const)]);
+    const configured = this.session.configure(guest).catch((error: Error) => ({ failed: error }));
+    const release = await Promise.race([configured, timeout, this.ended.then(() => 'ended' as const)]);
+    if (typeof release === 'object') throw new Error(`the micro-VM's init failed: ${release.failed.message}`);
     if (release === 'timeout') {
       throw new Error(`the micro-VM's init did not answer within ${timeoutMs / 1000} s: ${this.consoleTail()}`);
     }
@@ -186,6 +245,7 @@ export class MicroVm {
     this.session?.close();
     await tryRun('ip', ['-n', this.network.netns, 'link', 'del', this.tap]);
     rmSync(this.files.socket, { force: true });
+    rmSync(this.files.qmp, { force: true });
   }
 
   get running(): boolean {

@@ -1,7 +1,8 @@
 // skiff-init: PID 1 of a Skiff micro-VM and the agent the host talks to. It mounts /proc, /sys, /dev, devpts and
-// cgroup2, configures lo and eth0 from the kernel command line (skiff.ip=A.B.C.D/P skiff.gw=A.B.C.D
-// skiff.hostname=NAME), mounts the pod's 9p share (tag "pod") at /pod, then serves the host over the virtio-serial
-// port named "skiff": run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
+// cgroup2, opens the virtio-serial port named "skiff", prints SKIFF-READY on the console (the moment the host may
+// snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
+// address and gateway, then the pod's 9p share (tag "pod") mounted at /pod — so that one booted template serves
+// every pod of its size, restored from a snapshot. Then it serves the host: run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
 // and exit reports (code, signal, OOM), and port-forward connections to 127.0.0.1. The protocol is in
 // docs/microvm.md; frames are <u32 length><u8 type><u32 id><payload>, little-endian.
 #define _GNU_SOURCE
@@ -25,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/random.h>
 #include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -45,7 +47,7 @@
 
 enum {
   H_RUN = 1, H_EXEC = 2, H_STDIN = 3, H_STDIN_EOF = 4, H_RESIZE = 5, H_SIGNAL = 6, H_CONNECT = 7, H_DATA = 8,
-  H_CLOSE = 9, H_POWEROFF = 10, H_LIST = 11, H_STATS = 12,
+  H_CLOSE = 9, H_POWEROFF = 10, H_LIST = 11, H_STATS = 12, H_CONFIGURE = 13,
   G_HELLO = 64, G_STARTED = 65, G_FAILED = 66, G_OUTPUT = 67, G_EXIT = 68, G_CONNECTED = 69, G_DATA = 70,
   G_CLOSE = 71, G_LOG = 72, G_RUNNING = 73, G_STATS = 74,
 };
@@ -209,11 +211,19 @@ static void link_up(int s, const char *name) {
   }
 }
 
-static void configure_network(void) {
+static void configure_network(const char *ip, const char *gw, const char *mac) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) return;
   link_up(s, "lo");
-  const char *ip = cmdline_arg("skiff.ip");
+  unsigned int m[6];
+  if (mac && sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
+    // The template's MAC is in the restored device; the pod's own goes to the device (virtio-net's control queue).
+    struct ifreq ifr = {0};
+    snprintf(ifr.ifr_name, IFNAMSIZ, "eth0");
+    ifr.ifr_hwaddr.sa_family = 1;  // ARPHRD_ETHER
+    for (int i = 0; i < 6; i++) ifr.ifr_hwaddr.sa_data[i] = (char)m[i];
+    ioctl(s, SIOCSIFHWADDR, &ifr);
+  }
   if (ip) {
     char addr[64];
     snprintf(addr, sizeof addr, "%s", ip);
@@ -231,7 +241,6 @@ static void configure_network(void) {
     ioctl(s, SIOCSIFNETMASK, &ifr);
     link_up(s, "eth0");
   }
-  const char *gw = cmdline_arg("skiff.gw");
   if (gw) {
     struct rtentry rt = {0};
     set_addr(&rt.rt_dst, 0);
@@ -242,6 +251,29 @@ static void configure_network(void) {
     ioctl(s, SIOCADDRT, &rt);
   }
   close(s);
+}
+
+// Every VM restored from one template starts with the template's random state: the host's seed is mixed in and
+// the kernel's generator reseeded from it before anything of the pod runs.
+static void add_seed(const char *hex) {
+  size_t n = strlen(hex) / 2;
+  if (n == 0 || n > 256) return;
+  struct {
+    struct rand_pool_info info;
+    unsigned char bytes[256];
+  } pool;
+  for (size_t i = 0; i < n; i++) {
+    unsigned int byte;
+    if (sscanf(hex + 2 * i, "%2x", &byte) != 1) return;
+    pool.bytes[i] = (unsigned char)byte;
+  }
+  pool.info.entropy_count = (int)(n * 8);
+  pool.info.buf_size = (int)n;
+  int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ioctl(fd, RNDADDENTROPY, &pool);
+  ioctl(fd, RNDRESEEDCRNG);
+  close(fd);
 }
 
 static int open_port(void) {
@@ -287,11 +319,7 @@ static void boot(void) {
     if (n > 0) cmdline[n] = 0;
     close(fd);
   }
-  const char *host = cmdline_arg("skiff.hostname");
-  if (host) sethostname(host, strlen(host));
-  configure_network();
   mkdir("/pod", 0755);
-  mount("pod", "/pod", "9p", 0, "trans=virtio,version=9p2000.L,msize=262144,cache=none,access=client");
   write_file("/proc/sys/vm/overcommit_memory", "1");
   write_file("/proc/sys/kernel/pid_max", "4194304");
 }
@@ -835,6 +863,34 @@ static struct conn *conn_of(uint32_t id) {
 
 // ---- the host's frames ----
 
+static int configured = 0;
+
+// CONFIGURE: applied once (a host that reconnects after an agent restart sends it again, empty), answered with
+// HELLO and the kernel release, or FAILED when the pod's share cannot be mounted.
+static void configure(uint32_t id, struct kv *kv) {
+  if (!configured) {
+    const char *time_ns = kv_get(kv, "time");
+    if (time_ns && *time_ns) {
+      long long ns = strtoll(time_ns, NULL, 10);
+      struct timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
+      clock_settime(CLOCK_REALTIME, &ts);
+    }
+    const char *seed = kv_get(kv, "seed");
+    if (seed) add_seed(seed);
+    const char *host = kv_get(kv, "hostname");
+    if (host) sethostname(host, strlen(host));
+    configure_network(kv_get(kv, "ip"), kv_get(kv, "gw"), kv_get(kv, "mac"));
+    if (mount("pod", "/pod", "9p", 0, "trans=virtio,version=9p2000.L,msize=262144,cache=none,access=client") != 0) {
+      say(G_FAILED, id, "mounting the pod's share: %s", strerror(errno));
+      return;
+    }
+    configured = 1;
+  }
+  struct utsname u;
+  uname(&u);
+  say(G_HELLO, id, "%s", u.release);
+}
+
 static void handle(uint8_t type, uint32_t id, char *body, size_t len) {
   struct kv kv = {body, len};
   struct proc *p;
@@ -902,6 +958,10 @@ static void handle(uint8_t type, uint32_t id, char *body, size_t len) {
       break;
     case H_STATS:
       send_stats(id);
+      break;
+    case H_CONFIGURE:
+      if (len > 0) body[len - 1] = 0;
+      configure(id, &kv);
       break;
     case H_LIST:
       for (int i = 0; i < MAX_PROCS; i++) {
@@ -982,9 +1042,7 @@ static void serve(void) {
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  struct utsname u;
-  uname(&u);
-  say(G_HELLO, 0, "%s", u.release);
+  int waits = 0;
   static struct pollfd fds[1 + 2 * MAX_PROCS + MAX_CONNS];
   static void *owners[1 + 2 * MAX_PROCS + MAX_CONNS];
   static int kinds[1 + 2 * MAX_PROCS + MAX_CONNS];
@@ -1003,8 +1061,14 @@ static void serve(void) {
       // No host on the port (the agent restarts): exits and output wait in the kernel until one is back.
       struct pollfd probe = {port, POLLIN, 0};
       poll(&probe, 1, 200);
-      if (probe.revents & POLLIN || !(probe.revents & POLLHUP)) connected = 1;
-      else usleep(200000);
+      // A port without a host reads as hung up until one connects; the first seconds are polled finely, since a
+      // VM restored from a template was snapshotted here and its host connects at once.
+      if (probe.revents & POLLIN || !(probe.revents & POLLHUP)) {
+        connected = 1;
+        waits = 0;
+      } else {
+        usleep(waits++ < 500 ? 5000 : 200000);
+      }
       continue;
     }
     int n = 0;
@@ -1072,6 +1136,9 @@ int main(void) {
     fprintf(stderr, "skiff-init: no virtio-serial port named skiff\n");
     reboot(RB_AUTOBOOT);
   }
+  int console = open("/dev/console", O_WRONLY | O_CLOEXEC);
+  write_all(console, "SKIFF-READY\n", 12);
+  close(console);
   serve();
   return 0;
 }
