@@ -38,7 +38,7 @@ test('TCG gets a bounded translation cache; KVM only when chosen, with the host 
 
 test("the kernel command line has the lab's flags against hangs and panics, and nothing of the pod", () => {
   const line = kernelCommandLine().split(' ');
-  for (const flag of ['panic=-1', 'reboot=t', 'no_timer_check', 'tsc_early_khz=2600000'])
+  for (const flag of ['panic=-1', 'reboot=t', 'no_timer_check', 'tsc_early_khz=2600000', 'tsc=reliable'])
     assert.ok(line.includes(flag), flag);
   assert.ok(!line.some((flag) => flag.startsWith('skiff.')), 'one template serves every pod: no pod on the line');
 });

@@ -60,6 +60,7 @@ import { seccompProfileOf } from '../seccomp/choose.js';
 import { seccompFilterFor } from '../seccomp/filter.js';
 import type { AccelChoice } from './accel.js';
 import { capabilityMask, capabilitySet } from './capabilities.js';
+import { closeVmCpuGroup, openVmCpuGroup, type VmCpuGroup } from './cpu-group.js';
 import { CriLogWriter } from './log-writer.js';
 import type { GuestMount, GuestProcess } from './protocol.js';
 import { macOf } from './qemu-args.js';
@@ -144,6 +145,7 @@ export class MicroVmRuntime implements SandboxRuntime {
   /** The kubelet's seccomp root (`D/seccomp`): Localhost profiles are read from here. */
   private readonly seccompDir: string;
   private readonly templates: TemplateStore;
+  private readonly cpuGroup: VmCpuGroup;
   /** Shapes whose template could not be made: their VMs boot (said once through onError). */
   private readonly untemplated = new Set<string>();
 
@@ -165,7 +167,11 @@ export class MicroVmRuntime implements SandboxRuntime {
       },
     });
     mkdirSync(socketDir, { recursive: true });
-    this.templates = new TemplateStore(this.vmNetwork(), guest.qemuVersion, socketDir);
+    this.cpuGroup = openVmCpuGroup();
+    if (this.cpuGroup.problem) {
+      options.onError?.(new Error(`micro-VMs share the CPU as separate processes: ${this.cpuGroup.problem}`));
+    }
+    this.templates = new TemplateStore(this.vmHost(), guest.qemuVersion, socketDir);
   }
 
   /** The shape's template; undefined (the VM boots) when it cannot be made, which is said once per shape. */
@@ -229,7 +235,7 @@ export class MicroVmRuntime implements SandboxRuntime {
         seed: randomBytes(32),
       },
       files,
-      this.vmNetwork(),
+      this.vmHost(),
       await this.templateOf(shape),
     );
     const entry: VmPod = { pod, vm, size, instances: new Map() };
@@ -270,7 +276,7 @@ export class MicroVmRuntime implements SandboxRuntime {
   /** Removes what a pod's VM leaves on the host: QEMU, tap, socket, rootfs snapshots, bind mounts, files. */
   private async cleanUp(uid: string): Promise<void> {
     const files = this.filesOf(uid);
-    const leftover = await MicroVm.adopt(files, this.vmNetwork(), this.tapOf(uid)).catch(() => undefined);
+    const leftover = await MicroVm.adopt(files, this.vmHost(), this.tapOf(uid)).catch(() => undefined);
     await leftover?.stop(0);
     await tryRun('ip', ['-n', this.engine.vpc.netns, 'link', 'del', this.tapOf(uid)]);
     rmSync(files.socket, { force: true });
@@ -284,9 +290,9 @@ export class MicroVmRuntime implements SandboxRuntime {
     if (mountsUnder(files.dir).length === 0) rmSync(files.dir, { recursive: true, force: true });
   }
 
-  private vmNetwork() {
+  private vmHost() {
     const vpc = this.engine.vpc;
-    return { netns: vpc.netns, netnsPath: vpc.netnsPath, bridge: BRIDGE };
+    return { netns: vpc.netns, netnsPath: vpc.netnsPath, bridge: BRIDGE, cpuGroup: this.cpuGroup };
   }
 
   updatePod(pod: SandboxPod): void {
@@ -599,6 +605,7 @@ export class MicroVmRuntime implements SandboxRuntime {
   /** Stops every VM and removes what each left (the agent is stopping for good). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.pods.values()].map((entry) => this.removeSandbox(entry.pod).catch(() => {})));
+    closeVmCpuGroup(this.cpuGroup);
     try {
       rmdirSync(socketDir); // only when no other Skiff's VM has a socket there
     } catch {}

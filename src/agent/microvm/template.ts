@@ -11,7 +11,7 @@ import { run, tryRun } from '../engine/network/run.js';
 import { cached, cacheKey } from './cache.js';
 import { qemuArgs } from './qemu-args.js';
 import { Qmp } from './qmp.js';
-import { alive, spawnQemu, type VmMachine, type VmNetwork, type VmTemplate } from './vm.js';
+import { alive, spawnQemu, type VmHost, type VmMachine, type VmTemplate } from './vm.js';
 
 /** What a template is made for: everything of a VM but its tap, MAC and name. */
 export type TemplateShape = Omit<VmMachine, 'tap' | 'mac' | 'name'>;
@@ -41,7 +41,7 @@ export class TemplateStore {
   private making = new Map<string, Promise<VmTemplate>>();
 
   constructor(
-    private network: VmNetwork,
+    private network: VmHost,
     private qemuVersion: string,
     /** Where sockets live (a unix socket path must stay under 108 bytes). */
     private socketDir: string,

@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, tryRun } from '../engine/network/run.js';
+import { joinVmCpuGroup, type VmCpuGroup } from './cpu-group.js';
 import { GuestSession } from './guest-session.js';
 import type { GuestConfig } from './protocol.js';
 import { qemuArgs, type VmConfig } from './qemu-args.js';
@@ -36,10 +37,12 @@ export type VmMachine = Omit<
   'share' | 'socket' | 'consoleLog' | 'pidFile' | 'memoryFile' | 'qmp' | 'incoming'
 >;
 
-export interface VmNetwork {
+/** Where a VM's QEMU runs: the VPC's namespace and bridge, and the CPU group every VM shares. */
+export interface VmHost {
   netnsPath: string;
   netns: string;
   bridge: string;
+  cpuGroup?: VmCpuGroup;
 }
 
 const bootTimeoutMs = 60_000;
@@ -51,10 +54,10 @@ export function vmFiles(dir: string, socket: string): VmFiles {
 /** A path as one word for the shell QEMU runs an `exec:` migration URI with. */
 const shellWord = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
 
-/** QEMU in the VPC namespace, detached, its stderr in `<dir>/qemu.log`; calls `onExit` when it ends. */
-export function spawnQemu(network: VmNetwork, args: string[], dir: string, onExit: () => void): number {
+/** QEMU in the VPC namespace and the VMs' CPU group, detached, its stderr in `<dir>/qemu.log`; `onExit` when it ends. */
+export function spawnQemu(host: VmHost, args: string[], dir: string, onExit: () => void): number {
   const stderr = openSync(join(dir, 'qemu.log'), 'w');
-  const child = spawn('nsenter', [`--net=${network.netnsPath}`, '--', 'qemu-system-x86_64', ...args], {
+  const child = spawn('nsenter', [`--net=${host.netnsPath}`, '--', 'qemu-system-x86_64', ...args], {
     detached: true,
     stdio: ['ignore', 'ignore', stderr],
   });
@@ -62,6 +65,7 @@ export function spawnQemu(network: VmNetwork, args: string[], dir: string, onExi
   child.unref();
   child.on('exit', onExit);
   child.on('error', onExit);
+  if (host.cpuGroup) joinVmCpuGroup(host.cpuGroup, child.pid ?? 0);
   return child.pid ?? 0;
 }
 
@@ -94,7 +98,7 @@ export class MicroVm {
 
   private constructor(
     readonly files: VmFiles,
-    readonly network: VmNetwork,
+    readonly network: VmHost,
     readonly tap: string,
     public pid: number,
   ) {
@@ -109,7 +113,7 @@ export class MicroVm {
     config: VmMachine,
     guest: GuestConfig,
     files: VmFiles,
-    network: VmNetwork,
+    network: VmHost,
     template?: VmTemplate,
   ): Promise<{ vm: MicroVm; kernelRelease: string }> {
     mkdirSync(files.share, { recursive: true });
@@ -139,7 +143,7 @@ export class MicroVm {
   }
 
   /** A VM a previous agent started, found by its pid file; undefined when QEMU no longer runs. */
-  static async adopt(files: VmFiles, network: VmNetwork, tap: string): Promise<MicroVm | undefined> {
+  static async adopt(files: VmFiles, network: VmHost, tap: string): Promise<MicroVm | undefined> {
     const pid = runningQemu(files.dir);
     if (!pid) return undefined;
     const vm = new MicroVm(files, network, tap, pid);

@@ -1061,9 +1061,10 @@ static void serve(void) {
       // No host on the port (the agent restarts): exits and output wait in the kernel until one is back.
       struct pollfd probe = {port, POLLIN, 0};
       poll(&probe, 1, 200);
-      // A port without a host reads as hung up until one connects; the first seconds are polled finely, since a
-      // VM restored from a template was snapshotted here and its host connects at once.
-      if (probe.revents & POLLIN || !(probe.revents & POLLHUP)) {
+      // A port without a host reads as hung up (and readable: a read returns 0) until one connects; the first
+      // seconds are polled finely, since a VM restored from a template was snapshotted here and its host connects
+      // at once.
+      if (!(probe.revents & POLLHUP)) {
         connected = 1;
         waits = 0;
       } else {
