@@ -19,10 +19,18 @@ export interface ImageConfig {
 
 const ctr = (socket: string, args: string[]) => run('ctr', ['--address', socket, '--namespace', criNamespace, ...args]);
 
-/** The image's OCI config (its ID is the config's digest). */
-export async function imageConfig(socket: string, imageId: string): Promise<ImageConfig> {
-  const text = await ctr(socket, ['content', 'get', imageId]);
-  return (JSON.parse(text).config ?? {}) as ImageConfig;
+const configs = new Map<string, Promise<ImageConfig>>();
+
+/** The image's OCI config (its ID is the config's digest, so a config read once is kept: content never changes). */
+export function imageConfig(socket: string, imageId: string): Promise<ImageConfig> {
+  const key = `${socket}\0${imageId}`;
+  let config = configs.get(key);
+  if (!config) {
+    config = ctr(socket, ['content', 'get', imageId]).then((text) => (JSON.parse(text).config ?? {}) as ImageConfig);
+    configs.set(key, config);
+    config.catch(() => configs.delete(key));
+  }
+  return config;
 }
 
 /** Prepares a writable snapshot of the image and mounts it at `target`. */
