@@ -11,8 +11,10 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
+import { microvmCacheDir } from '../../src/agent/microvm/cache.js';
 import { ensureGuestInitramfs } from '../../src/agent/microvm/guest/build.js';
 import { ensureGuestKernel, kernelSourceTarball } from '../../src/agent/microvm/kernel/build.js';
+import { macOf } from '../../src/agent/microvm/qemu-args.js';
 import { type Walkthrough, walkthrough } from './harness/cluster.js';
 import { noMkdirProfile, seccompScript } from './harness/seccomp.js';
 import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
@@ -169,6 +171,28 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
       commands.every(([, comm]) => ['sh', 'httpd', 'sleep', 'busybox'].includes(comm!)),
       ps,
     );
+  });
+
+  it('restores each VM from its size template with its own MAC, name, clock and random state', async () => {
+    const pods = await w.pods(ns);
+    const seen = new Map<string, string[]>();
+    for (const name of ['web', 'client']) {
+      const pod = pods.find((p) => p.metadata.name === name)!;
+      const out = await exec(
+        name,
+        'sh',
+        '-c',
+        'cat /sys/class/net/eth0/address; hostname; date +%s; cat /proc/sys/kernel/random/uuid',
+      );
+      const [mac, hostname, seconds, uuid] = out.trim().split('\n');
+      assert.equal(mac, macOf(pod.status!.podIP!), "the pod IP's MAC, not the template's");
+      assert.equal(hostname, name);
+      assert.ok(Math.abs(Number(seconds) - Date.now() / 1000) < 30, `guest clock ${seconds} is the host's`);
+      seen.set(name, [uuid!]);
+    }
+    assert.notEqual(seen.get('web')![0], seen.get('client')![0], 'two VMs of one template draw different randomness');
+    const templates = readdirSync(microvmCacheDir()).filter((d) => d.startsWith('template-'));
+    assert.ok(templates.length > 0, 'a template is cached beside the kernel');
   });
 
   it("gives the VM the pod's provisioned memory, and the node says what runs it", async () => {
