@@ -1,6 +1,7 @@
 // Where the micro-VM guest's build products live: ~/.cache/skiff/microvm/<key>/ (XDG_CACHE_HOME when set), outside
 // any data dir so that every cluster and CI run on the machine shares one kernel and one init. A product is built
-// into a temporary dir beside its final place and renamed into it, so a killed build never leaves half a product.
+// into a temporary dir beside its final place and renamed into it, so a killed build never leaves half a product,
+// and a product in place is never replaced (a micro-VM template's files are mapped by running VMs).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -49,6 +50,8 @@ export async function cached(
   try {
     await build(tmp);
     if (!existsSync(join(tmp, file))) throw new Error(`building ${name} made no ${file}`);
+    // Another process may have finished the same product meanwhile: its copy stays (running VMs may map it).
+    if (existsSync(product)) return product;
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } finally {
