@@ -19,6 +19,7 @@ import { ipAddressRef } from '../../scheduler/ipam/vpc-addresses.js';
 import type { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 import { openStore } from '../../store/index.js';
 import type { Backend, Watch } from '../../store/types.js';
+import type { ClusterNetwork, StartClusterNetwork } from './cluster-network.js';
 import { type KubeCluster, startKubeCluster } from './kube-cluster.js';
 import { makeFolderPrivate } from './private-data.js';
 
@@ -36,6 +37,8 @@ export interface FleetOptions {
   /** The built-in cluster's name and facts (its version follows its record too). */
   builtIn: { name: string; facts: StoreClusterFacts };
   startHost: StartHost;
+  /** Puts a cluster's kube API and Services on the VPC (real runtimes; none on the simulated one). */
+  startNetwork?: StartClusterNetwork;
   /** The VPC's address book, shared with the built-in cluster. */
   vpcIpam: VpcIpam;
   /** The EKS endpoint, where each cluster's OIDC issuer is published. */
@@ -48,6 +51,7 @@ export interface FleetOptions {
 interface Running {
   cluster: KubeCluster;
   agent?: Agent;
+  network?: ClusterNetwork;
 }
 
 export function clusterDir(dataDir: string, name: string): string {
@@ -127,6 +131,7 @@ export class ClusterFleet {
     makeFolderPrivate(dir);
     const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
     let cluster: KubeCluster | undefined;
+    let network: ClusterNetwork | undefined;
     try {
       const options = {
         name: record.name,
@@ -150,7 +155,8 @@ export class ClusterFleet {
       });
       cluster.onStop(() => store.close());
       await cluster.publishIssuer(this.o.eksUrl);
-      const apiServer = { addresses: ['127.0.0.1'], port: cluster.kube.port };
+      network = await this.o.startNetwork?.(cluster, record.name, record.serviceIpv4Cidr);
+      const apiServer = { addresses: [network?.apiAddress ?? '127.0.0.1'], port: cluster.kube.port };
       await cluster.startControlPlane(apiServer, {
         region: this.o.region,
         clusterDns: serviceAddress(record.serviceIpv4Cidr, 10),
@@ -158,10 +164,11 @@ export class ClusterFleet {
       });
       const agent = await this.o.startHost(cluster.agentClient, join(dir, 'pki'), join(dir, 'sandboxes'));
       makeFolderPrivate(dir);
-      const running = { cluster, agent };
+      const running = { cluster, agent, network };
       this.running.set(record.name, running);
       return running;
     } catch (error) {
+      await network?.stop();
       if (cluster) await cluster.stop();
       else await store.close();
       throw error;
@@ -179,6 +186,7 @@ export class ClusterFleet {
       const claims = await running.cluster.client.list<KubeObject>(ipAddressRef).catch(() => ({ items: [] }));
       for (const claim of claims.items) this.o.vpcIpam.release(claim.metadata.name!);
       this.running.delete(record.name);
+      await running.network?.stop();
       await running.agent?.stop();
       await running.cluster.stop();
     }
@@ -192,6 +200,7 @@ export class ClusterFleet {
     await this.settled();
     for (const [name, running] of [...this.running.entries()].reverse()) {
       this.running.delete(name);
+      await running.network?.stop().catch(this.onError);
       await running.agent?.stop().catch(this.onError);
       await running.cluster.stop().catch(this.onError);
     }

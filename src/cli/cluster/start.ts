@@ -17,11 +17,14 @@ import { startEksApi } from '../../eks/server.js';
 import { type EncryptionAtRest, enableEncryptionAtRest } from '../../kube/encryption/index.js';
 import type { inProcessClient } from '../../kube/index.js';
 import { listenInVpc } from '../../network/apiserver/listen.js';
+import { applyRules } from '../../network/proxy/apply.js';
 import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
+import { VpcRules } from '../../network/proxy/vpc-rules.js';
 import { VpcIpam } from '../../scheduler/ipam/vpc-ipam.js';
 import { openStore, startCompactor } from '../../store/index.js';
 import { type DataPaths, dataPaths, type SkiffConfig } from '../config.js';
+import { clusterNetworkStarter } from './cluster-network.js';
 import { startEdge } from './edge.js';
 import { ClusterFleet } from './fleet.js';
 import { hostStarter } from './fleet-hosts.js';
@@ -131,6 +134,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
     const api = new URL(kube.url);
     const listening = ['0.0.0.0', '[::]'].includes(api.hostname) ? '127.0.0.1' : api.hostname.replace(/^\[|\]$/g, '');
     const engine = real ? await startContainerEngine({ dataDir: paths.root }) : undefined;
+    let vpcRules: VpcRules | undefined;
     if (engine) stops.push(() => engine.stop());
     const addons = { region: config.region, clusterDns: defaultClusterDns, apiServer: kube.url };
     if (engine) await importAddonImages(engine, catalogueImages(addonImages(addons)));
@@ -156,7 +160,8 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       } else if (microvm) runtimeSummary += `; no micro-VMs: ${microvm.why}`;
       const agent = microvm?.agent ?? (await startProcessHost(agentClient, engine, versions, paths.pki, logger));
       stops.push(() => agent.stop());
-      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr));
+      vpcRules = new VpcRules(engine.vpc.netns, applyRules);
+      const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr), { rules: vpcRules });
       await proxy.start();
       stops.push(() => proxy.stop());
       const edge = await startEdge(client, engine, config);
@@ -177,6 +182,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       vpcIpam,
       eksUrl: eks.url,
       startHost: hostStarter(engine, paths.root, logger),
+      startNetwork: clusterNetworkStarter(engine, vpcRules),
       onError: logger.errors('clusters'),
     });
     await fleet.start();

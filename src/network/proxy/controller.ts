@@ -1,7 +1,9 @@
-// The service proxy, kube-proxy's job for the VPC: watches Services, EndpointSlices, Pods and Nodes; every change
-// queues one key, whose reconcile renders the whole ruleset (render.ts) and, when it differs from what was last
-// applied, loads it into the VPC namespace (apply.ts). The queue runs one worker, so applies never overlap and a
-// burst of changes collapses into one apply.
+// The service proxy, kube-proxy's job for the VPC: watches one cluster's Services, EndpointSlices, Pods and Nodes;
+// every change queues one key, whose reconcile hands what the rules are made from to the VPC's ruleset
+// (vpc-rules.ts), which renders every cluster's rules (render.ts) and, when they differ from what was last applied,
+// loads them into the VPC namespace (apply.ts). The queue runs one worker and the ruleset one load at a time, so
+// applies never overlap and a burst of changes collapses into one apply. Several clusters in one VPC (CreateCluster)
+// share one VpcRules, each proxy under its cluster's name.
 
 import { nodeViewOf } from '../../agent/nodes.js';
 import { Controller, type ControllerOptions, type KeysOf } from '../../client/controller.js';
@@ -9,8 +11,9 @@ import type { Informer } from '../../client/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
 import { applyRules, clearUdpFlows, prepareNetwork } from './apply.js';
-import { type ProxyInput, renderRules } from './render.js';
+import type { ProxyInput } from './render.js';
 import { staleFlows, type UdpEndpoints, udpEndpoints } from './stale-udp.js';
+import { firstCluster, VpcRules } from './vpc-rules.js';
 
 export interface ProxyNetwork {
   /** The VPC's network namespace (`ip netns` name). */
@@ -30,6 +33,10 @@ export interface ServiceProxyOptions extends ControllerOptions {
   prepare?: (network: ProxyNetwork) => Promise<void>;
   /** Deletes conntrack's UDP flows that match `conntrack -D -p udp <args>`; by default conntrack in the namespace. */
   clearFlows?: (netns: string, args: string[]) => Promise<void>;
+  /** The VPC's ruleset shared with other clusters' proxies (by default one of its own, with `apply`). */
+  rules?: VpcRules;
+  /** This proxy's cluster among them (by default the first: `skiff up`'s own). */
+  cluster?: string;
 }
 
 const rulesKey = 'rules';
@@ -40,10 +47,10 @@ export class ServiceProxy extends Controller {
   private readonly slices: Informer;
   private readonly pods: Informer;
   private readonly nodes: Informer;
-  private readonly apply: (netns: string, rules: string) => Promise<void>;
+  private readonly rules: VpcRules;
+  private readonly cluster: string;
   private readonly prepare: (network: ProxyNetwork) => Promise<void>;
   private synced = false;
-  private applied?: string;
   private udp: UdpEndpoints = new Map();
   private readonly clearFlows: (netns: string, args: string[]) => Promise<void>;
 
@@ -53,7 +60,8 @@ export class ServiceProxy extends Controller {
     options: ServiceProxyOptions = {},
   ) {
     super(client, 'service proxy', options, 1);
-    this.apply = options.apply ?? applyRules;
+    this.rules = options.rules ?? new VpcRules(network.netns, options.apply ?? applyRules);
+    this.cluster = options.cluster ?? firstCluster;
     this.prepare = options.prepare ?? prepareNetwork;
     this.clearFlows = options.clearFlows ?? clearUdpFlows;
     this.services = this.watch({ apiVersion: 'v1', kind: 'Service' }, everything);
@@ -86,13 +94,16 @@ export class ServiceProxy extends Controller {
     };
   }
 
+  /** Stops watching; this cluster's rules leave the VPC's ruleset. */
+  override stop(): void {
+    super.stop();
+    this.rules.remove(this.cluster).catch((error) => this.onError(error));
+  }
+
   protected override async reconcile(): Promise<undefined> {
     if (!this.synced) return;
     const input = this.input();
-    const rules = renderRules(input);
-    if (rules === this.applied) return;
-    await this.apply(this.network.netns, rules);
-    this.applied = rules;
+    await this.rules.update(this.cluster, input);
     const udp = udpEndpoints(input.services, input.slices);
     for (const args of staleFlows(this.udp, udp)) await this.clearFlows(this.network.netns, args);
     this.udp = udp;

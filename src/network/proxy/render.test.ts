@@ -291,3 +291,68 @@ describe('renderRules', () => {
     for (const [, chain] of rules.matchAll(/^:(\S+)/gm)) assert.ok(chain!.length <= 28, chain);
   });
 });
+
+describe('other clusters in the VPC', () => {
+  // The second cluster has a Service of the same name and ClusterIP (its Service CIDR may be the first's).
+  const second = input({
+    services: [web()],
+    slices: [webSlice(ep('10.0.3.7', 'fargate-ip-10-0-3-7', true))],
+    pods: [{ ip: '10.0.3.8', nodeName: 'fargate-ip-10-0-3-8' }],
+  });
+  const first = input({ services: [web()], slices: [webSlice(ep('10.0.1.5', 'n1', true))] });
+  const rules = renderRules(first, [{ name: 'second', input: second }]);
+  const theirs = chainName('KUBE-CSVCS', 'second');
+
+  it("sends each of their pods to their own chains by source address, everything else to the first cluster's", () => {
+    assert.ok(natOf(rules).includes(`-A KUBE-CLUSTERS -s 10.0.3.8/32 -g ${theirs}\n-A KUBE-CLUSTERS -j KUBE-SERVICES`));
+    assert.ok(filterOf(rules).includes(`-A KUBE-CLUSTERS -s 10.0.3.8/32 -g ${theirs}`));
+    assert.ok(
+      natOf(rules).includes('-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-CLUSTERS'),
+    );
+    assert.ok(
+      filterOf(rules).includes('--ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-CLUSTERS'),
+    );
+  });
+
+  it('gives the same Service in each cluster its own chains and endpoints', () => {
+    const ours = chainName('KUBE-SVC', 'default/web:http', 'tcp');
+    const their = chainName('KUBE-SVC', 'second/default/web:http', 'tcp');
+    assert.notEqual(ours, their);
+    const nat = natOf(rules);
+    assert.ok(
+      nat.includes(
+        `-A KUBE-SERVICES -d 10.100.7.7/32 -p tcp -m tcp --dport 80 -m comment --comment "default/web:http cluster IP" -j ${ours}`,
+      ),
+    );
+    assert.ok(
+      nat.includes(
+        `-A ${theirs} -d 10.100.7.7/32 -p tcp -m tcp --dport 80 -m comment --comment "default/web:http cluster IP" -j ${their}`,
+      ),
+    );
+    assert.ok(nat.includes('-j DNAT --to-destination 10.0.1.5:8080'));
+    assert.ok(nat.includes('-j DNAT --to-destination 10.0.3.7:8080'));
+    assert.ok(
+      nat.includes(
+        `-A ${theirs} -m comment --comment "kubernetes service nodeports" -j ${chainName('KUBE-CNPS', 'second')}`,
+      ),
+    );
+  });
+
+  it("rejects in a cluster's own filter chain what has no endpoints there", () => {
+    const empty = renderRules(first, [{ name: 'second', input: input({ services: [web()] }) }]);
+    assert.ok(
+      filterOf(empty).includes(
+        `-A ${theirs} -d 10.100.7.7/32 -p tcp -m tcp --dport 80 -m comment --comment "default/web:http has no endpoints" -j REJECT`,
+      ),
+    );
+  });
+
+  it('names their chains within iptables’ 28 characters too', () => {
+    for (const [, chain] of rules.matchAll(/^:(\S+)/gm)) assert.ok(chain!.length <= 28, chain);
+  });
+
+  it("leaves a lone cluster's rules exactly as before", () => {
+    assert.equal(renderRules(first, []), renderRules(first));
+    assert.ok(!renderRules(first).includes('KUBE-CLUSTERS'));
+  });
+});

@@ -9,6 +9,12 @@
 // address. filter: whatever still heads for a service port after nat (no endpoints: REJECT as kube-proxy; none
 // allowed by the traffic policy: DROP); the host link lets in only replies, NodePorts and the host itself
 // (private subnets). Headless and ExternalName Services get no rules.
+//
+// Other clusters in the same VPC (CreateCluster) have their own Services, and their Service CIDR may be another's:
+// each gets its own services and node-port chains in both tables (chain names hashed with the cluster's name), and
+// a KUBE-CLUSTERS chain sends each of its pods' new connections there by source address, as each EKS cluster's
+// kube-proxy sees only its own nodes' pods. Everything else (the host, the VPC namespace) takes the first
+// cluster's rules.
 import type { KubeObject } from '../../kube/api/types.js';
 import { chainName } from './chains.js';
 import { type Endpoint, portEndpoints, slicesOf, usable } from './endpoints.js';
@@ -29,6 +35,29 @@ export interface ProxyInput {
   hostLink?: { device: string; cidr: string };
 }
 
+/** Another cluster in the VPC: its name (for its chains) and what its rules are made from. */
+export interface ClusterRules {
+  name: string;
+  input: ProxyInput;
+}
+
+/** Where one cluster's rules go: its services and node-port chains, and what its chain names are hashed with. */
+interface Scope {
+  services: string;
+  nodeports: string;
+  salt: string;
+}
+
+const firstCluster: Scope = { services: 'KUBE-SERVICES', nodeports: 'KUBE-NODEPORTS', salt: '' };
+
+function scopeOf(name: string): Scope {
+  return {
+    services: chainName('KUBE-CSVCS', name),
+    nodeports: chainName('KUBE-CNPS', name),
+    salt: `${name}/`,
+  };
+}
+
 const masqMark = '0x4000';
 const defaultAffinitySeconds = 10800;
 
@@ -45,9 +74,15 @@ class Tables {
     }
     return name;
   }
+
+  /** kube-proxy's chain name for what the parts stand for, in the cluster the scope is. */
+  name(scope: Scope, prefix: string, portName: string, ...parts: string[]): string {
+    return chainName(prefix, `${scope.salt}${portName}`, ...parts);
+  }
 }
 
 interface PortContext {
+  scope: Scope;
   service: KubeObject;
   port: any;
   /** `namespace/name:port`, kube-proxy's ServicePortName. */
@@ -60,8 +95,7 @@ interface PortContext {
 const quote = (text: string) => `"${text.replace(/"/g, '')}"`;
 const match = (protocol: string, port: number) => `-p ${protocol} -m ${protocol} --dport ${port}`;
 
-export function renderRules(input: ProxyInput): string {
-  const t = new Tables();
+function renderCluster(t: Tables, scope: Scope, input: ProxyInput): void {
   const services = [...input.services].sort((a, b) => key(a).localeCompare(key(b)));
   for (const service of services) {
     if (!routable(service)) continue;
@@ -69,18 +103,48 @@ export function renderRules(input: ProxyInput): string {
     for (const port of service.spec.ports ?? []) {
       const protocol = (port.protocol ?? 'TCP').toLowerCase();
       const portName = port.name ? `${key(service)}:${port.name}` : key(service);
-      renderPort(t, input, { service, port, portName, protocol, all: portEndpoints(port, slices) });
+      renderPort(t, input, { scope, service, port, portName, protocol, all: portEndpoints(port, slices) });
     }
   }
+}
+
+/** KUBE-CLUSTERS: each other cluster's pods to its chains (a goto: they never reach the first cluster's). */
+function dispatch(others: { scope: Scope; input: ProxyInput }[], chainOf: (scope: Scope) => string): string[] {
+  if (!others.length) return [];
+  const rules = others.flatMap(({ scope, input }) =>
+    [...input.pods]
+      .sort((a, b) => a.ip.localeCompare(b.ip))
+      .map((pod) => `-A KUBE-CLUSTERS -s ${pod.ip}/32 -g ${chainOf(scope)}`),
+  );
+  return [...rules, `-A KUBE-CLUSTERS -j ${chainOf(firstCluster)}`];
+}
+
+export function renderRules(input: ProxyInput, otherClusters: ClusterRules[] = []): string {
+  const t = new Tables();
+  renderCluster(t, firstCluster, input);
+  const others = [...otherClusters]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((c) => ({ scope: scopeOf(c.name), input: c.input }));
+  for (const { scope, input: theirs } of others) {
+    t.chain(scope.services);
+    t.chain(scope.nodeports);
+    renderCluster(t, scope, theirs);
+  }
+  // With other clusters, the base chains jump to KUBE-CLUSTERS, which picks the cluster.
+  const portals = others.length ? 'KUBE-CLUSTERS' : 'KUBE-SERVICES';
+  const filterChains = others.length
+    ? ['KUBE-CLUSTERS', 'KUBE-SERVICES', ...others.map((o) => o.scope.services)]
+    : ['KUBE-SERVICES'];
   return [
     '*filter',
     ':INPUT ACCEPT [0:0]',
     ':FORWARD ACCEPT [0:0]',
     ':OUTPUT ACCEPT [0:0]',
-    ':KUBE-SERVICES - [0:0]',
-    '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-    '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-    '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    ...filterChains.map((c) => `:${c} - [0:0]`),
+    `-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j ${portals}`,
+    `-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j ${portals}`,
+    `-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j ${portals}`,
+    ...dispatch(others, (scope) => scope.services),
     ...t.filter,
     ...privateSubnets(input.hostLink, input.vpcCidr),
     'COMMIT',
@@ -89,16 +153,20 @@ export function renderRules(input: ProxyInput): string {
     ':INPUT ACCEPT [0:0]',
     ':OUTPUT ACCEPT [0:0]',
     ':POSTROUTING ACCEPT [0:0]',
+    ...(others.length ? [':KUBE-CLUSTERS - [0:0]'] : []),
     ...t.natChains.map((c) => `:${c} - [0:0]`),
-    '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-    '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    `-A PREROUTING -m comment --comment "kubernetes service portals" -j ${portals}`,
+    `-A OUTPUT -m comment --comment "kubernetes service portals" -j ${portals}`,
+    ...dispatch(others, (scope) => scope.services),
     '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${masqMark}`,
     `-A KUBE-POSTROUTING -m mark ! --mark ${masqMark}/${masqMark} -j RETURN`,
     `-A KUBE-POSTROUTING -j MARK --xor-mark ${masqMark}`,
     '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
     ...t.nat,
-    '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports" -j KUBE-NODEPORTS',
+    ...[firstCluster, ...others.map((o) => o.scope)].map(
+      (scope) => `-A ${scope.services} -m comment --comment "kubernetes service nodeports" -j ${scope.nodeports}`,
+    ),
     'COMMIT',
     '',
   ].join('\n');
@@ -125,7 +193,7 @@ function routable(service: KubeObject): boolean {
 }
 
 function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
-  const { service, port, portName, protocol, all } = p;
+  const { scope, service, port, portName, protocol, all } = p;
   const endpoints = usable(all);
   const clusterIP = service.spec.clusterIP;
   const internalLocal = service.spec.internalTrafficPolicy === 'Local';
@@ -139,7 +207,7 @@ function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
       : ['has no endpoints', 'REJECT --reject-with icmp-port-unreachable'];
     const comment = quote(`${portName}${what} ${why}`);
     t.filter.push(
-      `-A KUBE-SERVICES -d ${destination}/32 ${match(protocol, dport)} -m comment --comment ${comment} -j ${verdict}`,
+      `-A ${scope.services} -d ${destination}/32 ${match(protocol, dport)} -m comment --comment ${comment} -j ${verdict}`,
     );
   };
   // spec.externalIPs: no node receives them here, so every endpoint serves them (the client's address kept under
@@ -150,33 +218,35 @@ function renderPort(t: Tables, input: ProxyInput, p: PortContext): void {
   for (const node of nodePorts) reject(node.ip, nodePort, ' nodePort', externalLocal);
   if (!endpoints.length) return;
   const local = (nodeName: string) => usable(all.filter((e) => e.nodeName === nodeName));
-  const clusterChain = () => spread(t, p, chainName('KUBE-SVC', portName, protocol), endpoints);
+  const clusterChain = () => spread(t, p, t.name(scope, 'KUBE-SVC', portName, protocol), endpoints);
   const localChain = (nodeName: string) =>
-    local(nodeName).length ? spread(t, p, chainName('KUBE-SVL', portName, protocol, nodeName), local(nodeName)) : '';
+    local(nodeName).length
+      ? spread(t, p, t.name(scope, 'KUBE-SVL', portName, protocol, nodeName), local(nodeName))
+      : '';
 
   const comment = `-m comment --comment ${quote(`${portName} cluster IP`)}`;
   if (internalLocal) {
-    const chain = t.chain(chainName('KUBE-ITP', portName, protocol));
-    t.nat.push(`-A KUBE-SERVICES -d ${clusterIP}/32 ${match(protocol, port.port)} ${comment} -j ${chain}`);
+    const chain = t.chain(t.name(scope, 'KUBE-ITP', portName, protocol));
+    t.nat.push(`-A ${scope.services} -d ${clusterIP}/32 ${match(protocol, port.port)} ${comment} -j ${chain}`);
     const clients = [...input.pods].sort((a, b) => a.ip.localeCompare(b.ip));
     for (const client of clients) {
       const target = localChain(client.nodeName);
       if (target) t.nat.push(`-A ${chain} -s ${client.ip}/32 -j ${target}`);
     }
   } else {
-    const chain = chainName('KUBE-SVC', portName, protocol);
+    const chain = t.name(scope, 'KUBE-SVC', portName, protocol);
     t.nat.push(`-A ${chain} ! -s ${input.vpcCidr} -d ${clusterIP}/32 ${match(protocol, port.port)} -j KUBE-MARK-MASQ`);
-    t.nat.push(`-A KUBE-SERVICES -d ${clusterIP}/32 ${match(protocol, port.port)} ${comment} -j ${clusterChain()}`);
+    t.nat.push(`-A ${scope.services} -d ${clusterIP}/32 ${match(protocol, port.port)} ${comment} -j ${clusterChain()}`);
   }
   for (const node of nodePorts) {
     const target = externalLocal ? localChain(node.name) : clusterChain();
     if (!target) continue;
-    const head = `-A KUBE-NODEPORTS -d ${node.ip}/32 ${match(protocol, nodePort)} -m comment --comment ${quote(`${portName} nodePort`)}`;
+    const head = `-A ${scope.nodeports} -d ${node.ip}/32 ${match(protocol, nodePort)} -m comment --comment ${quote(`${portName} nodePort`)}`;
     if (!externalLocal) t.nat.push(`${head} -j KUBE-MARK-MASQ`);
     t.nat.push(`${head} -j ${target}`);
   }
   for (const ip of externalIPs) {
-    const head = `-A KUBE-SERVICES -d ${ip}/32 ${match(protocol, port.port)} -m comment --comment ${quote(`${portName} external IP`)}`;
+    const head = `-A ${scope.services} -d ${ip}/32 ${match(protocol, port.port)} -m comment --comment ${quote(`${portName} external IP`)}`;
     if (!externalLocal) t.nat.push(`${head} -j KUBE-MARK-MASQ`);
     t.nat.push(`${head} -j ${clusterChain()}`);
   }
@@ -205,7 +275,7 @@ function spread(t: Tables, p: PortContext, chain: string, endpoints: Endpoint[])
 }
 
 function endpointChain(t: Tables, p: PortContext, e: Endpoint, affinity: boolean): string {
-  const sep = chainName('KUBE-SEP', p.portName, p.protocol, `${e.ip}:${e.port}`);
+  const sep = t.name(p.scope, 'KUBE-SEP', p.portName, p.protocol, `${e.ip}:${e.port}`);
   if (t.natChains.includes(sep)) return sep;
   t.chain(sep);
   const comment = `-m comment --comment ${quote(p.portName)}`;
