@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
-import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { coreDnsToFargate, running, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
@@ -73,16 +73,7 @@ describe('seed 002: DNS answers before, during and after CoreDNS moves to Fargat
       name +
       ' >/dev/null 2>&1 && echo ok || echo fail; i=$((i+1)); sleep 0.5; done';
     const asking = skiff.kubectl(['exec', 'client', '--', 'sh', '-c', loop]);
-    await kubectl([
-      'patch',
-      'deployment',
-      'coredns',
-      '-n',
-      'kube-system',
-      '--type',
-      'json',
-      '-p=[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]',
-    ]);
+    await kubectl(coreDnsToFargate);
     await kubectl(['rollout', 'restart', 'deployment/coredns', '-n', 'kube-system']);
     await kubectl(['rollout', 'status', 'deployment/coredns', '-n', 'kube-system', '--timeout=180s']);
     const pods = await w.waitFor(() => readyCoreDns('fargate-ip-'), 'coredns ready on Fargate', 120_000);

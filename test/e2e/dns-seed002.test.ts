@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
-import { running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { coreDnsToFargate, running, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
@@ -59,16 +59,7 @@ describe('seed 002: CoreDNS moves onto Fargate', { skip: !canRun && 'needs root 
     await kubectl(['apply', '-f', '-'], JSON.stringify(configMap));
 
     await createSeed002Profile(w, 'ops-kube-system', 'kube-system');
-    await kubectl([
-      'patch',
-      'deployment',
-      'coredns',
-      '-n',
-      'kube-system',
-      '--type',
-      'json',
-      '-p=[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]',
-    ]);
+    await kubectl(coreDnsToFargate);
     await kubectl(['rollout', 'restart', 'deployment/coredns', '-n', 'kube-system']);
     const status = await kubectl(['rollout', 'status', 'deployment/coredns', '-n', 'kube-system', '--timeout=180s']);
     assert.match(status, /deployment "coredns" successfully rolled out/);

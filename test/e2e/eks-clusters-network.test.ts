@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
-import { type Walkthrough, walkthrough } from './harness/cluster.js';
+import { coreDnsToFargate, skiffEnv, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 const canRun =
@@ -66,8 +66,7 @@ describe('a second cluster on the process runtime', { skip: !canRun && 'needs ro
       writeBusyboxImage(layout, image);
       await skiff.importImage(layout);
       w = await walkthrough(skiff);
-      const out = await run('bin/skiff', ['env', '--data-dir', skiff.dataDir]);
-      env = Object.fromEntries([...out.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+      env = await skiffEnv(skiff.dataDir);
       const { Subnets } = await aws('ec2', 'describe-subnets');
       await aws(
         'eks',
@@ -104,17 +103,7 @@ describe('a second cluster on the process runtime', { skip: !canRun && 'needs ro
         'everything',
       );
       // EKS' "Update CoreDNS" step for Fargate: without the annotation coredns may go to the profile.
-      await kubectl(
-        'patch',
-        'deployment',
-        'coredns',
-        '-n',
-        'kube-system',
-        '--type',
-        'json',
-        '-p',
-        '[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]',
-      );
+      await kubectl(...coreDnsToFargate);
       await kubectl('rollout', 'status', 'deployment/coredns', '-n', 'kube-system', '--timeout=240s');
       const objects = [
         pod('web', 'mkdir -p /www; echo hello-from-second > /www/index.html; httpd -f -p 8080 -h /www', { app: 'web' }),

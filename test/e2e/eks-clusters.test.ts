@@ -17,7 +17,7 @@ import {
   waitUntilFargateProfileDeleted,
 } from '@aws-sdk/client-eks';
 import { writeBusyboxImage } from '../../src/agent/engine/testing/busybox-image.js';
-import { type Walkthrough, walkthrough } from './harness/cluster.js';
+import { skiffEnv, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { run, type SkiffProcess, startSkiff } from './harness/skiff.js';
 
 // Simulated by default (the flow is the EKS API's and the control plane's); SKIFF_E2E_RUNTIME=process runs the
@@ -40,8 +40,7 @@ before(async () => {
     await skiff.importImage(layout);
   }
   w = await walkthrough(skiff);
-  const out = await run('bin/skiff', ['env', '--data-dir', skiff.dataDir]);
-  env = Object.fromEntries([...out.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+  env = await skiffEnv(skiff.dataDir);
   eks = new EKSClient({
     region: env.AWS_REGION,
     endpoint: env.AWS_ENDPOINT_URL_EKS,
@@ -164,8 +163,7 @@ test('a second cluster: create, reach with kubectl, run a Fargate pod, survive a
   await skiff.kill('SIGTERM');
   await skiff.restart();
   w = await walkthrough(skiff);
-  const out = await run('bin/skiff', ['env', '--data-dir', skiff.dataDir]);
-  env = Object.fromEntries([...out.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+  env = await skiffEnv(skiff.dataDir);
   eks = new EKSClient({
     region: env.AWS_REGION,
     endpoint: env.AWS_ENDPOINT_URL_EKS,

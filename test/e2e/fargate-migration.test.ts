@@ -4,7 +4,7 @@
 // node group is deleted and only Fargate nodes remain.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fixtures, running, type Walkthrough, walkthrough } from './harness/cluster.js';
+import { coreDnsToFargate, fixtures, running, type Walkthrough, walkthrough } from './harness/cluster.js';
 import { createSeed002Profile, seed002Cluster } from './harness/seed002.js';
 import { type SkiffProcess, startSkiff } from './harness/skiff.js';
 
@@ -37,16 +37,7 @@ test('seed 002: node group → Fargate for kube-system and app, then the node gr
   await expectRunningOn('app', 'app=nginx', 2, 'ip-');
 
   await createSeed002Profile(w, 'ops-kube-system', 'kube-system');
-  const patched = await cluster.kubectl([
-    'patch',
-    'deployment',
-    'coredns',
-    '-n',
-    'kube-system',
-    '--type',
-    'json',
-    '-p=[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]',
-  ]);
+  const patched = await cluster.kubectl(coreDnsToFargate);
   assert.equal(patched.code, 0, patched.stderr);
   const dns = await expectRunningOn('kube-system', 'k8s-app=kube-dns', 2, 'fargate-ip-');
   for (const p of dns) assert.equal(p.metadata.labels['eks.amazonaws.com/fargate-profile'], 'ops-kube-system');

@@ -18,9 +18,14 @@ export interface Walkthrough {
   waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
 }
 
+/** The variables `skiff env --data-dir D` exports (AWS endpoint, credentials, region, KUBECONFIG). */
+export async function skiffEnv(dataDir: string): Promise<Record<string, string>> {
+  const out = await run(skiffBin, ['env', '--data-dir', dataDir]);
+  return Object.fromEntries([...out.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
 export async function walkthrough(cluster: SkiffProcess): Promise<Walkthrough> {
-  const envOut = await run(skiffBin, ['env', '--data-dir', cluster.dataDir]);
-  const vars = Object.fromEntries([...envOut.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+  const vars = await skiffEnv(cluster.dataDir);
   const env = { ...vars, SKIFF_DATA_DIR: cluster.dataDir, AWS_PAGER: '' };
   const kubectlJson = async (...args: string[]) => {
     const out = await cluster.kubectl([...args, '-o', 'json']);
@@ -72,6 +77,18 @@ export async function walkthrough(cluster: SkiffProcess): Promise<Walkthrough> {
   };
   return self;
 }
+
+/** EKS' "Update CoreDNS" step for Fargate: kubectl's arguments that remove coredns' compute-type annotation. */
+export const coreDnsToFargate = [
+  'patch',
+  'deployment',
+  'coredns',
+  '-n',
+  'kube-system',
+  '--type',
+  'json',
+  '-p=[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]',
+];
 
 export const fixtures = (name: string) => join(new URL('../fixtures/', import.meta.url).pathname, name);
 
