@@ -20,7 +20,16 @@ const readyTimeoutMs = 60_000;
 /** The template's own MAC; a restored guest sets its pod's (CONFIGURE). */
 const templateMac = '52:54:00:00:00:01';
 
-/** The cache key of a shape: the QEMU command line it boots with (paths made neutral) and QEMU's version. */
+/** The host CPU's model: a template saved under `-accel kvm -cpu host` runs on that CPU only. */
+function hostCpuModel(): string {
+  try {
+    return /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** The cache key of a shape: the QEMU command line it boots with (paths made neutral), QEMU's version, the CPU. */
 export function templateKey(shape: TemplateShape, qemuVersion: string): string {
   const canonical = qemuArgs({
     ...shape,
@@ -34,11 +43,14 @@ export function templateKey(shape: TemplateShape, qemuVersion: string): string {
     memoryFile: { path: 'memory', shared: true },
     qmp: 'qmp.sock',
   });
-  return cacheKey(qemuVersion, readFileSync(shape.kernel), readFileSync(shape.initrd), canonical.join('\0'));
+  const cpu = shape.accel === 'kvm' ? hostCpuModel() : '';
+  return cacheKey(qemuVersion, cpu, readFileSync(shape.kernel), readFileSync(shape.initrd), canonical.join('\0'));
 }
 
 export class TemplateStore {
   private making = new Map<string, Promise<VmTemplate>>();
+  /** Each shape's key, worked out once (it hashes the kernel and init). */
+  private keys = new Map<string, string>();
 
   constructor(
     private network: VmHost,
@@ -50,7 +62,12 @@ export class TemplateStore {
 
   /** The template of a shape, made on first use (once, however many pods ask at the same time). */
   template(shape: TemplateShape): Promise<VmTemplate> {
-    const key = templateKey(shape, this.qemuVersion);
+    const id = JSON.stringify(shape);
+    let key = this.keys.get(id);
+    if (!key) {
+      key = templateKey(shape, this.qemuVersion);
+      this.keys.set(id, key);
+    }
     let making = this.making.get(key);
     if (!making) {
       making = cached('template', key, 'state', (dir) => this.make(shape, key, dir), this.cacheDir).then((state) => ({
