@@ -5,11 +5,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, statusFailure } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { appliedFieldSet, type FieldsV1, objectFields } from '../patch/fieldset.js';
+import { appliedFieldSet, type FieldsV1 } from '../patch/fieldset.js';
 import type { JsonObject } from '../patch/json.js';
 import { nowTimestamp } from '../rest/context.js';
 import type { Schema } from '../schema/index.js';
-import { changedFields } from './diff.js';
+import { changedFields, removedFields } from './diff.js';
 import { difference, intersection, isEmpty, leafPaths, union } from './sets.js';
 
 export interface ManagedFieldsEntry {
@@ -114,7 +114,7 @@ export function recordUpdate(
   const before = ownable(old, writer);
   const after = ownable(next, writer)!;
   const changed = changedFields(before, after, schema);
-  const removed = before ? difference(objectFields(before, schema), objectFields(after, schema)) : {};
+  const removed = before ? removedFields(before, after, schema) : {};
   const previous = entriesOf(old);
   if (isEmpty(changed) && isEmpty(removed)) {
     next.metadata.managedFields = previous;
