@@ -103,6 +103,10 @@ class SqliteLog implements Log {
     return r ? fromSql(r as SqlRow) : undefined;
   }
 
+  isLive(key: string): boolean {
+    return this.sql('SELECT 1 FROM current WHERE key = ?').pluck().get(key) !== undefined;
+  }
+
   atomically<T>(fn: () => T): T {
     return this.transaction.immediate(fn) as T;
   }
