@@ -18,6 +18,7 @@ import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 import { schemaOf } from './schema-of.js';
+import { decodeWritten } from './written.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -113,7 +114,7 @@ export async function commitUpdate(
     await notifyWrite(ctx, info, deleted, true);
     return deleted;
   }
-  const stored = decode(await ctx.store.update(key, encode(next, info), expected), info);
+  const stored = decodeWritten(await ctx.store.update(key, encode(next, info), expected), info);
   await notifyWrite(ctx, info, stored);
   return stored;
 }
