@@ -1,8 +1,9 @@
 // copyOf makes what structuredClone makes: equal values, fresh objects, shared parts still shared, cycles kept, and
-// whatever it does not copy itself handed to structuredClone (with structuredClone's own error).
+// whatever it does not copy itself handed to structuredClone (with structuredClone's own error). copyOfTree, for
+// values with no shared parts, makes the same copy of a tree and leaves anything else (a cycle, a Date) to copyOf.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyOf } from './copy.js';
+import { copyOf, copyOfTree } from './copy.js';
 
 const same = (value: unknown) => {
   const copied = copyOf(value);
@@ -72,4 +73,22 @@ test('anything else is structuredClone’s: dates, maps, sparse arrays, class in
     outcome(() => copyOf(deep)),
     outcome(() => structuredClone(deep)),
   );
+});
+
+test('copyOfTree copies a decoded object as structuredClone would, and hands anything else to copyOf', () => {
+  const decoded = JSON.parse(
+    '{"metadata":{"name":"w","labels":{"b":"1","a":"2"},"__proto__":{"x":1}},"spec":{"list":[1,{"a":null}],"n":-1.5}}',
+  );
+  const copied = copyOfTree(decoded);
+  assert.deepStrictEqual(copied, structuredClone(decoded));
+  assert.equal(JSON.stringify(copied), JSON.stringify(decoded));
+  assert.notEqual(copied.spec.list[1], decoded.spec.list[1]);
+  const cyclic: any = { a: {} };
+  cyclic.a.back = cyclic;
+  const kept = copyOfTree(cyclic);
+  assert.equal(kept.a.back, kept);
+  const dated = copyOfTree({ when: new Date(5) });
+  assert.ok(dated.when instanceof Date);
+  assert.equal(dated.when.getTime(), 5);
+  assert.equal(copyOfTree(undefined), undefined);
 });

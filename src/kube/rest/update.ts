@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { copyOf } from '../client/copy.js';
+import { copyOf, copyOfTree } from '../client/copy.js';
 import { recordUpdate, withManagedFieldsSent } from '../managedfields/record.js';
 import { writerOf } from '../managedfields/writer.js';
 import { isObject } from '../patch/json.js';
@@ -42,13 +42,13 @@ function decodedShape(next: unknown): KubeObject {
 /** Merges the desired object onto the stored one per the subresource being written and the kind's strategy. */
 function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
   if (subresource === 'status') {
-    next = { ...copyOf(old), status: next.status };
+    next = { ...copyOfTree(old), status: next.status };
   } else if (subresource === 'ephemeralcontainers') {
     next = updateEphemeralContainers(old, next);
   } else if (subresource === 'finalize') {
-    next = { ...copyOf(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
+    next = { ...copyOfTree(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
   } else if (!subresource) {
-    if (info.hasStatus) next.status = copyOf(old.status);
+    if (info.hasStatus) next.status = copyOfTree(old.status);
     strategyFor(info).prepareForUpdate?.(next, old);
   }
   // The internal `delete` marker is the DELETE verb setting deletionTimestamp (and a namespace's phase).
@@ -139,7 +139,7 @@ export async function guaranteedUpdate(
       throw conflictError(info, name);
     }
     try {
-      return await commitUpdate(ctx, info, old, await mutate(copyOf(old)), options);
+      return await commitUpdate(ctx, info, old, await mutate(copyOfTree(old)), options);
     } catch (error) {
       const raced = error instanceof ConflictError || error instanceof KeyNotFoundError;
       if (!raced) throw error;

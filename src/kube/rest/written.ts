@@ -5,7 +5,7 @@
 // outside createObject/commitUpdate) are dropped, oldest first, past a small bound.
 import type { KeyValue } from '../../store/types.js';
 import type { KubeObject } from '../api/types.js';
-import { copyOf } from '../client/copy.js';
+import { copyOfTree } from '../client/copy.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { decode } from '../storage/objects.js';
 
@@ -21,7 +21,7 @@ export function offerToWriter(info: ResourceInfo, kv: KeyValue, object: KubeObje
     waiting.set(info, byKey);
   }
   byKey.delete(kv.key);
-  byKey.set(kv.key, { revision: kv.modRevision, object: copyOf(object) });
+  byKey.set(kv.key, { revision: kv.modRevision, object: copyOfTree(object) });
   if (byKey.size > keptPerResource) byKey.delete(byKey.keys().next().value!);
 }
 
