@@ -44,14 +44,28 @@ const serverSetMetadata = [
   'selfLink',
 ];
 
+const serverSet = new Set(serverSetMetadata);
+
+/** The metadata fields a writer can own: all but the server-set ones (copied, never deleted from a copy). */
+function ownableMetadata(metadata: JsonObject | undefined): JsonObject {
+  const meta: JsonObject = {};
+  for (const key of Object.keys(metadata ?? {})) {
+    if (serverSet.has(key)) continue;
+    const value = metadata![key];
+    if (key === '__proto__')
+      Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
+    else meta[key] = value;
+  }
+  return meta;
+}
+
 /** The part of an object a writer can own. */
 function ownable(object: KubeObject | JsonObject | undefined, writer: Writer): JsonObject | undefined {
   if (!object) return undefined;
   const { apiVersion: _a, kind: _k, metadata, status, ...rest } = object as KubeObject;
   if (writer.hasStatus && writer.subresource === 'status') return status === undefined ? {} : { status };
-  const meta: JsonObject = { ...(metadata ?? {}) };
-  for (const field of serverSetMetadata) delete meta[field];
-  const out: JsonObject = { ...rest };
+  const meta = ownableMetadata(metadata as JsonObject | undefined);
+  const out: JsonObject = rest;
   if (Object.keys(meta).length) out.metadata = meta;
   if (!writer.hasStatus && status !== undefined) out.status = status;
   return out;
