@@ -122,17 +122,46 @@ function joinPath(path: Path | undefined): string {
   return keys.reverse().join('.');
 }
 
-function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
-  if (!schema || value === null || value === undefined) return undefined;
+/** What the check needs of one schema node, worked out once per node (schemas never change once built). */
+interface Node {
+  /** The Go type decodes itself: its own test of a value. */
+  custom?: (value: unknown) => boolean;
+  /** The resolved schema; undefined when the node takes any value (none, preserve-unknown-fields, int-or-string). */
+  resolved?: Schema;
+  /** The Go struct the node's fields belong to, when it names one. */
+  struct?: string;
+  /** Named string types of its fields. */
+  named?: Record<string, string>;
+}
+
+const nodes = new WeakMap<Schema, Node>();
+
+function nodeOf(schema: Schema): Node {
+  let node = nodes.get(schema);
+  if (node) return node;
   const definition = schema.$ref ? definitionNameOfRef(schema.$ref) : undefined;
   const custom = definition ? selfDecoding[definition] : undefined;
-  if (custom) {
-    return custom(value) ? undefined : mismatch(schema, value, context);
-  }
   const resolved = resolve(schema);
-  if (!resolved || resolved['x-kubernetes-preserve-unknown-fields'] || resolved['x-kubernetes-int-or-string']) {
-    return undefined;
+  const open = !resolved || resolved['x-kubernetes-preserve-unknown-fields'] || resolved['x-kubernetes-int-or-string'];
+  node = custom
+    ? { custom }
+    : {
+        resolved: open ? undefined : resolved,
+        struct: definition && resolved?.properties ? structNameOf(definition) : undefined,
+        named: definition ? namedStrings.get(definition) : undefined,
+      };
+  nodes.set(schema, node);
+  return node;
+}
+
+function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
+  if (!schema || value === null || value === undefined) return undefined;
+  const node = nodeOf(schema);
+  if (node.custom) {
+    return node.custom(value) ? undefined : mismatch(schema, value, context);
   }
+  const resolved = node.resolved;
+  if (!resolved) return undefined;
   if (!fits(resolved, value)) return mismatch(schema, value, context);
   if (Array.isArray(value)) {
     const items = resolved.items;
@@ -145,8 +174,8 @@ function check(schema: Schema | undefined, value: unknown, context: Context): De
   }
   if (typeof value !== 'object') return undefined;
   const properties = resolved.properties;
-  const inner = definition && properties ? structNameOf(definition) : context.struct;
-  const named = definition ? namedStrings.get(definition) : undefined;
+  const inner = node.struct ?? context.struct;
+  const named = node.named;
   const object = value as Record<string, unknown>;
   for (const key of Object.keys(object)) {
     const child = object[key];
