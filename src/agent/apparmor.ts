@@ -38,11 +38,12 @@ export function hostAppArmorEnabled(path = '/sys/module/apparmor/parameters/enab
 export function appArmorRefusal(
   pod: KubeObject,
   driverName: string,
-  hostEnabled = hostAppArmorEnabled(),
+  hostEnabled?: boolean,
 ): { reason: string; message: string } | undefined {
   if (!requiresAppArmor(pod)) return undefined;
-  const why = hostEnabled
-    ? `the ${driverName} sandbox driver does not apply AppArmor profiles`
-    : 'AppArmor is not enabled on the host';
+  const why =
+    (hostEnabled ?? hostAppArmorEnabled())
+      ? `the ${driverName} sandbox driver does not apply AppArmor profiles`
+      : 'AppArmor is not enabled on the host';
   return { reason: appArmorReason, message: `Cannot enforce AppArmor: ${why}` };
 }

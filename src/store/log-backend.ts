@@ -56,7 +56,7 @@ export class LogBackend implements Backend {
 
   async create(key: string, value: string): Promise<KeyValue> {
     return this.write(key, (revision) => {
-      if (this.log.live(key)) throw new KeyExistsError(key);
+      if (this.log.isLive(key)) throw new KeyExistsError(key);
       return { revision, key, value, createRevision: revision, prevRevision: 0, deleted: false };
     });
   }

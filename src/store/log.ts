@@ -24,6 +24,8 @@ export interface Log {
   compactedRevision(): number;
   /** The key's live row, if it has one. */
   live(key: string): LogRow | undefined;
+  /** Whether the key has a live row (without reading it). */
+  isLive(key: string): boolean;
   /** Runs `fn` as one transaction: everything it appended commits together, or nothing when it throws. */
   atomically<T>(fn: () => T): T;
   append(row: LogRow): void;

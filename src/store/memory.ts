@@ -36,6 +36,10 @@ class MemoryLog implements Log {
     return latest && !latest.deleted ? latest : undefined;
   }
 
+  isLive(key: string): boolean {
+    return this.live(key) !== undefined;
+  }
+
   atomically<T>(fn: () => T): T {
     return fn(); // append is the last step of every write, so a throw leaves nothing behind
   }

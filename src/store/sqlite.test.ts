@@ -1,6 +1,6 @@
 // Runs the shared backend suite against the SQLite backend (one temp dir per backend), plus SQLite-only checks.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -61,4 +61,23 @@ test('compaction removes superseded rows and tombstones from the file, and persi
   ]);
   assert.equal(db.prepare("SELECT value FROM meta WHERE name = 'compacted'").pluck().get(), current - 1);
   db.close();
+});
+
+test('writes stay in the WAL while they come; a pause checkpoints them into the database file', async () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const fill = async (b: SqliteBackend) => {
+    for (let i = 0; i < 200; i++) await b.create(`/x/${i}`, 'v'.repeat(1000));
+  };
+  const busy = SqliteBackend.open(tempDir(), { idleCheckpointMs: 60_000 });
+  const empty = statSync(busy.file).size;
+  await fill(busy);
+  assert.equal(statSync(busy.file).size, empty, 'no checkpoint on the write path');
+  await busy.close();
+
+  const pausing = SqliteBackend.open(tempDir(), { idleCheckpointMs: 20 });
+  await fill(pausing);
+  await pause(200);
+  assert.ok(statSync(pausing.file).size > empty + 200 * 1000, 'checkpointed once writes paused');
+  assert.equal((await pausing.get('/x/199'))?.value, 'v'.repeat(1000));
+  await pausing.close();
 });

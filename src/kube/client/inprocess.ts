@@ -15,6 +15,7 @@ import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js
 import { updateObject } from '../rest/update.js';
 import { watchObjects } from '../rest/watch.js';
 import { requestToken } from '../serviceaccount/token-request.js';
+import { copyOf } from './copy.js';
 import type { KubeClient, ListParams, PatchType, ResourceRef, Watcher, WatchParams, WriteParams } from './types.js';
 import { withoutWriteCause } from './write-cause.js';
 
@@ -64,7 +65,7 @@ export class InProcessClient implements KubeClient {
   async create<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
     const info = this.resolve(object);
     this.authorize('create', info, object.metadata?.namespace);
-    const copy = structuredClone(object);
+    const copy = copyOf(object);
     return (await createObject(this.ctx, info, copy.metadata?.namespace, copy, this.options(params))) as T;
   }
 
@@ -87,7 +88,7 @@ export class InProcessClient implements KubeClient {
 
   async update<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
     const info = this.resolve(object);
-    const copy = structuredClone(object);
+    const copy = copyOf(object);
     const { namespace, name } = copy.metadata;
     this.authorize('update', info, namespace, name, params?.subresource);
     if (params?.subresource === 'scale') {
@@ -108,15 +109,7 @@ export class InProcessClient implements KubeClient {
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
     }
-    const result = await patchObject(
-      this.ctx,
-      info,
-      ref.namespace,
-      name,
-      structuredClone(patch),
-      type,
-      this.options(params),
-    );
+    const result = await patchObject(this.ctx, info, ref.namespace, name, copyOf(patch), type, this.options(params));
     return result.object as T;
   }
 

@@ -5,11 +5,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, statusFailure } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { appliedFieldSet, type FieldsV1, objectFields } from '../patch/fieldset.js';
+import { appliedFieldSet, type FieldsV1 } from '../patch/fieldset.js';
 import type { JsonObject } from '../patch/json.js';
 import { nowTimestamp } from '../rest/context.js';
 import type { Schema } from '../schema/index.js';
-import { changedFields } from './diff.js';
+import { changedFields, removedFields } from './diff.js';
 import { difference, intersection, isEmpty, leafPaths, union } from './sets.js';
 
 export interface ManagedFieldsEntry {
@@ -44,14 +44,28 @@ const serverSetMetadata = [
   'selfLink',
 ];
 
+const serverSet = new Set(serverSetMetadata);
+
+/** The metadata fields a writer can own: all but the server-set ones (copied, never deleted from a copy). */
+function ownableMetadata(metadata: JsonObject | undefined): JsonObject {
+  const meta: JsonObject = {};
+  for (const key of Object.keys(metadata ?? {})) {
+    if (serverSet.has(key)) continue;
+    const value = metadata![key];
+    if (key === '__proto__')
+      Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
+    else meta[key] = value;
+  }
+  return meta;
+}
+
 /** The part of an object a writer can own. */
 function ownable(object: KubeObject | JsonObject | undefined, writer: Writer): JsonObject | undefined {
   if (!object) return undefined;
   const { apiVersion: _a, kind: _k, metadata, status, ...rest } = object as KubeObject;
   if (writer.hasStatus && writer.subresource === 'status') return status === undefined ? {} : { status };
-  const meta: JsonObject = { ...(metadata ?? {}) };
-  for (const field of serverSetMetadata) delete meta[field];
-  const out: JsonObject = { ...rest };
+  const meta = ownableMetadata(metadata as JsonObject | undefined);
+  const out: JsonObject = rest;
   if (Object.keys(meta).length) out.metadata = meta;
   if (!writer.hasStatus && status !== undefined) out.status = status;
   return out;
@@ -114,7 +128,7 @@ export function recordUpdate(
   const before = ownable(old, writer);
   const after = ownable(next, writer)!;
   const changed = changedFields(before, after, schema);
-  const removed = before ? difference(objectFields(before, schema), objectFields(after, schema)) : {};
+  const removed = before ? removedFields(before, after, schema) : {};
   const previous = entriesOf(old);
   if (isEmpty(changed) && isEmpty(removed)) {
     next.metadata.managedFields = previous;

@@ -3,12 +3,27 @@
 // `.spec.template.spec.containers[name="web"].image`, `.metadata.finalizers[="x"]`).
 import type { FieldsV1 } from '../patch/fieldset.js';
 
-const isLeaf = (set: FieldsV1) => Object.keys(set).length === 0;
+function isLeaf(set: FieldsV1): boolean {
+  for (const element in set) if (Object.hasOwn(set, element)) return false;
+  return true;
+}
+
+/** A deep copy of a set, as structuredClone makes it (an element named `__proto__` stays an own property). */
+export function copy(set: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const element of Object.keys(set)) {
+    const below = copy(set[element]);
+    if (element === '__proto__')
+      Object.defineProperty(out, element, { value: below, enumerable: true, writable: true, configurable: true });
+    else out[element] = below;
+  }
+  return out;
+}
 
 export function union(a: FieldsV1, b: FieldsV1): FieldsV1 {
-  const out: FieldsV1 = structuredClone(a);
+  const out: FieldsV1 = copy(a);
   for (const [element, below] of Object.entries(b)) {
-    out[element] = out[element] ? union(out[element], below) : structuredClone(below);
+    out[element] = out[element] ? union(out[element], below) : copy(below);
   }
   return out;
 }
@@ -18,7 +33,7 @@ export function difference(a: FieldsV1, b: FieldsV1): FieldsV1 {
   const out: FieldsV1 = {};
   for (const [element, below] of Object.entries(a)) {
     const other = b[element];
-    if (!other) out[element] = structuredClone(below);
+    if (!other) out[element] = copy(below);
     else if (isLeaf(below)) {
       if (!isLeaf(other)) out[element] = {};
     } else {

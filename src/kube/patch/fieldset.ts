@@ -42,13 +42,16 @@ export function objectFields(object: JsonObject, schema: Schema | undefined): Fi
   const out: FieldsV1 = {};
   for (const [key, value] of Object.entries(object)) {
     if (value === null || value === undefined) continue;
-    const field = fieldSchema(schema, key);
-    const meta = patchMetaOf(field);
-    if (Array.isArray(value)) out[`f:${key}`] = listFields(value, field);
-    else if (isObject(value) && meta.mapType !== 'atomic') out[`f:${key}`] = objectFields(value, field);
-    else out[`f:${key}`] = {};
+    out[`f:${key}`] = valueFields(value, fieldSchema(schema, key));
   }
   return out;
+}
+
+/** The fields below one set (non-null) value whose schema is `field`: a list's items, a granular map's fields. */
+export function valueFields(value: unknown, field: Schema | undefined): FieldsV1 {
+  if (Array.isArray(value)) return listFields(value, field);
+  if (isObject(value) && patchMetaOf(field).mapType !== 'atomic') return objectFields(value, field);
+  return {};
 }
 
 /** The fields `applied` sets, as FieldsV1 (the managedFields entry of an Apply operation). */

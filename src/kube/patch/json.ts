@@ -1,4 +1,5 @@
 // Small helpers over plain JSON values shared by the patch algorithms.
+import { copyOf } from '../client/copy.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -24,5 +25,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 export function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  return value === undefined ? value : copyOf(value);
 }

@@ -49,6 +49,15 @@ export async function notifyWrite(ctx: ApiContext, info: ResourceInfo, object: K
   for (const hook of ctx.afterWrite) await hook(info, object, deleted);
 }
 
+let timestampSecond = Number.NaN;
+let timestampText = '';
+
+/** The time now to the second, as RFC 3339 (2024-01-02T03:04:05Z); formatted once per second. */
 export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== timestampSecond) {
+    timestampText = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    timestampSecond = second;
+  }
+  return timestampText;
 }

@@ -8,11 +8,12 @@ import { recordUpdate } from '../managedfields/record.js';
 import { writerOf } from '../managedfields/writer.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
-import { decode, encode, objectKey } from '../storage/objects.js';
+import { encode, objectKey } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, nowTimestamp, type RequestOptions } from './context.js';
 import { checkNamespaceOpen, checkTypeAndNamespace, generateName, validateObject } from './prepare.js';
 import { schemaOf } from './schema-of.js';
+import { decodeWritten } from './written.js';
 
 export async function createObject(
   ctx: ApiContext,
@@ -54,7 +55,7 @@ export async function createObject(
   if (options.dryRun) return object;
   try {
     const kv = await ctx.store.create(objectKey(info, meta.namespace, meta.name!), encode(object, info));
-    const created = decode(kv, info);
+    const created = decodeWritten(kv, info);
     await notifyWrite(ctx, info, created);
     return created;
   } catch (error) {

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, KeyNotFoundError } from '../../store/errors.js';
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { copyOf, copyOfTree } from '../client/copy.js';
 import { recordUpdate, withManagedFieldsSent } from '../managedfields/record.js';
 import { writerOf } from '../managedfields/writer.js';
 import { isObject } from '../patch/json.js';
@@ -18,6 +19,7 @@ import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 import { schemaOf } from './schema-of.js';
+import { decodeWritten } from './written.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -40,13 +42,13 @@ function decodedShape(next: unknown): KubeObject {
 /** Merges the desired object onto the stored one per the subresource being written and the kind's strategy. */
 function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
   if (subresource === 'status') {
-    next = { ...structuredClone(old), status: next.status };
+    next = { ...copyOfTree(old), status: next.status };
   } else if (subresource === 'ephemeralcontainers') {
     next = updateEphemeralContainers(old, next);
   } else if (subresource === 'finalize') {
-    next = { ...structuredClone(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
+    next = { ...copyOfTree(old), spec: { ...old.spec, finalizers: next.spec?.finalizers ?? [] } };
   } else if (!subresource) {
-    if (info.hasStatus) next.status = structuredClone(old.status);
+    if (info.hasStatus) next.status = copyOfTree(old.status);
     strategyFor(info).prepareForUpdate?.(next, old);
   }
   // The internal `delete` marker is the DELETE verb setting deletionTimestamp (and a namespace's phase).
@@ -113,7 +115,7 @@ export async function commitUpdate(
     await notifyWrite(ctx, info, deleted, true);
     return deleted;
   }
-  const stored = decode(await ctx.store.update(key, encode(next, info), expected), info);
+  const stored = decodeWritten(await ctx.store.update(key, encode(next, info), expected), info);
   await notifyWrite(ctx, info, stored);
   return stored;
 }
@@ -137,7 +139,7 @@ export async function guaranteedUpdate(
       throw conflictError(info, name);
     }
     try {
-      return await commitUpdate(ctx, info, old, await mutate(structuredClone(old)), options);
+      return await commitUpdate(ctx, info, old, await mutate(copyOfTree(old)), options);
     } catch (error) {
       const raced = error instanceof ConflictError || error instanceof KeyNotFoundError;
       if (!raced) throw error;
@@ -160,5 +162,5 @@ export async function updateObject(
   }
   body.metadata.name = name;
   const precondition = body.metadata.resourceVersion || undefined;
-  return guaranteedUpdate(ctx, info, namespace, name, () => structuredClone(body), options, precondition);
+  return guaranteedUpdate(ctx, info, namespace, name, () => copyOf(body), options, precondition);
 }

@@ -13,6 +13,7 @@ import { decode, resourcePrefix } from '../storage/objects.js';
 import type { ApiContext } from './context.js';
 import { listObjects, makeFilter, matchesFilter } from './list.js';
 import { parseResourceVersion } from './resource-version.js';
+import { offerToWriter } from './written.js';
 
 export interface WatchQuery {
   labelSelector?: string;
@@ -30,13 +31,17 @@ const unfilteredTypes = { create: 'ADDED', update: 'MODIFIED', delete: 'DELETED'
 
 const decoded = new WeakMap<ResourceInfo, WeakMap<KeyValue, KubeObject>>();
 
-/** The stored version as the resource serves it, decoded on the first watch's behalf and shared by the rest. */
-function decodeShared(kv: KeyValue, info: ResourceInfo): KubeObject {
+/**
+ * The stored version as the resource serves it, decoded on the first watch's behalf and shared by the rest; a
+ * created or updated version is also offered to the write that made it (written.ts).
+ */
+function decodeShared(kv: KeyValue, info: ResourceInfo, written = false): KubeObject {
   const byValue = decoded.get(info) ?? new WeakMap<KeyValue, KubeObject>();
   decoded.set(info, byValue);
   let object = byValue.get(kv);
   if (!object) {
     object = decode(kv, info);
+    if (written) offerToWriter(info, kv, object);
     object.apiVersion = apiVersionOf(info);
     object.kind = info.kind;
     byValue.set(kv, object);
@@ -50,7 +55,7 @@ function toKubeEvent(
   event: WatchEvent,
   matches: ((o: KubeObject) => boolean) | undefined,
 ): KubeWatchEvent | undefined {
-  const object = decodeShared(event.kv, info);
+  const object = decodeShared(event.kv, info, event.type !== 'delete');
   if (!matches) return { type: unfilteredTypes[event.type], object };
   const previous = event.prevKv ? decodeShared(event.prevKv, info) : undefined;
   const now = matches(object);

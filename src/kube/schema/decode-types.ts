@@ -27,12 +27,12 @@ const selfDecoding: Record<string, (value: unknown) => boolean> = {
 };
 
 /** Named Go string types the schema cannot tell from plain strings, by definition and field. */
-const namedStrings: Record<string, string> = {
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.uid': 'types.UID',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference.uid': 'types.UID',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions.uid': 'types.UID',
-  'io.k8s.api.core.v1.ObjectReference.uid': 'types.UID',
-};
+const namedStrings = new Map<string, Record<string, string>>([
+  ['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', { uid: 'types.UID' }],
+  ['io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference', { uid: 'types.UID' }],
+  ['io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions', { uid: 'types.UID' }],
+  ['io.k8s.api.core.v1.ObjectReference', { uid: 'types.UID' }],
+]);
 
 /** Go's name for a definition: the package's last element and the type, e.g. `v1.ServiceSpec`. */
 function goNameOfDefinition(name: string): string {
@@ -103,42 +103,87 @@ function fits(schema: Schema, value: unknown): boolean {
   }
 }
 
+/** Where a value sits: the field names down to it, innermost last (kept as a chain, joined only for a message). */
+interface Path {
+  key: string;
+  parent: Path | undefined;
+}
+
 interface Context {
   struct: string;
-  path: string[];
+  path: Path | undefined;
   /** The Go type of this field when the schema alone cannot say it (a named string type). */
   goType?: string;
 }
 
-function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
-  if (!schema || value === null || value === undefined) return undefined;
+function joinPath(path: Path | undefined): string {
+  const keys: string[] = [];
+  for (let at = path; at; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
+/** What the check needs of one schema node, worked out once per node (schemas never change once built). */
+interface Node {
+  /** The Go type decodes itself: its own test of a value. */
+  custom?: (value: unknown) => boolean;
+  /** The resolved schema; undefined when the node takes any value (none, preserve-unknown-fields, int-or-string). */
+  resolved?: Schema;
+  /** The Go struct the node's fields belong to, when it names one. */
+  struct?: string;
+  /** Named string types of its fields. */
+  named?: Record<string, string>;
+}
+
+const nodes = new WeakMap<Schema, Node>();
+
+function nodeOf(schema: Schema): Node {
+  let node = nodes.get(schema);
+  if (node) return node;
   const definition = schema.$ref ? definitionNameOfRef(schema.$ref) : undefined;
   const custom = definition ? selfDecoding[definition] : undefined;
-  if (custom) {
-    return custom(value) ? undefined : mismatch(schema, value, context);
-  }
   const resolved = resolve(schema);
-  if (!resolved || resolved['x-kubernetes-preserve-unknown-fields'] || resolved['x-kubernetes-int-or-string']) {
-    return undefined;
+  const open = !resolved || resolved['x-kubernetes-preserve-unknown-fields'] || resolved['x-kubernetes-int-or-string'];
+  node = custom
+    ? { custom }
+    : {
+        resolved: open ? undefined : resolved,
+        struct: definition && resolved?.properties ? structNameOf(definition) : undefined,
+        named: definition ? namedStrings.get(definition) : undefined,
+      };
+  nodes.set(schema, node);
+  return node;
+}
+
+function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
+  if (!schema || value === null || value === undefined) return undefined;
+  const node = nodeOf(schema);
+  if (node.custom) {
+    return node.custom(value) ? undefined : mismatch(schema, value, context);
   }
+  const resolved = node.resolved;
+  if (!resolved) return undefined;
   if (!fits(resolved, value)) return mismatch(schema, value, context);
   if (Array.isArray(value)) {
     const items = resolved.items;
-    for (const [i, item] of value.entries()) {
-      if (item === null && items && resolve(items)?.properties) value[i] = {};
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === null && items && resolve(items)?.properties) value[i] = {};
       const found = check(items, value[i], context);
       if (found) return found;
     }
     return undefined;
   }
   if (typeof value !== 'object') return undefined;
-  const inner = definition && resolved.properties ? structNameOf(definition) : context.struct;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const property =
-      resolved.properties && Object.hasOwn(resolved.properties, key) ? resolved.properties[key] : undefined;
+  const properties = resolved.properties;
+  const inner = node.struct ?? context.struct;
+  const named = node.named;
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const child = object[key];
+    const property = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (property) {
-      const goType = definition ? namedStrings[`${definition}.${key}`] : undefined;
-      const found = check(property, child, { struct: inner, path: [...context.path, key], goType });
+      if (child === null || child === undefined) continue;
+      const goType = named && Object.hasOwn(named, key) ? named[key] : undefined;
+      const found = check(property, child, { struct: inner, path: { key, parent: context.path }, goType });
       if (found) return found;
     } else if (typeof resolved.additionalProperties === 'object') {
       const found = check(resolved.additionalProperties, child, context);
@@ -152,9 +197,32 @@ function mismatch(schema: Schema, value: unknown, context: Context): DecodeTypeE
   return {
     value: jsonTypeOf(value, schema),
     struct: context.struct,
-    field: context.path.join('.'),
+    field: joinPath(context.path),
     goType: context.goType ?? goTypeOf(schema),
   };
+}
+
+const refs = new Map<string, Schema>();
+const tops = new WeakMap<Schema, Schema>();
+
+/** `{ $ref }` to a definition, made once per definition. */
+function refTo(definition: string): Schema {
+  let ref = refs.get(definition);
+  if (!ref) {
+    ref = { $ref: `#/definitions/${definition}` };
+    refs.set(definition, ref);
+  }
+  return ref;
+}
+
+/** A definition's schema as the top of a walk (its own $ref, if any, not followed), made once per schema. */
+function withoutRef(schema: Schema): Schema {
+  let top = tops.get(schema);
+  if (!top) {
+    top = { ...schema, $ref: undefined };
+    tops.set(schema, top);
+  }
+  return top;
 }
 
 /**
@@ -169,6 +237,8 @@ export function decodeTypeError(
   object: unknown,
   at: string[] = [],
 ): DecodeTypeError | undefined {
-  const top = at.length ? { $ref: `#/definitions/${definition}` } : { ...schema, $ref: undefined };
-  return check(top, object, { struct: structNameOf(definition), path: at });
+  const top = at.length ? refTo(definition) : withoutRef(schema);
+  let path: Path | undefined;
+  for (const key of at) path = { key, parent: path };
+  return check(top, object, { struct: structNameOf(definition), path });
 }

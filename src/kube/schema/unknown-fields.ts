@@ -11,25 +11,30 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-/** Called for each field the schema does not know, with the object holding it and the field's dotted path. */
-type OnUnknown = (holder: Record<string, unknown>, key: string, path: string) => void;
+/**
+ * Called for each field the schema does not know, with the object holding it and the field's dotted path (built
+ * only for a finder that asks for paths: '' otherwise).
+ */
+interface OnUnknown {
+  (holder: Record<string, unknown>, key: string, path: string): void;
+  paths: boolean;
+}
 
 function visit(schema: Schema | undefined, value: unknown, path: string, onUnknown: OnUnknown): void {
   if (value === null || typeof value !== 'object' || !schema) return;
   if (Array.isArray(value)) {
     const items = itemSchema(schema);
-    value.forEach((item, i) => {
-      visit(items, item, `${path}[${i}]`, onUnknown);
-    });
+    for (let i = 0; i < value.length; i++) visit(items, value[i], onUnknown.paths ? `${path}[${i}]` : '', onUnknown);
     return;
   }
   const keepsUnknown = keepsUnknownFields(schema);
   const embedded = schema['x-kubernetes-embedded-resource'] || resolve(schema)?.['x-kubernetes-embedded-resource'];
-  for (const [key, child] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
     const childSchema = fieldSchema(schema, key);
-    if (childSchema) visit(childSchema, child, join(path, key), onUnknown);
+    if (childSchema) visit(childSchema, child, onUnknown.paths ? join(path, key) : '', onUnknown);
     else if (!keepsUnknown && !(embedded && embeddedFields.has(key))) {
-      onUnknown(value as Record<string, unknown>, key, join(path, key));
+      onUnknown(value as Record<string, unknown>, key, onUnknown.paths ? join(path, key) : '');
     }
   }
 }
@@ -48,18 +53,24 @@ function visitObject(schema: Schema | undefined, object: unknown, onUnknown: OnU
 /** Unknown fields of `object` under `schema`, as `unknown field "path"` texts, in the object's key order. */
 export function unknownFieldsIn(schema: Schema | undefined, object: unknown): string[] {
   const found: string[] = [];
-  visitObject(schema, object, (_holder, _key, path) => found.push(path));
+  const onUnknown = Object.assign((_holder: unknown, _key: string, path: string) => found.push(path), { paths: true });
+  visitObject(schema, object, onUnknown);
   return found.map((path) => `unknown field "${path}"`);
 }
+
+const dropField = Object.assign(
+  (holder: Record<string, unknown>, key: string) => {
+    delete holder[key];
+  },
+  { paths: false },
+);
 
 /**
  * Drops the fields `schema` does not know from `object`, in place, as kube-apiserver's decoding does for built-in
  * kinds and its pruning for custom resources (x-kubernetes-preserve-unknown-fields keeps them).
  */
 export function pruneUnknownFields(schema: Schema | undefined, object: unknown): void {
-  visitObject(schema, object, (holder, key) => {
-    delete holder[key];
-  });
+  visitObject(schema, object, dropField);
 }
 
 /** Unknown fields of a built-in kind's object; [] for kinds without a built-in schema. */

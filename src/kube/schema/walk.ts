@@ -1,17 +1,34 @@
 // Walking a schema: resolving $ref (v2 #/definitions/ or v3 #/components/schemas/) and allOf, and stepping to a
-// field, a map value or a list item, the way the patch and validation code descends an object.
+// field, a map value or a list item, the way the patch and validation code descends an object. Schemas are never
+// changed once built, so each ref's name and each schema's resolved form are worked out once and remembered.
 import { definitions } from './load.js';
 import type { PathStep, Schema } from './types.js';
 
 const refPrefixes = ['#/definitions/', '#/components/schemas/'];
 
+const namesOfRefs = new Map<string, string | undefined>();
+
 export function definitionNameOfRef(ref: string): string | undefined {
+  if (namesOfRefs.has(ref)) return namesOfRefs.get(ref);
   const prefix = refPrefixes.find((p) => ref.startsWith(p));
-  return prefix ? ref.slice(prefix.length) : undefined;
+  const name = prefix ? ref.slice(prefix.length) : undefined;
+  namesOfRefs.set(ref, name);
+  return name;
 }
+
+const resolved = new WeakMap<Schema, Schema | null>();
 
 /** Follows $ref chains (and a lone allOf wrapper, as v3 documents write refs) to the schema that has the shape. */
 export function resolve(schema: Schema | undefined): Schema | undefined {
+  if (!schema) return undefined;
+  const known = resolved.get(schema);
+  if (known !== undefined) return known ?? undefined;
+  const found = follow(schema);
+  resolved.set(schema, found ?? null);
+  return found;
+}
+
+function follow(schema: Schema | undefined): Schema | undefined {
   for (let depth = 0; schema && depth < 32; depth++) {
     if (schema.$ref) {
       const name = definitionNameOfRef(schema.$ref);

@@ -47,9 +47,21 @@ const byResource: Record<string, Record<string, Getter>> = {
   jobs: { 'status.successful': (o) => String(o.status?.succeeded ?? 0) },
 };
 
+const gettersByResource = new Map<string, Record<string, Getter>>();
+
+/** The fields a resource can be selected by: the common ones and its own (merged once per resource). */
+function gettersOf(resource: string): Record<string, Getter> {
+  let getters = gettersByResource.get(resource);
+  if (!getters) {
+    getters = { ...common, ...byResource[resource] };
+    gettersByResource.set(resource, getters);
+  }
+  return getters;
+}
+
 export function parseFieldSelector(selector: string | undefined, resource: string): FieldRequirement[] {
   if (!selector) return [];
-  const getters = { ...common, ...byResource[resource] };
+  const getters = gettersOf(resource);
   return selector
     .split(',')
     .filter((t) => t.trim() !== '')
@@ -66,6 +78,6 @@ export function parseFieldSelector(selector: string | undefined, resource: strin
 
 export function matchesFields(requirements: FieldRequirement[], resource: string, object: KubeObject): boolean {
   if (requirements.length === 0) return true;
-  const getters = { ...common, ...byResource[resource] };
+  const getters = gettersOf(resource);
   return requirements.every((r) => (getters[r.field](object) === r.value) === r.equal);
 }

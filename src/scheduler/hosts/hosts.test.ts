@@ -65,6 +65,20 @@ describe('room', () => {
     assert.deepEqual(nodeReservation(node('d', 'h')), { cpuMillis: 250, memoryMiB: 512 });
   });
 
+  it('nodes of one size read their shared skiff.io/reserved text once, each getting its own copy', () => {
+    const first = nodeReservation(node('a', 'h', { cpuMillis: 500, memoryMiB: 1024 }));
+    const second = nodeReservation(node('b', 'h', { cpuMillis: 500, memoryMiB: 1024 }));
+    assert.deepEqual(second, { cpuMillis: 500, memoryMiB: 1024 });
+    assert.notEqual(first, second);
+    const unreadable = node('c', 'h');
+    unreadable.metadata.annotations = { ...unreadable.metadata.annotations, 'skiff.io/reserved': '{"cpuMillis":' };
+    assert.deepEqual(nodeReservation(unreadable), { cpuMillis: 250, memoryMiB: 512 });
+    assert.deepEqual(
+      nodeReservation(unreadable, () => ({ cpuMillis: 1, memoryMiB: 2 })),
+      { cpuMillis: 1, memoryMiB: 2 },
+    );
+  });
+
   const hosts = liveHosts(
     [
       lease('h1', { cpuMillis: 1000, memoryMiB: 4096, sandboxes: 10 }),

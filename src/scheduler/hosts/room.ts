@@ -24,15 +24,31 @@ export type NodeSizer = (node: KubeObject) => Resources | undefined;
 const smallestFargateSize: Resources = { cpuMillis: 250, memoryMiB: 512 };
 export const noUsage = (): Usage => ({ cpuMillis: 0, memoryMiB: 0, nodes: 0 });
 
-export function nodeReservation(node: KubeObject, sizeOf: NodeSizer = () => undefined): Resources {
+/** `skiff.io/reserved` texts read so far (nodes of one size share one text), and what each says. */
+const reservations = new Map<string, Resources | undefined>();
+const reservationsKept = 256;
+
+/** What a `skiff.io/reserved` text says, or undefined when it is unreadable or incomplete. */
+function readReservation(text: string): Resources | undefined {
+  if (reservations.has(text)) return reservations.get(text);
+  let found: Resources | undefined;
   try {
-    const r = JSON.parse(node.metadata.annotations?.[reservedAnnotation] ?? 'null');
+    const r = JSON.parse(text);
     if (typeof r?.cpuMillis === 'number' && typeof r?.memoryMiB === 'number') {
-      return { cpuMillis: r.cpuMillis, memoryMiB: r.memoryMiB };
+      found = { cpuMillis: r.cpuMillis, memoryMiB: r.memoryMiB };
     }
   } catch {
     // Unreadable: sized like a node without the annotation.
   }
+  if (reservations.size >= reservationsKept) reservations.clear();
+  reservations.set(text, found);
+  return found;
+}
+
+export function nodeReservation(node: KubeObject, sizeOf: NodeSizer = () => undefined): Resources {
+  const annotation = node.metadata.annotations?.[reservedAnnotation];
+  const reserved = annotation === undefined || annotation === null ? undefined : readReservation(String(annotation));
+  if (reserved) return { ...reserved };
   const known = sizeOf(node);
   if (known) return known;
   const capacity = node.status?.capacity;
