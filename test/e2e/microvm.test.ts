@@ -6,7 +6,7 @@
 // tap or socket. Two VMs in all, to keep CI's cost small.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -193,6 +193,31 @@ describe('Fargate pods in micro-VMs', { skip: !canRun && 'needs root, containerd
     assert.notEqual(seen.get('web')![0], seen.get('client')![0], 'two VMs of one template draw different randomness');
     const templates = readdirSync(microvmCacheDir()).filter((d) => d.startsWith('template-'));
     assert.ok(templates.length > 0, 'a template is cached beside the kernel');
+  });
+
+  it('makes a template again when its files left the cache, and the pod still runs', async () => {
+    const cache = microvmCacheDir();
+    const templates = () => readdirSync(cache).filter((d) => d.startsWith('template-'));
+    // Running VMs keep their mapping of the removed file; the next pod's shape gets a new template.
+    for (const template of templates()) rmSync(join(cache, template, 'memory'), { force: true });
+    await apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'after-cache-clean', namespace: ns },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: 'main', image, imagePullPolicy: 'Never', command: ['sleep', '3600'] }],
+      },
+    });
+    await w.waitFor(
+      async () => (await w.pods(ns)).find((p) => p.metadata.name === 'after-cache-clean')?.status?.phase === 'Running',
+      'the pod Running after the template was removed',
+      120_000,
+    );
+    assert.ok(templates().some((template) => existsSync(join(cache, template, 'memory'))));
+    assert.equal((await exec('web', 'busybox', 'true')).trim(), '', 'VMs restored from the removed file still run');
+    const deleted = await skiff.kubectl(['-n', ns, 'delete', 'pod', 'after-cache-clean', '--grace-period=0']);
+    assert.equal(deleted.code, 0, deleted.stderr);
   });
 
   it("gives the VM the pod's provisioned memory, and the node says what runs it", async () => {

@@ -224,20 +224,29 @@ export class MicroVmRuntime implements SandboxRuntime {
       memoryMiB: Math.round(size.memoryBytes / MiB),
     };
     const mac = macOf(pod.podIP);
-    const { vm, kernelRelease } = await MicroVm.boot(
-      { ...shape, tap: this.tapOf(pod.uid), mac, name: `skiff-pod-${pod.uid}` },
-      {
-        ip: `${pod.podIP}/${vpc.prefix}`,
-        gateway: vpc.gateway,
-        mac,
-        hostname,
-        timeNs: BigInt(Date.now()) * 1_000_000n,
-        seed: randomBytes(32),
-      },
-      files,
-      this.vmHost(),
-      await this.templateOf(shape),
-    );
+    const boot = (template?: VmTemplate) =>
+      MicroVm.boot(
+        { ...shape, tap: this.tapOf(pod.uid), mac, name: `skiff-pod-${pod.uid}` },
+        {
+          ip: `${pod.podIP}/${vpc.prefix}`,
+          gateway: vpc.gateway,
+          mac,
+          hostname,
+          timeNs: BigInt(Date.now()) * 1_000_000n,
+          seed: randomBytes(32),
+        },
+        files,
+        this.vmHost(),
+        template,
+      );
+    const template = await this.templateOf(shape);
+    // A template that does not restore is made again for the next pod; this one boots.
+    const { vm, kernelRelease } = await boot(template).catch((error: Error) => {
+      if (!template) throw error;
+      this.templates.discard(shape);
+      this.options.onError?.(new Error(`${error.message}; booting the VM instead`));
+      return boot();
+    });
     const entry: VmPod = { pod, vm, size, instances: new Map() };
     this.pods.set(pod.uid, entry);
     vm.ended.then(() => this.vmEnded(entry));

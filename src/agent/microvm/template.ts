@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, tryRun } from '../engine/network/run.js';
-import { cached, cacheKey } from './cache.js';
+import { cached, cacheKey, microvmCacheDir } from './cache.js';
 import { qemuArgs } from './qemu-args.js';
 import { Qmp } from './qmp.js';
 import { alive, spawnQemu, type VmHost, type VmMachine, type VmTemplate } from './vm.js';
@@ -51,6 +51,8 @@ export class TemplateStore {
   private making = new Map<string, Promise<VmTemplate>>();
   /** Each shape's key, worked out once (it hashes the kernel and init). */
   private keys = new Map<string, string>();
+  /** Keys whose template is made (in the cache, as far as this process knows). */
+  private ready = new Set<string>();
 
   constructor(
     private network: VmHost,
@@ -62,22 +64,51 @@ export class TemplateStore {
 
   /** The template of a shape, made on first use (once, however many pods ask at the same time). */
   template(shape: TemplateShape): Promise<VmTemplate> {
+    const key = this.keyOf(shape);
+    const dir = this.dirOf(key);
+    let making = this.making.get(key);
+    // A template whose files left the cache (removed by hand) is no template: it is made again.
+    if (making && this.ready.has(key) && !(existsSync(join(dir, 'state')) && existsSync(join(dir, 'memory')))) {
+      this.discard(shape);
+      making = undefined;
+    }
+    if (!making) {
+      if (existsSync(join(dir, 'state')) && !existsSync(join(dir, 'memory')))
+        rmSync(dir, { recursive: true, force: true });
+      making = cached('template', key, 'state', (tmp) => this.make(shape, key, tmp), this.cacheDir).then((state) => {
+        this.ready.add(key);
+        return { state, memory: join(state, '..', 'memory') };
+      });
+      this.making.set(key, making);
+      making.catch(() => this.making.delete(key));
+    }
+    return making;
+  }
+
+  /**
+   * A template that did not restore is removed (VMs running from it keep their mapping): the next pod of the shape
+   * makes it again.
+   */
+  discard(shape: TemplateShape): void {
+    const key = this.keyOf(shape);
+    if (!this.ready.has(key)) return;
+    this.making.delete(key);
+    this.ready.delete(key);
+    rmSync(this.dirOf(key), { recursive: true, force: true });
+  }
+
+  private keyOf(shape: TemplateShape): string {
     const id = JSON.stringify(shape);
     let key = this.keys.get(id);
     if (!key) {
       key = templateKey(shape, this.qemuVersion);
       this.keys.set(id, key);
     }
-    let making = this.making.get(key);
-    if (!making) {
-      making = cached('template', key, 'state', (dir) => this.make(shape, key, dir), this.cacheDir).then((state) => ({
-        state,
-        memory: join(state, '..', 'memory'),
-      }));
-      this.making.set(key, making);
-      making.catch(() => this.making.delete(key));
-    }
-    return making;
+    return key;
+  }
+
+  private dirOf(key: string): string {
+    return join(this.cacheDir ?? microvmCacheDir(), `template-${key}`);
   }
 
   /** Boots the shape's guest to SKIFF-READY and saves it into `dir` (memory, state). */
