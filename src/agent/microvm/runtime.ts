@@ -176,12 +176,12 @@ export class MicroVmRuntime implements SandboxRuntime {
 
   /** The shape's template; undefined (the VM boots) when it cannot be made, which is said once per shape. */
   private async templateOf(shape: TemplateShape): Promise<VmTemplate | undefined> {
-    const id = `${shape.vcpus}/${shape.memoryMiB}`;
+    const id = `${shape.vcpus} vCPU / ${shape.memoryMiB} MiB`;
     if (this.untemplated.has(id)) return undefined;
     return this.templates.template(shape).catch((error: Error) => {
       if (!this.untemplated.has(id)) {
         this.untemplated.add(id);
-        this.options.onError?.(new Error(`micro-VMs of ${id} MiB boot without a template: ${error.message}`));
+        this.options.onError?.(new Error(`micro-VMs of ${id} boot without a template: ${error.message}`));
       }
       return undefined;
     });

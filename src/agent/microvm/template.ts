@@ -11,7 +11,7 @@ import { run, tryRun } from '../engine/network/run.js';
 import { cached, cacheKey, microvmCacheDir } from './cache.js';
 import { qemuArgs } from './qemu-args.js';
 import { Qmp } from './qmp.js';
-import { alive, spawnQemu, type VmHost, type VmMachine, type VmTemplate } from './vm.js';
+import { alive, lastLines, shellWord, spawnQemu, type VmHost, type VmMachine, type VmTemplate } from './vm.js';
 
 /** What a template is made for: everything of a VM but its tap, MAC and name. */
 export type TemplateShape = Omit<VmMachine, 'tap' | 'mac' | 'name'>;
@@ -66,15 +66,15 @@ export class TemplateStore {
   template(shape: TemplateShape): Promise<VmTemplate> {
     const key = this.keyOf(shape);
     const dir = this.dirOf(key);
+    const whole = existsSync(join(dir, 'state')) && existsSync(join(dir, 'memory'));
     let making = this.making.get(key);
     // A template whose files left the cache (removed by hand) is no template: it is made again.
-    if (making && this.ready.has(key) && !(existsSync(join(dir, 'state')) && existsSync(join(dir, 'memory')))) {
+    if (making && this.ready.has(key) && !whole) {
       this.discard(shape);
       making = undefined;
     }
     if (!making) {
-      if (existsSync(join(dir, 'state')) && !existsSync(join(dir, 'memory')))
-        rmSync(dir, { recursive: true, force: true });
+      if (!whole) rmSync(dir, { recursive: true, force: true });
       making = cached('template', key, 'state', (tmp) => this.make(shape, key, tmp), this.cacheDir).then((state) => {
         this.ready.add(key);
         return { state, memory: join(state, '..', 'memory') };
@@ -142,7 +142,7 @@ export class TemplateStore {
         await waitForReady(consoleLog, () => ended, dir);
         await qmp.execute('stop');
         await qmp.ignoreSharedRam();
-        await qmp.execute('migrate', { uri: `exec:cat > '${join(dir, 'state').replaceAll("'", "'\\''")}'` });
+        await qmp.execute('migrate', { uri: `exec:cat > ${shellWord(join(dir, 'state'))}` });
         await qmp.migrated(readyTimeoutMs);
         await qmp.execute('quit').catch(() => undefined);
       } finally {
@@ -164,17 +164,11 @@ async function waitForReady(consoleLog: string, ended: () => boolean, dir: strin
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (existsSync(consoleLog) && readFileSync(consoleLog, 'utf8').includes('SKIFF-READY')) return;
-    if (ended())
-      throw new Error(`the template VM stopped while booting: ${tail(consoleLog)} ${tail(join(dir, 'qemu.log'))}`);
+    if (ended()) {
+      const why = `${lastLines(consoleLog, 3, ' | ')} ${lastLines(join(dir, 'qemu.log'), 3, ' | ')}`;
+      throw new Error(`the template VM stopped while booting: ${why}`);
+    }
     if (Date.now() > deadline) throw new Error(`the template VM did not boot within ${readyTimeoutMs / 1000} s`);
     await sleep(20);
-  }
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
-  } catch {
-    return '';
   }
 }

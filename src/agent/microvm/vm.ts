@@ -52,7 +52,16 @@ export function vmFiles(dir: string, socket: string): VmFiles {
 }
 
 /** A path as one word for the shell QEMU runs an `exec:` migration URI with. */
-const shellWord = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+export const shellWord = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+
+/** The last `count` lines of a file joined by `separator` ('' when it cannot be read): why a QEMU or guest ended. */
+export function lastLines(file: string, count: number, separator: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-count).join(separator);
+  } catch {
+    return '';
+  }
+}
 
 /** QEMU in the VPC namespace and the VMs' CPU group, detached, its stderr in `<dir>/qemu.log`; `onExit` when it ends. */
 export function spawnQemu(host: VmHost, args: string[], dir: string, onExit: () => void): number {
@@ -211,23 +220,12 @@ export class MicroVm {
   }
 
   private qemuError(): string {
-    try {
-      return (
-        readFileSync(join(this.files.dir, 'qemu.log'), 'utf8').trim().split('\n').slice(-3).join(' ') || 'no message'
-      );
-    } catch {
-      return 'no message';
-    }
+    return lastLines(join(this.files.dir, 'qemu.log'), 3, ' ') || 'no message';
   }
 
   /** The last kernel messages, for an error that says why a guest died. */
   consoleTail(): string {
-    try {
-      const lines = readFileSync(join(this.files.dir, 'console.log'), 'utf8').trim().split('\n');
-      return lines.slice(-5).join(' | ') || 'no console output';
-    } catch {
-      return 'no console output';
-    }
+    return lastLines(join(this.files.dir, 'console.log'), 5, ' | ') || 'no console output';
   }
 
   /** Powers the guest off (it ends QEMU), waits up to `graceMs`, then kills QEMU; removes tap, socket and files. */

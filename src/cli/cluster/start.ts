@@ -17,7 +17,6 @@ import { startEksApi } from '../../eks/server.js';
 import { type EncryptionAtRest, enableEncryptionAtRest } from '../../kube/encryption/index.js';
 import type { inProcessClient } from '../../kube/index.js';
 import { listenInVpc } from '../../network/apiserver/listen.js';
-import { applyRules } from '../../network/proxy/apply.js';
 import { ServiceProxy } from '../../network/proxy/controller.js';
 import { proxyNetwork } from '../../network/proxy/network.js';
 import { VpcRules } from '../../network/proxy/vpc-rules.js';
@@ -160,7 +159,7 @@ export async function startCluster(config: SkiffConfig, options: StartOptions = 
       } else if (microvm) runtimeSummary += `; no micro-VMs: ${microvm.why}`;
       const agent = microvm?.agent ?? (await startProcessHost(agentClient, engine, versions, paths.pki, logger));
       stops.push(() => agent.stop());
-      vpcRules = new VpcRules(engine.vpc.netns, applyRules);
+      vpcRules = new VpcRules(engine.vpc.netns);
       const proxy = new ServiceProxy(client, proxyNetwork(engine.vpc, serviceCidr), { rules: vpcRules });
       await proxy.start();
       stops.push(() => proxy.stop());

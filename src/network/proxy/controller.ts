@@ -10,7 +10,7 @@ import { Controller, type ControllerOptions, type KeysOf } from '../../client/co
 import type { Informer } from '../../client/informer.js';
 import type { KubeObject } from '../../kube/api/types.js';
 import type { KubeClient } from '../../kube/client/types.js';
-import { applyRules, clearUdpFlows, prepareNetwork } from './apply.js';
+import { clearUdpFlows, prepareNetwork } from './apply.js';
 import type { ProxyInput } from './render.js';
 import { staleFlows, type UdpEndpoints, udpEndpoints } from './stale-udp.js';
 import { firstCluster, VpcRules } from './vpc-rules.js';
@@ -60,7 +60,7 @@ export class ServiceProxy extends Controller {
     options: ServiceProxyOptions = {},
   ) {
     super(client, 'service proxy', options, 1);
-    this.rules = options.rules ?? new VpcRules(network.netns, options.apply ?? applyRules);
+    this.rules = options.rules ?? new VpcRules(network.netns, options.apply);
     this.cluster = options.cluster ?? firstCluster;
     this.prepare = options.prepare ?? prepareNetwork;
     this.clearFlows = options.clearFlows ?? clearUdpFlows;

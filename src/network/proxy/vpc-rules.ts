@@ -1,8 +1,8 @@
 // One VPC namespace's packet-filter ruleset for every cluster in it: each cluster's service proxy hands in what its
 // rules are made from, and the rules of all of them are rendered together (render.ts: the first cluster's, then
 // each other cluster's chains and the dispatch to them) and loaded when the text changes, one load at a time.
-import type { ClusterRules, ProxyInput } from './render.js';
-import { renderRules } from './render.js';
+import { applyRules } from './apply.js';
+import { type ClusterRules, type ProxyInput, renderRules } from './render.js';
 
 /** The first cluster (`skiff up`'s own): its rules take whatever no other cluster's pod sends. */
 export const firstCluster = '';
@@ -14,7 +14,8 @@ export class VpcRules {
 
   constructor(
     private readonly netns: string,
-    private readonly apply: (netns: string, rules: string) => Promise<void>,
+    /** Loads a ruleset; by default iptables-restore in the namespace. */
+    private readonly apply: (netns: string, rules: string) => Promise<void> = applyRules,
   ) {}
 
   /** A cluster's new input; resolves once the VPC's rules reflect it (loaded, or unchanged). */
