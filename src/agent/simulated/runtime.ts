@@ -43,6 +43,9 @@ function quantityOr(value: unknown, fallback: string): string {
   }
 }
 
+/** How early a Node timer may fire, measured by Date.now(). */
+const timerSlackMs = 5;
+
 export class SimulatedRuntime implements SandboxRuntime {
   private processes = new Map<string, Process>();
   private images: SimulatedImages;
@@ -143,7 +146,10 @@ export class SimulatedRuntime implements SandboxRuntime {
   async probe(_pod: SandboxPod, container: Container, running: RunningContainer, kind: ProbeKind) {
     const probe = container[`${kind}Probe`];
     const initialDelayMs = (probe?.initialDelaySeconds ?? 0) * 1000;
-    return Date.now() - running.startedAt.getTime() >= initialDelayMs + this.timings.readinessDelayMs;
+    // The prober's first probe is due at startedAt + initialDelaySeconds, and a timer may fire a millisecond early
+    // by Date.now(): a probe at its due time passes (else the next one is a whole period later).
+    const elapsed = Date.now() - running.startedAt.getTime() + timerSlackMs;
+    return elapsed >= initialDelayMs + this.timings.readinessDelayMs;
   }
 
   async usage(pod: SandboxPod, running: { container: Container }[]): Promise<ContainerUsage[]> {
