@@ -21,7 +21,9 @@ export function withWriteCause<T>(cause: WriteCause, fn: () => T): T {
 
 /** Runs `fn` as a write of no reconcile's (the guard's own Event about a runaway, for one). */
 export function withoutWriteCause<T>(fn: () => T): T {
-  return causes.exit(fn);
+  // run(undefined) rather than exit(): Node 20's exit() disables the storage, which turns the promise hooks of every
+  // AsyncLocalStorage off and on again around each call (each watch event an in-process watcher gets).
+  return causes.run(undefined as unknown as WriteCause, fn);
 }
 
 export function currentWriteCause(): WriteCause | undefined {
