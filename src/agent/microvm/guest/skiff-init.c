@@ -302,6 +302,7 @@ static void settle(void) {
     if (n <= 0 || strcmp(name, "tsc-early\n") != 0) break;
     usleep(10000);
   }
+  usleep(200000);  // what the switch deferred (its messages' console pass, RCU callbacks) runs here too
 }
 
 static int open_port(void) {
