@@ -176,6 +176,9 @@ export class MicroVm {
     const qmp = await Qmp.connect(this.files.qmp, bootTimeoutMs, () => ended);
     try {
       await qmp.ignoreSharedRam();
+      // No self-announcement after the restore: it would broadcast the template's MAC (the device state's) five
+      // times into every VM on the bridge; the guest takes the pod's MAC on CONFIGURE and is heard from then.
+      await qmp.execute('migrate-set-parameters', { 'announce-rounds': 0 });
       await qmp.execute('migrate-incoming', { uri: `exec:cat ${shellWord(template.state)}` });
       await qmp.migrated(bootTimeoutMs);
       await qmp.execute('cont');
