@@ -1,6 +1,6 @@
 // skiff-init: PID 1 of a Skiff micro-VM and the agent the host talks to. It mounts /proc, /sys, /dev, devpts and
-// cgroup2, opens the virtio-serial port named "skiff", prints SKIFF-READY on the console (the moment the host may
-// snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
+// cgroup2, opens the virtio-serial port named "skiff", brings up the loopback, lets the boot's deferred work finish
+// and prints SKIFF-READY on the console (the moment the host may snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
 // address and gateway, then the pod's 9p share (tag "pod") mounted at /pod — so that one booted template serves
 // every pod of its size, restored from a snapshot. Then it serves the host: run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
 // and exit reports (code, signal, OOM), and port-forward connections to 127.0.0.1. The protocol is in
@@ -211,9 +211,6 @@ static void link_up(int s, const char *name) {
   }
 }
 
-// eth0's IPv6 link-local address: none (1) until the pod's MAC is set, then made from it (0, EUI-64).
-static const char eth0_addr_gen_mode[] = "/proc/sys/net/ipv6/conf/eth0/addr_gen_mode";
-
 static void configure_network(const char *ip, const char *gw, const char *mac) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) return;
@@ -226,7 +223,6 @@ static void configure_network(const char *ip, const char *gw, const char *mac) {
     for (int i = 0; i < 6; i++) ifr.ifr_hwaddr.sa_data[i] = (char)m[i];
     ioctl(s, SIOCSIFHWADDR, &ifr);
   }
-  write_file(eth0_addr_gen_mode, "0");
   if (ip) {
     char addr[64];
     snprintf(addr, sizeof addr, "%s", ip);
@@ -281,16 +277,14 @@ static void add_seed(const char *hex) {
 
 // What every pod's guest has the same is done before SKIFF-READY, where a template is saved: each VM restored from
 // it runs its guest code through QEMU's translator anew (TCG keeps no translations in a snapshot), so work left
-// for after the restore costs every pod. The loopback and eth0 come up here (eth0 without an IPv6 link-local
-// address: CONFIGURE makes it from the pod's MAC), and the boot's deferred work is waited for: the TSC's refined
-// calibration (1 s after the clocksource starts) switches the clocksource from tsc-early to tsc through
-// stop_machine and two kernel messages.
+// for after the restore costs every pod. The loopback comes up here, and the boot's deferred work is waited for:
+// the TSC's refined calibration (1 s after the clocksource starts) switches the clocksource from tsc-early to tsc
+// through stop_machine and two kernel messages. (eth0 brought up here as well saved nothing: CONFIGURE then changes
+// its MAC and makes its link-local address, which cost as much as the link coming up.)
 static void settle(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s >= 0) {
     link_up(s, "lo");
-    write_file(eth0_addr_gen_mode, "1");
-    link_up(s, "eth0");
     close(s);
   }
   for (int tries = 0; tries < 300; tries++) {
