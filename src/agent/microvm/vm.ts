@@ -124,6 +124,8 @@ export class MicroVm {
     files: VmFiles,
     network: VmHost,
     template?: VmTemplate,
+    /** Told when the VM is restored and when it is configured, with QEMU's pid (bench/microvm-phases.ts). */
+    onPhase?: (phase: 'restored' | 'configured', pid: number) => Promise<void> | void,
   ): Promise<{ vm: MicroVm; kernelRelease: string }> {
     mkdirSync(files.share, { recursive: true });
     rmSync(files.socket, { force: true });
@@ -143,7 +145,9 @@ export class MicroVm {
       await run('ip', ['-n', network.netns, 'link', 'set', config.tap, 'master', network.bridge, 'up']);
       vm.pid = spawnQemu(network, args, files.dir, () => vm.markEnded());
       if (template) await vm.restore(template);
+      await onPhase?.('restored', vm.pid);
       const kernelRelease = await vm.attach(bootTimeoutMs, guest);
+      await onPhase?.('configured', vm.pid);
       return { vm, kernelRelease };
     } catch (error) {
       await vm.stop(0);
