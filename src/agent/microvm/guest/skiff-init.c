@@ -281,7 +281,10 @@ static void add_seed(const char *hex) {
 // the TSC's refined calibration (1 s after the clocksource starts) switches the clocksource from tsc-early to tsc
 // through stop_machine and two kernel messages. (eth0 brought up here as well saved nothing: CONFIGURE then changes
 // its MAC and makes its link-local address, which cost as much as the link coming up.)
+static const char spare_cgroup[] = "/sys/fs/cgroup/c0";
+
 static void settle(void) {
+  mkdir(spare_cgroup, 0755);
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s >= 0) {
     link_up(s, "lo");
@@ -682,7 +685,11 @@ static void start(uint32_t id, struct kv *kv, int container) {
     target = c->pid;
     snprintf(p->cgroup, sizeof p->cgroup, "%s", c->cgroup);
   } else {
-    snprintf(p->cgroup, sizeof p->cgroup, "/sys/fs/cgroup/c%u", id);
+    // The first container takes the cgroup made before the template's snapshot; later ones make their own.
+    static int spare = 1;
+    if (spare && access(spare_cgroup, F_OK) == 0) snprintf(p->cgroup, sizeof p->cgroup, "%s", spare_cgroup);
+    else snprintf(p->cgroup, sizeof p->cgroup, "/sys/fs/cgroup/c%u", id);
+    spare = 0;
     mkdir(p->cgroup, 0755);
     const char *memory = kv_get(kv, "memory");
     if (memory && *memory) write_cgroup(p->cgroup, "memory.max", memory);
