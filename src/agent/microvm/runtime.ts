@@ -16,6 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fargateRlimits } from '../../fargate/limits.js';
 import type { PodContract, SandboxSetup } from '../contract/contract.js';
@@ -65,6 +66,7 @@ import { CriLogWriter } from './log-writer.js';
 import type { GuestMount, GuestProcess } from './protocol.js';
 import { macOf } from './qemu-args.js';
 import { imageConfig, mergeEnv, mountRootfs, processArgs, resolveUser, unmountRootfs } from './rootfs.js';
+import { StartGate } from './start-gate.js';
 import { MicroVmStreams } from './stream-server.js';
 import { type TemplateShape, TemplateStore } from './template.js';
 import { MicroVm, type VmTemplate, vmFiles } from './vm.js';
@@ -113,6 +115,8 @@ interface VmPod {
   vm: MicroVm;
   size: PodSize;
   instances: Map<string, Instance>;
+  /** Frees the VM's place in the start gate (its first process runs, or it failed or went). */
+  started: () => void;
 }
 
 const MiB = 1024 * 1024;
@@ -148,6 +152,8 @@ export class MicroVmRuntime implements SandboxRuntime {
   private readonly cpuGroup: VmCpuGroup;
   /** Shapes whose template could not be made: their VMs boot (said once through onError). */
   private readonly untemplated = new Set<string>();
+  /** VMs start two per host core at a time (start-gate.ts). */
+  private readonly startGate = new StartGate(2 * Math.max(1, availableParallelism()), 3000);
 
   constructor(
     private engine: ContainerEngine,
@@ -199,7 +205,7 @@ export class MicroVmRuntime implements SandboxRuntime {
     return `vm${shortHash(`${this.sandboxesDir}/${uid}`)}`;
   }
 
-  async runSandbox(pod: SandboxPod, _signal: AbortSignal): Promise<void> {
+  async runSandbox(pod: SandboxPod, signal: AbortSignal): Promise<void> {
     if (this.pods.has(pod.uid)) return;
     if (!pod.podIP) throw new Error(`pod ${pod.namespace}/${pod.name} has no IP`);
     const size = parseCapacityProvisioned(pod.pod.metadata.annotations?.[capacityProvisionedAnnotation]);
@@ -239,15 +245,21 @@ export class MicroVmRuntime implements SandboxRuntime {
         this.vmHost(),
         template,
       );
+    const started = await this.startGate.enter(signal);
     const template = await this.templateOf(shape);
     // A template that does not restore is made again for the next pod; this one boots.
-    const { vm, kernelRelease } = await boot(template).catch((error: Error) => {
-      if (!template) throw error;
-      this.templates.discard(shape);
-      this.options.onError?.(new Error(`${error.message}; booting the VM instead`));
-      return boot();
-    });
-    const entry: VmPod = { pod, vm, size, instances: new Map() };
+    const { vm, kernelRelease } = await boot(template)
+      .catch((error: Error) => {
+        if (!template) throw error;
+        this.templates.discard(shape);
+        this.options.onError?.(new Error(`${error.message}; booting the VM instead`));
+        return boot();
+      })
+      .catch((error) => {
+        started();
+        throw error;
+      });
+    const entry: VmPod = { pod, vm, size, instances: new Map(), started };
     this.pods.set(pod.uid, entry);
     vm.ended.then(() => this.vmEnded(entry));
     this.options.onKernel?.(pod.nodeName, kernelRelease);
@@ -261,6 +273,7 @@ export class MicroVmRuntime implements SandboxRuntime {
 
   /** The VM ended under its containers (guest panic, QEMU killed): each still running exits, saying why. */
   private vmEnded(entry: VmPod): void {
+    entry.started();
     if (this.pods.get(entry.pod.uid) !== entry) return;
     const message = `the pod's micro-VM stopped: ${entry.vm.consoleTail()}`;
     for (const instance of entry.instances.values()) {
@@ -272,6 +285,7 @@ export class MicroVmRuntime implements SandboxRuntime {
     const entry = this.pods.get(pod.uid);
     this.pods.delete(pod.uid);
     if (entry) {
+      entry.started();
       for (const instance of entry.instances.values()) {
         instance.finish?.({ exitCode: 137, signal: 9, reason: 'Error', message: 'the pod sandbox was removed' });
       }
@@ -482,7 +496,9 @@ export class MicroVmRuntime implements SandboxRuntime {
           }),
       });
       instance.guestId = started.id;
+      entry.started();
     } catch (error: any) {
+      entry.started();
       instance.finish({ exitCode: 128, reason: 'StartError', message: error?.message });
       throw new LaunchError(
         'StartError',

@@ -124,6 +124,8 @@ export class MicroVm {
     files: VmFiles,
     network: VmHost,
     template?: VmTemplate,
+    /** Told when the VM is restored and when it is configured, with QEMU's pid (bench/microvm-phases.ts). */
+    onPhase?: (phase: 'restored' | 'configured', pid: number) => Promise<void> | void,
   ): Promise<{ vm: MicroVm; kernelRelease: string }> {
     mkdirSync(files.share, { recursive: true });
     rmSync(files.socket, { force: true });
@@ -143,7 +145,9 @@ export class MicroVm {
       await run('ip', ['-n', network.netns, 'link', 'set', config.tap, 'master', network.bridge, 'up']);
       vm.pid = spawnQemu(network, args, files.dir, () => vm.markEnded());
       if (template) await vm.restore(template);
+      await onPhase?.('restored', vm.pid);
       const kernelRelease = await vm.attach(bootTimeoutMs, guest);
+      await onPhase?.('configured', vm.pid);
       return { vm, kernelRelease };
     } catch (error) {
       await vm.stop(0);
@@ -176,6 +180,9 @@ export class MicroVm {
     const qmp = await Qmp.connect(this.files.qmp, bootTimeoutMs, () => ended);
     try {
       await qmp.ignoreSharedRam();
+      // No self-announcement after the restore: it would broadcast the template's MAC (the device state's) five
+      // times into every VM on the bridge; the guest takes the pod's MAC on CONFIGURE and is heard from then.
+      await qmp.execute('migrate-set-parameters', { 'announce-rounds': 0 });
       await qmp.execute('migrate-incoming', { uri: `exec:cat ${shellWord(template.state)}` });
       await qmp.migrated(bootTimeoutMs);
       await qmp.execute('cont');

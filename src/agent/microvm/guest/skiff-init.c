@@ -1,6 +1,6 @@
 // skiff-init: PID 1 of a Skiff micro-VM and the agent the host talks to. It mounts /proc, /sys, /dev, devpts and
-// cgroup2, opens the virtio-serial port named "skiff", prints SKIFF-READY on the console (the moment the host may
-// snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
+// cgroup2, opens the virtio-serial port named "skiff", brings up the loopback, lets the boot's deferred work finish
+// and prints SKIFF-READY on the console (the moment the host may snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
 // address and gateway, then the pod's 9p share (tag "pod") mounted at /pod — so that one booted template serves
 // every pod of its size, restored from a snapshot. Then it serves the host: run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
 // and exit reports (code, signal, OOM), and port-forward connections to 127.0.0.1. The protocol is in
@@ -214,7 +214,6 @@ static void link_up(int s, const char *name) {
 static void configure_network(const char *ip, const char *gw, const char *mac) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) return;
-  link_up(s, "lo");
   unsigned int m[6];
   if (mac && sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
     // The template's MAC is in the restored device; the pod's own goes to the device (virtio-net's control queue).
@@ -274,6 +273,33 @@ static void add_seed(const char *hex) {
   ioctl(fd, RNDADDENTROPY, &pool);
   ioctl(fd, RNDRESEEDCRNG);
   close(fd);
+}
+
+// What every pod's guest has the same is done before SKIFF-READY, where a template is saved: each VM restored from
+// it runs its guest code through QEMU's translator anew (TCG keeps no translations in a snapshot), so work left
+// for after the restore costs every pod. The loopback comes up here, and the boot's deferred work is waited for:
+// the TSC's refined calibration (1 s after the clocksource starts) switches the clocksource from tsc-early to tsc
+// through stop_machine and two kernel messages. (eth0 brought up here as well saved nothing: CONFIGURE then changes
+// its MAC and makes its link-local address, which cost as much as the link coming up.)
+static const char spare_cgroup[] = "/sys/fs/cgroup/c0";
+
+static void settle(void) {
+  mkdir(spare_cgroup, 0755);
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s >= 0) {
+    link_up(s, "lo");
+    close(s);
+  }
+  for (int tries = 0; tries < 300; tries++) {
+    char name[32] = {0};
+    int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) break;
+    ssize_t n = read(fd, name, sizeof name - 1);
+    close(fd);
+    if (n <= 0 || strcmp(name, "tsc-early\n") != 0) break;
+    usleep(10000);
+  }
+  usleep(200000);  // what the switch deferred (its messages' console pass, RCU callbacks) runs here too
 }
 
 static int open_port(void) {
@@ -600,6 +626,45 @@ static pid_t pod_pause(void) {
   return pid;
 }
 
+// What a started process does before exec, on its own stack in skiff-init's memory (see start).
+struct child {
+  struct proc *p;
+  struct kv *kv;
+  int container, target, rootfd, slave, errfd;
+  int pin[2], pout[2], perr[2];
+};
+
+static char child_stack[256 * 1024] __attribute__((aligned(16)));
+
+static int child_main(void *arg) {
+  struct child *c = arg;
+  struct kv *kv = c->kv;
+  int errfd = c->errfd;
+  char cg[128];
+  snprintf(cg, sizeof cg, "%s/cgroup.procs", c->p->cgroup);
+  write_file(cg, "0");
+  if (c->container) {
+    enter_container_root(errfd, kv);
+  } else {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", c->target);
+    int mnt = open(path, O_RDONLY | O_CLOEXEC);
+    if (mnt < 0 || setns(mnt, CLONE_NEWNS) != 0) fail(errfd, "setns", "mnt");
+    if (fchdir(c->rootfd) != 0 || chroot(".") != 0) fail(errfd, "chroot", NULL);
+    chdir("/");
+  }
+  child_stdio(c->p, c->slave, c->pin, c->pout, c->perr);
+  set_limits(kv);
+  drop_bounding(kv);
+  int nnp = kv_num(kv, "nonewprivs", 0);
+  if (!nnp) install_seccomp(errfd, kv);
+  become_user(errfd, kv);
+  set_caps(errfd, kv);
+  if (nnp) install_seccomp(errfd, kv);
+  exec_command(errfd, kv);
+  return 127;
+}
+
 // RUN (a container's first process, in its own pid and mount namespace) and EXEC (a process joining them).
 static void start(uint32_t id, struct kv *kv, int container) {
   struct proc *p = proc_new(id);
@@ -620,7 +685,11 @@ static void start(uint32_t id, struct kv *kv, int container) {
     target = c->pid;
     snprintf(p->cgroup, sizeof p->cgroup, "%s", c->cgroup);
   } else {
-    snprintf(p->cgroup, sizeof p->cgroup, "/sys/fs/cgroup/c%u", id);
+    // The first container takes the cgroup made before the template's snapshot; later ones make their own.
+    static int spare = 1;
+    if (spare && access(spare_cgroup, F_OK) == 0) snprintf(p->cgroup, sizeof p->cgroup, "%s", spare_cgroup);
+    else snprintf(p->cgroup, sizeof p->cgroup, "/sys/fs/cgroup/c%u", id);
+    spare = 0;
     mkdir(p->cgroup, 0755);
     const char *memory = kv_get(kv, "memory");
     if (memory && *memory) write_cgroup(p->cgroup, "memory.max", memory);
@@ -682,34 +751,12 @@ static void start(uint32_t id, struct kv *kv, int container) {
     }
     close(nsfd);
   }
-  unsigned long flags = SIGCHLD | CLONE_NEWNS | (pidns ? 0 : CLONE_NEWPID);
-  pid_t pid = container ? (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0) : fork();
-  if (pid == 0) {
-    int errfd = perror_[1];
-    write_file("/proc/self/oom_score_adj", "0");
-    char cg[128];
-    snprintf(cg, sizeof cg, "%s/cgroup.procs", p->cgroup);
-    write_file(cg, "0");
-    if (container) {
-      enter_container_root(errfd, kv);
-    } else {
-      char path[64];
-      snprintf(path, sizeof path, "/proc/%d/ns/mnt", target);
-      int mnt = open(path, O_RDONLY | O_CLOEXEC);
-      if (mnt < 0 || setns(mnt, CLONE_NEWNS) != 0) fail(errfd, "setns", "mnt");
-      if (fchdir(rootfd) != 0 || chroot(".") != 0) fail(errfd, "chroot", NULL);
-      chdir("/");
-    }
-    child_stdio(p, slave, pin, pout, perr);
-    set_limits(kv);
-    drop_bounding(kv);
-    int nnp = kv_num(kv, "nonewprivs", 0);
-    if (!nnp) install_seccomp(errfd, kv);
-    become_user(errfd, kv);
-    set_caps(errfd, kv);
-    if (nnp) install_seccomp(errfd, kv);
-    exec_command(errfd, kv);
-  }
+  // The child shares skiff-init's memory until it execs (CLONE_VM | CLONE_VFORK, as posix_spawn): no page tables
+  // copied, no copy-on-write faults, nothing to tear down at exec. skiff-init waits meanwhile.
+  struct child c = {p, kv, container, target, rootfd, slave, perror_[1], {pin[0], pin[1]}, {pout[0], pout[1]},
+                    {perr[0], perr[1]}};
+  int flags = CLONE_VM | CLONE_VFORK | SIGCHLD | (container ? CLONE_NEWNS | (pidns ? 0 : CLONE_NEWPID) : 0);
+  pid_t pid = clone(child_main, child_stack + sizeof child_stack, flags, &c);
   if (ownpid >= 0) {
     setns(ownpid, CLONE_NEWPID);
     close(ownpid);
@@ -1137,6 +1184,7 @@ int main(void) {
     fprintf(stderr, "skiff-init: no virtio-serial port named skiff\n");
     reboot(RB_AUTOBOOT);
   }
+  settle();
   int console = open("/dev/console", O_WRONLY | O_CLOEXEC);
   write_all(console, "SKIFF-READY\n", 12);
   close(console);
