@@ -83,3 +83,46 @@ it('a selector slice is its own informer; listers read the indexes', async () =>
   all.stop();
   onN1.stop();
 });
+
+it('a namespace or label slice is served from the whole resource’s watch, as a watch on the slice would tell it', async () => {
+  const factory = new InformerFactory(client);
+  const before = watches();
+  const heard: string[] = [];
+  const webInA = factory.handle<KubeObject>(
+    podRef('a'),
+    (old, current) =>
+      heard.push(`${old ? (current ? 'changed' : 'left') : 'entered'} ${(current ?? old)!.metadata.name}`),
+    { labelSelector: 'tier=front' },
+  );
+  const inB = factory.handle(podRef('b'), () => {});
+  await client.create(pod('a', 'front-1', { labels: { tier: 'front' } }));
+  await client.create(pod('b', 'front-2', { labels: { tier: 'front' } }));
+  await webInA.start();
+  await inB.start();
+  assert.equal(watches(), before + 1, 'one watch: the whole resource’s');
+  assert.deepEqual([...webInA.cache.keys()], ['a/front-1']);
+  assert.ok(inB.cache.has('b/front-2') && !inB.cache.has('a/front-1'));
+  await client.create(pod('a', 'back-1', { labels: { tier: 'back' } }));
+  await client.patch(podRef('a'), 'back-1', { metadata: { labels: { tier: 'front' } } }, 'merge');
+  await client.patch(podRef('a'), 'front-1', { metadata: { labels: { tier: 'back' } } }, 'merge');
+  await client.patch(podRef('a'), 'back-1', { metadata: { annotations: { x: '1' } } }, 'merge');
+  await until(() => heard.length === 4, 'the slice’s changes');
+  assert.deepEqual(heard, ['entered front-1', 'entered back-1', 'left front-1', 'changed back-1']);
+  assert.deepEqual(
+    [...webInA.lister.list()].map((p) => p.metadata.name),
+    ['back-1'],
+  );
+  webInA.stop();
+  assert.equal(watches(), before + 1, 'the other slice still runs');
+  inB.stop();
+  assert.equal(watches(), before, 'the last slice stopped the whole resource’s watch');
+  const late: string[] = [];
+  const again = factory.handle<KubeObject>(
+    podRef('a'),
+    (_old, current) => current && late.push(current.metadata.name!),
+  );
+  await again.start();
+  assert.ok(late.includes('back-1') && late.includes('front-1'), 'a restarted slice hears its objects again');
+  again.stop();
+  assert.equal(watches(), before);
+});

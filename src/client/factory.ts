@@ -1,12 +1,15 @@
 // The shared informer factory (client-go's SharedInformerFactory, controller-runtime's cache): one informer — one
 // list and one watch — per resource and selector for every component of a process that uses the same client.
 // `sharedInformers(client)` finds the client's factory, so controllers, schedulers and the agent share without
-// being wired to each other; each informer runs while at least one of them has started and not stopped it.
+// being wired to each other; each informer runs while at least one of them has started and not stopped it. A slice
+// by namespace or label selector is served from the whole resource's informer (slice-informer.ts); one by field
+// selector (a node's pods) has its own watch, since only the API knows every resource's fields.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient, ResourceRef } from '../kube/client/types.js';
 import type { Indexer } from './indexer.js';
 import { Informer, type InformerHandler, type InformerSelector } from './informer.js';
 import type { Lister } from './lister.js';
+import { SliceInformer } from './slice-informer.js';
 
 /** One component's use of a shared informer: its handler hears changes between its `start` and its `stop`. */
 export class InformerUse<T extends KubeObject = KubeObject> {
@@ -58,7 +61,15 @@ export class InformerFactory {
     ].join('\u0000');
     let informer = this.informers.get(key);
     if (!informer) {
-      informer = new Informer(this.client, ref, undefined, this.onError, selector);
+      const slice = (ref.namespace || selector.labelSelector) && !selector.fieldSelector;
+      informer = slice
+        ? new SliceInformer(
+            this.client,
+            ref,
+            selector,
+            this.informerFor({ apiVersion: ref.apiVersion, kind: ref.kind }),
+          )
+        : new Informer(this.client, ref, undefined, this.onError, selector);
       this.informers.set(key, informer);
     }
     return informer as unknown as Informer<T>;

@@ -28,12 +28,12 @@ const listPageSize = 500;
 export class Informer<T extends KubeObject = KubeObject> {
   readonly cache = new Indexer<T>();
   readonly lister = new Lister<T>(this.cache);
-  private readonly handlers = new Set<InformerHandler<T>>();
+  protected readonly handlers = new Set<InformerHandler<T>>();
   private watcher?: Watcher;
-  private users = 0;
+  protected users = 0;
   private synced?: Promise<void>;
-  private hasSynced = false;
-  private stopped = false;
+  protected hasSynced = false;
+  protected stopped = false;
   private lastFailure?: unknown;
 
   /** `handler`, when given, is added at once (an informer of one's own); `onError` hears failed re-lists. */
@@ -78,6 +78,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.synced = undefined;
     this.hasSynced = false;
     this.watcher?.close();
+    this.watcher = undefined;
   }
 
   get running(): boolean {
@@ -89,7 +90,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.lastFailure;
   }
 
-  private notify(old: T | undefined, current: T | undefined): void {
+  protected notify(old: T | undefined, current: T | undefined): void {
     for (const handler of this.handlers) handler(old, current);
   }
 
@@ -147,8 +148,12 @@ export class Informer<T extends KubeObject = KubeObject> {
         this.notify(old, object);
       }
     });
-    if (this.stopped) this.watcher.close();
-    this.watcher.done.then(() => this.relist());
+    const watcher = this.watcher;
+    if (this.stopped) watcher.close();
+    // Only the current watch's end re-lists: one a stop closed must not re-list an informer started again since.
+    watcher.done.then(() => {
+      if (this.watcher === watcher) this.relist();
+    });
   }
 
   private relist(): void {
