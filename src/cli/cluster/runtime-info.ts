@@ -1,6 +1,6 @@
 // D/skiff.json: what a running `skiff up` publishes for the other commands (pid, endpoints, cluster name, the
 // sandbox runtime it runs).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isSameProcess, type ProcessIdentity } from './process-identity.js';
 
 export interface RuntimeInfo {
@@ -26,8 +26,11 @@ export function readRuntimeInfo(path: string): RuntimeInfo | undefined {
   }
 }
 
+/** Written whole or not at all (a file beside it, renamed over it): a reader never sees half of it. */
 export function writeRuntimeInfo(path: string, info: RuntimeInfo): void {
-  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  renameSync(partial, path);
 }
 
 export function removeRuntimeInfo(path: string): void {

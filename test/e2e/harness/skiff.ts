@@ -41,6 +41,15 @@ export function run(
   });
 }
 
+/** The file's JSON, or undefined while it is missing or not whole. */
+function readJson(path: string): any {
+  try {
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function launch(dataDir: string, extraArgs: string[]): Promise<{ child: ChildProcess; info: any }> {
   const runtimeFile = join(dataDir, 'skiff.json');
   rmSync(runtimeFile, { force: true });
@@ -51,10 +60,8 @@ async function launch(dataDir: string, extraArgs: string[]): Promise<{ child: Ch
   child.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (existsSync(runtimeFile)) {
-      const info = JSON.parse(readFileSync(runtimeFile, 'utf8'));
-      if (info.pid) return { child, info };
-    }
+    const info = readJson(runtimeFile);
+    if (info?.pid) return { child, info };
     if (child.exitCode !== null) throw new Error(`skiff up exited with ${child.exitCode}: ${output}`);
     await sleep(50);
   }
