@@ -28,7 +28,7 @@ const listPageSize = 500;
 export class Informer<T extends KubeObject = KubeObject> {
   readonly cache = new Indexer<T>();
   readonly lister = new Lister<T>(this.cache);
-  protected readonly handlers = new Set<InformerHandler<T>>();
+  private readonly handlers = new Set<InformerHandler<T>>();
   private watcher?: Watcher;
   protected users = 0;
   private synced?: Promise<void>;

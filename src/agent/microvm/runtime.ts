@@ -496,14 +496,14 @@ export class MicroVmRuntime implements SandboxRuntime {
           }),
       });
       instance.guestId = started.id;
-      entry.started();
     } catch (error: any) {
-      entry.started();
       instance.finish({ exitCode: 128, reason: 'StartError', message: error?.message });
       throw new LaunchError(
         'StartError',
         `failed to create containerd task: failed to create shim task: OCI runtime create failed: unable to start container process: ${error?.message ?? error}: unknown`,
       );
+    } finally {
+      entry.started();
     }
     instance.exited = exited;
     return { id, startedAt: new Date(), exited } satisfies RunningContainer;

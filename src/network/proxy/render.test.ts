@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
 import { chainName } from './chains.js';
 import { type ProxyInput, renderRules } from './render.js';
+import { proxyInput as input } from './testing.js';
 
 const service = (name: string, spec: any): KubeObject => ({
   apiVersion: 'v1',
@@ -22,14 +23,6 @@ const ep = (ip: string, nodeName: string, ready?: boolean) => ({
   addresses: [ip],
   nodeName,
   conditions: ready === undefined ? {} : { ready },
-});
-const input = (over: Partial<ProxyInput>): ProxyInput => ({
-  services: [],
-  slices: [],
-  pods: [],
-  nodes: [],
-  vpcCidr: '10.0.0.0/16',
-  ...over,
 });
 
 const natOf = (rules: string) => rules.slice(rules.indexOf('*nat'));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
 import { chainName } from './chains.js';
-import type { ProxyInput } from './render.js';
+import { proxyInput as input } from './testing.js';
 import { firstCluster, VpcRules } from './vpc-rules.js';
 
 const web: KubeObject = {
@@ -13,14 +13,6 @@ const web: KubeObject = {
   metadata: { name: 'web', namespace: 'default' },
   spec: { type: 'ClusterIP', clusterIP: '172.20.7.7', ports: [{ port: 80, protocol: 'TCP' }] },
 };
-const input = (over: Partial<ProxyInput> = {}): ProxyInput => ({
-  services: [],
-  slices: [],
-  pods: [],
-  nodes: [],
-  vpcCidr: '10.0.0.0/16',
-  ...over,
-});
 
 it("loads every cluster's rules together, once per change, and drops a cluster's with it", async () => {
   const loaded: string[] = [];

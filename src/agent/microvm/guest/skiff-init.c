@@ -1,8 +1,8 @@
 // skiff-init: PID 1 of a Skiff micro-VM and the agent the host talks to. It mounts /proc, /sys, /dev, devpts and
-// cgroup2, opens the virtio-serial port named "skiff", brings up the loopback, lets the boot's deferred work finish
-// and prints SKIFF-READY on the console (the moment the host may snapshot a template VM) and waits for the host's CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC,
-// address and gateway, then the pod's 9p share (tag "pod") mounted at /pod — so that one booted template serves
-// every pod of its size, restored from a snapshot. Then it serves the host: run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
+// cgroup2, opens the virtio-serial port named "skiff", brings up the loopback, lets the boot's deferred work finish,
+// prints SKIFF-READY on the console (the moment the host may snapshot a template VM) and waits for the host's
+// CONFIGURE: the wall clock, a random seed, hostname, eth0's MAC, address and gateway, then the pod's 9p share (tag
+// "pod") mounted at /pod — so that one booted template serves every pod of its size, restored from a snapshot. Then it serves the host: run a container (its rootfs and volumes on /pod), exec in it, stdin/resize/signals, output
 // and exit reports (code, signal, OOM), and port-forward connections to 127.0.0.1. The protocol is in
 // docs/microvm.md; frames are <u32 length><u8 type><u32 id><payload>, little-endian.
 #define _GNU_SOURCE
@@ -640,6 +640,7 @@ static int child_main(void *arg) {
   struct child *c = arg;
   struct kv *kv = c->kv;
   int errfd = c->errfd;
+  write_file("/proc/self/oom_score_adj", "0");
   char cg[128];
   snprintf(cg, sizeof cg, "%s/cgroup.procs", c->p->cgroup);
   write_file(cg, "0");
