@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { releaseWhenDurable } from '../store/durable-response.js';
 import type { Backend } from '../store/types.js';
 import { ensureCreatorEntry } from './access/system-entries.js';
 import { type SignatureFault, verifySigV4 } from './auth/sigv4.js';
@@ -218,6 +219,7 @@ export async function startEksApi(opts: EksApiOptions): Promise<EksApi> {
   }
 
   const server = createServer((req, res) => {
+    releaseWhenDurable(res, opts.store);
     handle(req, res).catch((error) => {
       if (error instanceof EksError) return sendError(res, error);
       process.stderr.write(`eks api: ${error instanceof Error ? error.stack : String(error)}\n`);

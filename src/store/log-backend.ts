@@ -92,6 +92,10 @@ export class LogBackend implements Backend {
     return this.hub.subscribe(prefix, options.afterRevision, onEvent);
   }
 
+  durable(): Promise<void> | undefined {
+    return this.log.durable();
+  }
+
   /** Compactions run one after another; each deletes in batches and lets other work run between them. */
   compact(revision: number): Promise<void> {
     const run = this.compaction.then(() => this.runCompaction(revision));

@@ -26,8 +26,13 @@ export interface Log {
   live(key: string): LogRow | undefined;
   /** Whether the key has a live row (without reading it). */
   isLive(key: string): boolean;
-  /** Runs `fn` as one transaction: everything it appended commits together, or nothing when it throws. */
+  /**
+   * Runs `fn` as one transaction: everything it appended is visible at once, or nothing when it throws. A durable
+   * log may commit several such transactions to disk together (durable() says when they are).
+   */
   atomically<T>(fn: () => T): T;
+  /** Settles once every transaction run so far is on disk; undefined when they already are (or nothing is kept). */
+  durable(): Promise<void> | undefined;
   append(row: LogRow): void;
   /** Live rows under the prefix as of `revision`, keys ascending and after `startAfter`, at most `limit` (0: all). */
   listAt(prefix: string, revision: number, startAfter: string | undefined, limit: number): LogRow[];

@@ -44,6 +44,10 @@ class MemoryLog implements Log {
     return fn(); // append is the last step of every write, so a throw leaves nothing behind
   }
 
+  durable(): undefined {
+    return undefined; // nothing is kept
+  }
+
   append(row: LogRow): void {
     const { revision, key, value, createRevision, prevRevision, deleted } = row;
     const stored = { revision, key, value, createRevision, prevRevision, deleted };

@@ -81,3 +81,65 @@ test('writes stay in the WAL while they come; a pause checkpoints them into the 
   assert.equal((await pausing.get('/x/199'))?.value, 'v'.repeat(1000));
   await pausing.close();
 });
+
+test("one turn's writes are one commit: visible at once, durable once durable() settles", async () => {
+  const b = SqliteBackend.open(tempDir());
+  assert.equal(b.durable(), undefined, 'nothing written, nothing pending');
+  await b.create('/a', '1');
+  await b.create('/b', '2');
+  await b.update('/a', '3');
+  const pending = b.durable();
+  assert.ok(pending, 'the writes wait for their commit');
+  assert.equal((await b.get('/a'))?.value, '3', 'but this process sees them already');
+  assert.equal(b.durable(), pending, 'all three in the one commit');
+  await pending;
+  assert.equal(b.durable(), undefined);
+  const again = await reopen(b);
+  assert.deepEqual(
+    (await again.list('/')).items.map((kv) => [kv.key, kv.value, kv.modRevision]),
+    [
+      ['/a', '3', 3],
+      ['/b', '2', 2],
+    ],
+  );
+  await again.close();
+});
+
+test('a write that fails inside a commit undoes only itself', async () => {
+  const b = SqliteBackend.open(tempDir());
+  await b.create('/a', '1');
+  await assert.rejects(b.create('/a', 'again'), /already exists/);
+  await assert.rejects(b.update('/a', 'stale', 99), /conflict|revision/i);
+  await b.create('/b', '2');
+  await b.durable();
+  const again = await reopen(b);
+  assert.deepEqual(
+    (await again.list('/')).items.map((kv) => [kv.key, kv.modRevision]),
+    [
+      ['/a', 1],
+      ['/b', 2],
+    ],
+  );
+  await again.close();
+});
+
+test('a commit the disk refuses: durable() rejects, later writes fail with a clear error, what was durable stays', async () => {
+  const b = SqliteBackend.open(tempDir());
+  await b.create('/kept', 'x');
+  await b.durable();
+  // The file may not grow past its current size: the next pages a write needs are refused as a full disk is.
+  const db = (b as unknown as { log: { db: Database.Database } }).log.db;
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+  const refused: unknown[] = [];
+  for (let i = 0; i < 50 && refused.length === 0; i++) {
+    await b.create(`/big/${i}`, 'y'.repeat(20_000)).catch((error) => refused.push(error));
+  }
+  const pending = b.durable();
+  if (pending) await pending.catch((error) => refused.push(error));
+  assert.ok(refused.length > 0, 'the disk refused a write or its commit');
+  await assert.rejects(b.create('/later', 'z'), /the store could not commit its last writes .* restart Skiff/);
+  const again = await reopen(b);
+  assert.equal((await again.get('/kept'))?.value, 'x');
+  assert.equal(await again.count('/big/'), 0, 'the refused turn left nothing behind');
+  await again.close();
+});

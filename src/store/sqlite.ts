@@ -4,9 +4,16 @@
 // (locking_mode EXCLUSIVE: another process opening it gets SQLITE_BUSY until this one closes it).
 //
 // Durability: with journal_mode=WAL and synchronous=NORMAL a commit is appended to the WAL with write(2) before
-// the call returns, but not fsync'd. The bytes are then in the kernel's page cache, which outlives the process, so
-// an acknowledged write survives kill -9 (durability.test.ts checks it). Only an OS crash or power loss can drop
-// the last commits, and WAL checksums keep the file consistent even then (SQLite's documented WAL guarantee).
+// the call returns, but not fsync'd. The bytes are then in the kernel's page cache, which outlives the process, so a
+// committed write survives kill -9 (durability.test.ts checks it). Only an OS crash or power loss can drop the last
+// commits, and WAL checksums keep the file consistent even then (SQLite's documented WAL guarantee).
+//
+// Group commit: the writes of one event-loop turn share one SQLite transaction, committed once the turn's work is
+// done (setImmediate), each write in a savepoint of its own so that one that throws undoes only itself. A write is
+// visible to this process when it returns; it is on disk once `durable()` settles, and whatever leaves the process
+// waits for that (the kube API's and EKS API's responses and watch streams). One commit of a turn's writes costs
+// about what one write's commit did — WAL frames and write(2) calls are per commit. A commit the disk refuses
+// (full, I/O error) rolls the turn's writes back; `durable()` rejects and the store takes no more writes.
 //
 // Checkpoints (copying the WAL back into the database file, with its fsyncs) are kept off the write path: SQLite's
 // automatic one only runs once the WAL holds `inlineCheckpointPages`, and a passive checkpoint runs on a timer once
@@ -14,6 +21,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { StoreError } from './errors.js';
 import { prefixEnd } from './keys.js';
 import type { HistoryRow, Log, LogRow } from './log.js';
 import { LogBackend } from './log-backend.js';
@@ -69,6 +77,10 @@ class SqliteLog implements Log {
   private changesAtTick = 0;
   private changesCheckpointed = 0;
   private readonly checkpointTimer: NodeJS.Timeout;
+  /** This turn's writes: one open transaction, committed together (see the header). */
+  private batch?: { committed: Promise<void>; resolve: () => void; reject: (error: Error) => void };
+  /** Why the store takes no more writes: a commit the disk refused. */
+  private failure?: StoreError;
 
   constructor(
     private readonly db: Database.Database,
@@ -112,7 +124,21 @@ class SqliteLog implements Log {
   }
 
   atomically<T>(fn: () => T): T {
-    return this.transaction.immediate(fn) as T;
+    if (this.failure) throw this.failure;
+    if (!this.batch) this.openBatch();
+    try {
+      // Inside the batch's transaction better-sqlite3 runs `fn` in a savepoint: a throw undoes only its rows.
+      return this.transaction(fn) as T;
+    } catch (error) {
+      // SQLITE_FULL, IOERR or NOMEM may roll back the whole transaction, not only the savepoint: this turn's other
+      // writes are then gone as well, and the store stops as for a refused commit.
+      if (this.batch && !this.db.inTransaction) this.fail(this.batch, error);
+      throw error;
+    }
+  }
+
+  durable(): Promise<void> | undefined {
+    return this.batch?.committed;
   }
 
   append(row: LogRow): void {
@@ -166,6 +192,7 @@ class SqliteLog implements Log {
   }
 
   markCompacted(revision: number): void {
+    if (this.failure) throw this.failure;
     this.sql(
       "INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     ).run(revision);
@@ -174,6 +201,7 @@ class SqliteLog implements Log {
   }
 
   compactBatch(revision: number, afterRevision: number): number {
+    if (this.failure) throw this.failure;
     const upTo = this.sql(
       'SELECT max(revision) FROM (SELECT revision FROM log WHERE revision > ? AND revision <= ? ORDER BY revision LIMIT ?)',
     )
@@ -190,14 +218,50 @@ class SqliteLog implements Log {
 
   close(): void {
     clearInterval(this.checkpointTimer);
+    this.commitBatch();
     this.db.close();
+  }
+
+  private openBatch(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const committed = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    committed.catch(() => undefined); // a failure nobody awaits is still kept in `failure`
+    this.batch = { committed, resolve, reject };
+    setImmediate(() => this.commitBatch());
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    try {
+      this.db.exec('COMMIT');
+      batch.resolve();
+    } catch (error) {
+      this.fail(batch, error);
+    }
+  }
+
+  private fail(batch: NonNullable<SqliteLog['batch']>, error: unknown): void {
+    if (this.batch === batch) this.batch = undefined;
+    this.failure = new StoreError(
+      `the store could not commit its last writes to ${this.db.name} (${(error as Error).message}); they are ` +
+        'rolled back and the store takes no more writes: restart Skiff once the disk takes writes again',
+    );
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    batch.reject(this.failure);
   }
 
   /** A passive checkpoint when nothing was written since the last tick and something since the last checkpoint. */
   private checkpointWhenIdle(): void {
     const idle = this.changes === this.changesAtTick;
     this.changesAtTick = this.changes;
-    if (!idle || this.changes === this.changesCheckpointed || !this.db.open) return;
+    if (!idle || this.changes === this.changesCheckpointed || !this.db.open || this.db.inTransaction) return;
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
       this.changesCheckpointed = this.changes;

@@ -82,5 +82,12 @@ export interface Backend {
    * the compacted revision does nothing; above the current revision fails with FutureRevisionError.
    */
   compact(revision: number): Promise<void>;
+  /**
+   * Writes are visible to every reader and watcher of this process as soon as they return, and on disk (surviving
+   * kill -9) once this settles: undefined when every write so far already is. Whatever leaves the process — an
+   * HTTP response, a watch event sent to a client — waits for it (kube/server/durable-response.ts). It rejects when
+   * the disk refused a commit; the store then fails every later call.
+   */
+  durable(): Promise<void> | undefined;
   close(): Promise<void>;
 }

@@ -58,6 +58,7 @@ export class EncryptedStore implements Backend {
   }
 
   currentRevision = () => this.raw.currentRevision();
+  durable = () => this.raw.durable();
   compactedRevision = () => this.raw.compactedRevision();
   count: Backend['count'] = (prefix) => this.raw.count(prefix);
   compact: Backend['compact'] = (revision) => this.raw.compact(revision);

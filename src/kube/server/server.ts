@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { releaseWhenDurable } from '../../store/durable-response.js';
 import { UpgradedSockets } from '../../streams/upgrade.js';
 import { serverNotFound, unauthorized } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../auth/types.js';
@@ -168,6 +169,7 @@ async function handleUpgrade(opts: KubeApiOptions, req: IncomingMessage, socket:
 export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApiServer> {
   const openapi = new OpenApiServer(opts.ctx.registry);
   const server = createServer({ cert: opts.pki.serverCert, key: opts.pki.serverKey }, (req, res) => {
+    releaseWhenDurable(res, opts.ctx.store);
     handle(opts, openapi, req, res).catch((error) => writeError(res, error));
   });
   const upgraded = new UpgradedSockets();

@@ -124,6 +124,7 @@ export function guardWrites(store: Backend, guard: WriteGuard): Backend {
     count: (prefix) => store.count(prefix),
     watch: (prefix, options, onEvent) => store.watch(prefix, options, onEvent),
     compact: (revision) => store.compact(revision),
+    durable: () => store.durable(),
     close: () => store.close(),
     create: async (key, value) => {
       guard.admit();
