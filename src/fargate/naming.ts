@@ -70,11 +70,17 @@ export const fargateNodeAnnotations: Readonly<Record<string, string>> = {
   'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
 };
 
+const kubeletVersions = new Map<string, string>();
+
 /** `v1.32.9-eks-1a2b3c4`: the EKS build of a Kubernetes release; the hash is a stable stand-in for EKS's commit. */
 export function eksKubeletVersion(kubernetesVersion: string, patch: number): string {
   const release = `${kubernetesVersion.replace(/^v/, '')}.${patch}`;
-  const hash = createHash('sha1').update(`eks-${release}`).digest('hex').slice(0, 7);
-  return `v${release}-eks-${hash}`;
+  let version = kubeletVersions.get(release); // asked for every new node: the hash once per release
+  if (!version) {
+    version = `v${release}-eks-${createHash('sha1').update(`eks-${release}`).digest('hex').slice(0, 7)}`;
+    kubeletVersions.set(release, version);
+  }
+  return version;
 }
 
 export interface FargateNodeInput {
