@@ -191,12 +191,20 @@ export class PodWorker {
       this.ctx.statuses.set(target, { phase: 'Failed', ...this.rejection, qosClass });
       return;
     }
-    const now = apiTime();
     const sandbox = this.sandbox ?? waitingSandbox(this.pod);
     let phase = this.failure ? 'Failed' : podPhase(this.pod, sandbox, this.stopped);
     if (terminalPhases.has(this.phase) && !terminalPhases.has(phase)) phase = this.phase;
     this.phase = phase;
-    this.conditions = podConditions(this.pod, sandbox, phase, this.conditions, now);
+    // The phase decides what happens next, so it is known at once; the rest of the status is assembled when the
+    // status writer is about to write it, once for all the lifecycle steps its batch took in.
+    this.ctx.statuses.set(target, () => this.statusNow());
+  }
+
+  /** The whole status as of now (conditions carry their transition times from one status to the next). */
+  private statusNow(): Record<string, unknown> {
+    const now = apiTime();
+    const sandbox = this.sandbox ?? waitingSandbox(this.pod);
+    this.conditions = podConditions(this.pod, sandbox, this.phase, this.conditions, now);
     const facts = {
       hostIP: this.hostIP,
       podIP: this.podIP,
@@ -204,8 +212,8 @@ export class PodWorker {
       stopped: this.stopped,
       now,
     };
-    const status = podStatusOf(this.pod, sandbox, phase, this.conditions, facts);
-    this.ctx.statuses.set(target, this.failure ? { ...terminatedStatuses(status), ...this.failure } : status);
+    const status = podStatusOf(this.pod, sandbox, this.phase, this.conditions, facts);
+    return this.failure ? { ...terminatedStatuses(status), ...this.failure } : status;
   }
 
   /** Kubelet admission refused the pod: Failed with a reason and message, nothing started. */

@@ -1,6 +1,7 @@
 // Writes pod statuses through the status subresource like the kubelet's status manager: the latest wanted status
 // per pod, coalesced (a burst of changes is one write), skipped when unchanged, a bounded number in flight, each a
-// JSON patch guarded by the pod's uid (a recreated pod of the same name is never written over).
+// JSON patch guarded by the pod's uid (a recreated pod of the same name is never written over). A status may be
+// given as a function, called only when its write is due: a burst of changes then assembles the status once.
 import type { KubeClient } from '../kube/client/types.js';
 
 export interface PodTarget {
@@ -9,10 +10,11 @@ export interface PodTarget {
   uid: string;
 }
 
+type Status = Record<string, unknown>;
+
 interface Wanted {
   target: PodTarget;
-  status: Record<string, unknown>;
-  json: string;
+  status: Status | (() => Status);
 }
 
 export interface StatusWriterOptions {
@@ -44,16 +46,15 @@ export class StatusWriter {
     this.onError = options.onError ?? (() => {});
   }
 
-  set(target: PodTarget, status: Record<string, unknown>): void {
+  set(target: PodTarget, status: Status | (() => Status)): void {
     if (this.stopped) return;
-    const json = JSON.stringify(status);
     const uid = target.uid;
-    if (json === this.written.get(uid) && !this.inFlight.has(uid)) {
+    if (typeof status !== 'function' && !this.inFlight.has(uid) && JSON.stringify(status) === this.written.get(uid)) {
       this.wanted.delete(uid);
       this.settle(uid);
       return;
     }
-    this.wanted.set(uid, { target, status, json });
+    this.wanted.set(uid, { target, status });
     this.enqueue(uid);
   }
 
@@ -110,8 +111,14 @@ export class StatusWriter {
       const wanted = this.wanted.get(uid);
       if (!wanted) continue;
       this.wanted.delete(uid);
+      const status = typeof wanted.status === 'function' ? wanted.status() : wanted.status;
+      const json = JSON.stringify(status);
+      if (json === this.written.get(uid)) {
+        this.settle(uid);
+        continue;
+      }
       this.inFlight.add(uid);
-      this.write(wanted).finally(() => {
+      this.write(wanted.target, status, json).finally(() => {
         this.inFlight.delete(uid);
         if (this.wanted.has(uid) && !this.stopped) this.enqueue(uid);
         else this.settle(uid, true);
@@ -120,8 +127,7 @@ export class StatusWriter {
     }
   }
 
-  private async write(wanted: Wanted): Promise<void> {
-    const { target, status, json } = wanted;
+  private async write(target: PodTarget, status: Status, json: string): Promise<void> {
     const operations = [
       { op: 'test', path: '/metadata/uid', value: target.uid },
       ...Object.entries(status)
@@ -146,7 +152,7 @@ export class StatusWriter {
       this.onError(error);
       if (!this.wanted.has(target.uid) && !this.stopped) {
         await new Promise((resolve) => setTimeout(resolve, 1000).unref?.());
-        if (!this.wanted.has(target.uid)) this.wanted.set(target.uid, wanted);
+        if (!this.wanted.has(target.uid)) this.wanted.set(target.uid, { target, status });
       }
     }
   }
