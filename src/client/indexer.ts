@@ -1,6 +1,7 @@
-// An informer's cache in client-go's manner (cache.Indexer): objects by `namespace/name`, plus indexes kept up to
-// date on every change: by namespace, by owner UID, by spec.nodeName and by label `key=value`, and any index a
-// component adds (client-go's AddIndexers) — built over what is cached already. Listers read it.
+// An informer's cache in client-go's manner (cache.Indexer): objects by `namespace/name`, plus indexes: by
+// namespace, by owner UID, by spec.nodeName and by label `key=value`, and any index a component adds (client-go's
+// AddIndexers). An index is built over what is cached the first time it is asked for, and kept up to date on every
+// change from then on: the indexes nobody reads (labels of Events, nodeName of Leases…) cost nothing. Listers read it.
 import type { KubeObject } from '../kube/api/types.js';
 
 /** What an index files an object under (none: not in that index). */
@@ -23,11 +24,9 @@ export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
   private readonly indexes = new Map<IndexName, Map<string, Set<string>>>();
   private readonly indexFuncs = new Map<IndexName, IndexFunc>(Object.entries(indexers));
 
-  /** Adds an index (a second call with the same name keeps the first), filing what is cached already. */
+  /** Adds an index (a second call with the same name keeps the first); it is built when first asked for. */
   addIndex(name: string, indexFunc: IndexFunc): void {
-    if (this.indexFuncs.has(name)) return;
-    this.indexFuncs.set(name, indexFunc);
-    for (const [key, object] of this) this.indexOne(name, indexFunc, key, object);
+    if (!this.indexFuncs.has(name)) this.indexFuncs.set(name, indexFunc);
   }
 
   override set(key: string, object: T): this {
@@ -52,7 +51,7 @@ export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
 
   /** The keys of the objects the index files under `value`. */
   keysFor(index: IndexName, value: string): ReadonlySet<string> {
-    return this.indexes.get(index)?.get(value) ?? none;
+    return this.built(index)?.get(value) ?? none;
   }
 
   /** The objects the index files under `value`. */
@@ -60,13 +59,23 @@ export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
     for (const key of this.keysFor(index, value)) yield super.get(key)!;
   }
 
-  private index(key: string, object: T): void {
-    for (const [name, indexFunc] of this.indexFuncs) this.indexOne(name, indexFunc, key, object);
+  /** The index, built over what is cached when first asked for; undefined for a name no index has. */
+  private built(name: IndexName): Map<string, Set<string>> | undefined {
+    let index = this.indexes.get(name);
+    if (index) return index;
+    const indexFunc = this.indexFuncs.get(name);
+    if (!indexFunc) return undefined;
+    index = new Map();
+    this.indexes.set(name, index);
+    for (const [key, object] of this) this.indexOne(index, indexFunc, key, object);
+    return index;
   }
 
-  private indexOne(name: IndexName, indexFunc: IndexFunc, key: string, object: T): void {
-    const index = this.indexes.get(name) ?? new Map<string, Set<string>>();
-    this.indexes.set(name, index);
+  private index(key: string, object: T): void {
+    for (const [name, index] of this.indexes) this.indexOne(index, this.indexFuncs.get(name)!, key, object);
+  }
+
+  private indexOne(index: Map<string, Set<string>>, indexFunc: IndexFunc, key: string, object: T): void {
     for (const value of indexFunc(object)) {
       const keys = index.get(value) ?? new Set<string>();
       index.set(value, keys.add(key));
@@ -74,9 +83,8 @@ export class Indexer<T extends KubeObject = KubeObject> extends Map<string, T> {
   }
 
   private unindex(key: string, object: T): void {
-    for (const [name, indexFunc] of this.indexFuncs) {
-      const index = this.indexes.get(name);
-      if (!index) continue;
+    for (const [name, index] of this.indexes) {
+      const indexFunc = this.indexFuncs.get(name)!;
       for (const value of indexFunc(object)) {
         const keys = index.get(value);
         if (!keys) continue;
