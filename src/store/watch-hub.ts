@@ -1,5 +1,7 @@
 // In-process fan-out of committed changes to watches. A new watch registers first and buffers live events, replays
-// history after its revision, then drains the buffer: every event arrives exactly once, in revision order.
+// history after its revision, then drains the buffer: every event arrives exactly once, in revision order. Watches
+// are filed by the first three segments of their prefix (`/registry/core/pods/`), so a change is offered only to
+// the watches of its resource, and to those whose prefix is shorter than that.
 import { type HistoryRow, toEvent } from './log.js';
 import type { Watch, WatchEvent } from './types.js';
 
@@ -56,21 +58,38 @@ class Subscriber implements Watch {
   }
 }
 
+/** The first three segments of a key or prefix (`/registry/core/pods/`), or '' when it has fewer. */
+function bucketOf(keyOrPrefix: string): string {
+  let end = 0;
+  for (let i = 0; i < 4; i++) {
+    end = keyOrPrefix.indexOf('/', end) + 1;
+    if (end === 0) return '';
+  }
+  return keyOrPrefix.slice(0, end);
+}
+
 export class WatchHub {
-  private readonly subscribers = new Set<Subscriber>();
+  /** Watches whose prefix spans three segments or more, by those three. */
+  private readonly byBucket = new Map<string, Set<Subscriber>>();
+  /** Watches with a shorter prefix: offered every change. */
+  private readonly broad = new Set<Subscriber>();
   private readonly pending: WatchEvent[] = [];
   private dispatching = false;
+  private count = 0;
 
   constructor(private readonly readHistory: HistoryReader) {}
 
-  /** Hands a committed change to every watch. Changes published from inside a callback wait their turn. */
+  /** Hands a committed change to every watch of its key. Changes published from inside a callback wait their turn. */
   publish(event: WatchEvent): void {
     this.pending.push(event);
     if (this.dispatching) return;
     this.dispatching = true;
     try {
       for (let i = 0; i < this.pending.length; i++) {
-        for (const s of this.subscribers) s.offer(this.pending[i]);
+        const change = this.pending[i];
+        for (const s of this.broad) s.offer(change);
+        const bucket = this.byBucket.get(bucketOf(change.kv.key));
+        if (bucket) for (const s of bucket) s.offer(change);
       }
     } finally {
       this.pending.length = 0;
@@ -79,17 +98,29 @@ export class WatchHub {
   }
 
   subscribe(prefix: string, afterRevision: number, onEvent: (event: WatchEvent) => void): Watch {
-    const subscriber = new Subscriber(prefix, afterRevision, onEvent, (s) => this.subscribers.delete(s));
-    this.subscribers.add(subscriber);
+    const key = bucketOf(prefix);
+    let set = key ? this.byBucket.get(key) : this.broad;
+    if (!set) {
+      set = new Set();
+      this.byBucket.set(key, set);
+    }
+    const filed = set;
+    const subscriber = new Subscriber(prefix, afterRevision, onEvent, (s) => {
+      if (filed.delete(s)) this.count--;
+      if (key && filed.size === 0) this.byBucket.delete(key);
+    });
+    filed.add(subscriber);
+    this.count++;
     subscriber.catchUp(this.readHistory);
     return subscriber;
   }
 
   closeAll(): void {
-    for (const s of this.subscribers) s.close();
+    for (const s of this.broad) s.close();
+    for (const bucket of [...this.byBucket.values()]) for (const s of bucket) s.close();
   }
 
   get size(): number {
-    return this.subscribers.size;
+    return this.count;
   }
 }
