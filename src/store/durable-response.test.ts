@@ -47,6 +47,15 @@ function controllableStore() {
   };
 }
 
+/** A response whose store has writes waiting for their commit. */
+function heldResponse() {
+  const response = fakeResponse();
+  const store = controllableStore();
+  releaseWhenDurable(response.res, store);
+  store.write();
+  return { ...response, store };
+}
+
 test('with nothing pending, writes pass straight through', () => {
   const { res, sent } = fakeResponse();
   releaseWhenDurable(res, { durable: () => undefined });
@@ -56,10 +65,7 @@ test('with nothing pending, writes pass straight through', () => {
 });
 
 test('writes made while writes are pending wait for their commit, and later ones queue behind them', async () => {
-  const { res, sent } = fakeResponse();
-  const store = controllableStore();
-  releaseWhenDurable(res, store);
-  store.write();
+  const { res, sent, store } = heldResponse();
   res.write('first');
   assert.deepEqual(sent, [], 'held until the commit');
   store.commit();
@@ -72,10 +78,7 @@ test('writes made while writes are pending wait for their commit, and later ones
 });
 
 test("a write made after another turn's writes waits for those too", async () => {
-  const { res, sent } = fakeResponse();
-  const store = controllableStore();
-  releaseWhenDurable(res, store);
-  store.write();
+  const { res, sent, store } = heldResponse();
   res.write('one');
   store.commit();
   store.write();
@@ -88,10 +91,7 @@ test("a write made after another turn's writes waits for those too", async () =>
 });
 
 test('a refused commit ends the connection instead of answering', async () => {
-  const { res, sent, destroyed } = fakeResponse();
-  const store = controllableStore();
-  releaseWhenDurable(res, store);
-  store.write();
+  const { res, sent, destroyed, store } = heldResponse();
   res.end('ok');
   store.refuse();
   await new Promise((resolve) => setImmediate(resolve));
