@@ -138,6 +138,8 @@ test('a commit the disk refuses: durable() rejects, later writes fail with a cle
   if (pending) await pending.catch((error) => refused.push(error));
   assert.ok(refused.length > 0, 'the disk refused a write or its commit');
   await assert.rejects(b.create('/later', 'z'), /the store could not commit its last writes .* restart Skiff/);
+  assert.equal(await b.currentRevision(), 1, 'the revisions rolled back were never made');
+  assert.equal((await b.get('/kept'))?.value, 'x', 'what was durable can still be read');
   const again = await reopen(b);
   assert.equal((await again.get('/kept'))?.value, 'x');
   assert.equal(await again.count('/big/'), 0, 'the refused turn left nothing behind');

@@ -254,6 +254,8 @@ class SqliteLog implements Log {
         'rolled back and the store takes no more writes: restart Skiff once the disk takes writes again',
     );
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    const maxRevision = this.sql('SELECT max(revision) FROM log').pluck().get() as number | null;
+    this.last = Math.max(maxRevision ?? 0, this.compacted); // the revisions rolled back were never made
     batch.reject(this.failure);
   }
 
