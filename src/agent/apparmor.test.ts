@@ -1,7 +1,7 @@
 // The kubelet's AppArmor admission: which pods ask for a profile (field or deprecated annotation, Unconfined
 // excepted), and the refusal's texts with and without AppArmor on the host.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -43,9 +43,13 @@ it("refuses with the kubelet's text when the host has no AppArmor, and says the 
 
 it("reads the host's AppArmor switch as the kubelet does", () => {
   const dir = mkdtempSync(join(tmpdir(), 'apparmor-'));
-  writeFileSync(join(dir, 'enabled'), 'Y\n');
-  writeFileSync(join(dir, 'disabled'), 'N\n');
-  assert.equal(hostAppArmorEnabled(join(dir, 'enabled')), true);
-  assert.equal(hostAppArmorEnabled(join(dir, 'disabled')), false);
-  assert.equal(hostAppArmorEnabled(join(dir, 'missing')), false);
+  try {
+    writeFileSync(join(dir, 'enabled'), 'Y\n');
+    writeFileSync(join(dir, 'disabled'), 'N\n');
+    assert.equal(hostAppArmorEnabled(join(dir, 'enabled')), true);
+    assert.equal(hostAppArmorEnabled(join(dir, 'disabled')), false);
+    assert.equal(hostAppArmorEnabled(join(dir, 'missing')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,7 @@
 // Bad requests to the kube API get the right Status (reason and code) and store nothing: no token, a wrong
 // token, malformed JSON and YAML, a body over 3 MiB, invalid names, unknown resources, stale updates.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +100,7 @@ describe('kube API errors', () => {
     assert.deepEqual(await configMaps(), []);
   });
 
-  it("answers an undecodable body with the apiserver's text: Go's JSON error and the body's summary", async () => {
+  it("answers an undecodable body with the apiserver's text: Go's JSON error and the body's summary", async (t) => {
     const cases: [string, string][] = [
       ['xyz', "invalid character 'x' looking for beginning of value (78797a)"],
       ['{"metadata": {', 'unexpected end of JSON input ({"metadata": {)'],
@@ -117,6 +117,7 @@ describe('kube API errors', () => {
       );
     }
     const dir = mkdtempSync(join(tmpdir(), 'skiff-body-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'pod.yaml');
     writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n');
     for (const bin of ['kubectl', ...(existsSync(kubectl128) ? [kubectl128] : [])]) {

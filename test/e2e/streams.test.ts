@@ -22,6 +22,7 @@ const kubectls = [
 
 type Kubectl = (typeof kubectls)[number];
 const work = mkdtempSync(join(tmpdir(), 'skiff-streams-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 function kubectlRun(skiff: SkiffProcess, k: Kubectl, args: string[], input?: string) {
   const cache = join(work, `cache-${k.version}`);

@@ -1,13 +1,21 @@
 // The VMs' CPU group on cgroup v2 (cpu.weight, the cpu controller enabled at the root) and v1 (cpu.shares), what a
 // host without one says, and QEMUs joining it.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { joinVmCpuGroup, openVmCpuGroup } from './cpu-group.js';
 
-const root = () => mkdtempSync(join(tmpdir(), 'cpu-group-'));
+const roots: string[] = [];
+after(() => {
+  for (const dir of roots) rmSync(dir, { recursive: true, force: true });
+});
+const root = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpu-group-'));
+  roots.push(dir);
+  return dir;
+};
 
 test('cgroup v2: the cpu controller is enabled for the root children and the group weighs as one process', () => {
   const dir = root();

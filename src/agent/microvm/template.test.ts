@@ -1,13 +1,14 @@
 // A template's cache key: one per machine shape (vCPUs, memory, accelerator), kernel and init contents, and QEMU
 // version — a VM is only ever restored from a template made for exactly its command line.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { type TemplateShape, templateKey } from './template.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'template-key-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const kernel = join(dir, 'vmlinux');
 const initrd = join(dir, 'initramfs.cpio');
 writeFileSync(kernel, 'kernel');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,8 +16,9 @@ test('the shipped data gives the banners, fixed answers and π', () => {
   assert.equal(behaviour.pi(20_000), undefined);
 });
 
-test('a data file with an unknown key or a wrong type is refused', () => {
+test('a data file with an unknown key or a wrong type is refused', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-behaviour-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'pi.txt'), '314159\n');
   const write = (text: string) => {
     writeFileSync(join(dir, 'b.yaml'), text);

@@ -4,7 +4,7 @@
 // parse errors as CoreDNS words them.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,7 @@ function askTcp(name: string, type: string, port: number): Promise<any> {
   });
 }
 
+let dir: string | undefined;
 before(async () => {
   api = await startTestApi();
   const client = inProcessClient(api.ctx);
@@ -100,7 +101,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => upstream.bind(0, '127.0.0.1', () => resolve()));
   const upstreamPort = upstream.address().port;
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-coredns-'));
+  dir = mkdtempSync(join(tmpdir(), 'skiff-coredns-'));
   writeFileSync(join(dir, 'Corefile'), corefile(upstreamPort));
   await client.create({
     apiVersion: 'v1',
@@ -127,6 +128,7 @@ after(async () => {
   await dns?.stop();
   upstream?.close();
   await api?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('runCoreDns', () => {

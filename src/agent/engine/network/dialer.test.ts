@@ -1,7 +1,7 @@
 // The VPC dialer's protocol (run here in the agent's own namespace): a connection is handed over with nothing the
 // far side sent first lost, a refused port rejects with ECONNREFUSED, and HTTP and gRPC work over a dialed socket.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttp } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { httpGet } from '../../lifecycle/handlers/http-get.js';
 import { VpcDialer } from './dialer.js';
 
 let dialer: VpcDialer;
+const socketDir = mkdtempSync(join(tmpdir(), 'dialer-'));
 const servers: Server[] = [];
 const listen = async (server: Server) => {
   servers.push(server);
@@ -21,12 +22,13 @@ const listen = async (server: Server) => {
 };
 
 before(async () => {
-  dialer = new VpcDialer('', join(mkdtempSync(join(tmpdir(), 'dialer-')), 'd.sock'));
+  dialer = new VpcDialer('', join(socketDir, 'd.sock'));
   await dialer.start();
 });
 after(() => {
   dialer.stop();
   for (const s of servers) s.close();
+  rmSync(socketDir, { recursive: true, force: true });
 });
 
 it('hands over the connection without losing what the far side says first', async () => {

@@ -2,7 +2,7 @@
 // timeouts, refused connections in Go's words), tcpSocket, and grpc.health.v1 Health/Check.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttp, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp } from 'node:net';
@@ -77,8 +77,9 @@ describe('httpGet', () => {
     );
   });
 
-  it('does not verify the certificate over HTTPS', async () => {
+  it('does not verify the certificate over HTTPS', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-tls-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     execFileSync(
       'openssl',
       [
