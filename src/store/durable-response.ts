@@ -22,8 +22,14 @@ export function releaseWhenDurable(res: ServerResponse, store: Pick<Backend, 'du
     held++;
     tail = Promise.all([tail, pending])
       .then(
-        () => void call(),
-        (error: Error) => void res.destroy(error),
+        () => {
+          try {
+            call();
+          } catch {
+            res.destroy(); // the write failed as it would have unheld; nothing is left rejected
+          }
+        },
+        () => void res.destroy(), // the store says why (its failure fails every later write)
       )
       .finally(() => {
         if (--held === 0) tail = undefined;
