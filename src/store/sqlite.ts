@@ -67,6 +67,13 @@ function inPrefix(column: string, prefix: string): { sql: string; lo: string; hi
   return { sql: `${column} >= @lo${hi === undefined ? '' : ` AND ${column} < @hi`}`, lo: prefix, hi };
 }
 
+/** A turn's open transaction, and the promise of its commit. */
+interface Batch {
+  committed: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 class SqliteLog implements Log {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
@@ -78,7 +85,7 @@ class SqliteLog implements Log {
   private changesCheckpointed = 0;
   private readonly checkpointTimer: NodeJS.Timeout;
   /** This turn's writes: one open transaction, committed together (see the header). */
-  private batch?: { committed: Promise<void>; resolve: () => void; reject: (error: Error) => void };
+  private batch?: Batch;
   /** Why the store takes no more writes: a commit the disk refused. */
   private failure?: StoreError;
 
@@ -247,7 +254,7 @@ class SqliteLog implements Log {
     }
   }
 
-  private fail(batch: NonNullable<SqliteLog['batch']>, error: unknown): void {
+  private fail(batch: Batch, error: unknown): void {
     if (this.batch === batch) this.batch = undefined;
     this.failure = new StoreError(
       `the store could not commit its last writes to ${this.db.name} (${(error as Error).message}); they are ` +

@@ -75,7 +75,6 @@ export class WatchHub {
   private readonly broad = new Set<Subscriber>();
   private readonly pending: WatchEvent[] = [];
   private dispatching = false;
-  private count = 0;
 
   constructor(private readonly readHistory: HistoryReader) {}
 
@@ -99,20 +98,25 @@ export class WatchHub {
 
   subscribe(prefix: string, afterRevision: number, onEvent: (event: WatchEvent) => void): Watch {
     const key = bucketOf(prefix);
-    let set = key ? this.byBucket.get(key) : this.broad;
-    if (!set) {
-      set = new Set();
-      this.byBucket.set(key, set);
-    }
-    const filed = set;
+    const filed = this.filing(key);
     const subscriber = new Subscriber(prefix, afterRevision, onEvent, (s) => {
-      if (filed.delete(s)) this.count--;
+      filed.delete(s);
       if (key && filed.size === 0) this.byBucket.delete(key);
     });
     filed.add(subscriber);
-    this.count++;
     subscriber.catchUp(this.readHistory);
     return subscriber;
+  }
+
+  /** The set a watch of this bucket is filed in: its resource's, or the broad ones for ''. */
+  private filing(key: string): Set<Subscriber> {
+    if (!key) return this.broad;
+    let bucket = this.byBucket.get(key);
+    if (!bucket) {
+      bucket = new Set();
+      this.byBucket.set(key, bucket);
+    }
+    return bucket;
   }
 
   closeAll(): void {
@@ -121,6 +125,8 @@ export class WatchHub {
   }
 
   get size(): number {
-    return this.count;
+    let size = this.broad.size;
+    for (const bucket of this.byBucket.values()) size += bucket.size;
+    return size;
   }
 }

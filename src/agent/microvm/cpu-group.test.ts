@@ -4,21 +4,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { joinVmCpuGroup, openVmCpuGroup } from './cpu-group.js';
 
-const roots: string[] = [];
-after(() => {
-  for (const dir of roots) rmSync(dir, { recursive: true, force: true });
-});
-const root = () => {
+/** A scratch cgroup root for the test, removed after it. */
+function root(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'cpu-group-'));
-  roots.push(dir);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-};
+}
 
-test('cgroup v2: the cpu controller is enabled for the root children and the group weighs as one process', () => {
-  const dir = root();
+test('cgroup v2: the cpu controller is enabled for the root children and the group weighs as one process', (t) => {
+  const dir = root(t);
   writeFileSync(join(dir, 'cgroup.controllers'), 'cpuset cpu io memory pids\n');
   writeFileSync(join(dir, 'cgroup.subtree_control'), 'memory\n');
   const group = openVmCpuGroup(dir);
@@ -29,8 +26,8 @@ test('cgroup v2: the cpu controller is enabled for the root children and the gro
   assert.equal(readFileSync(join(dir, 'skiff-microvms', 'cgroup.procs'), 'utf8'), '4242');
 });
 
-test('cgroup v1: the group lives in the cpu hierarchy with the default shares', () => {
-  const dir = root();
+test('cgroup v1: the group lives in the cpu hierarchy with the default shares', (t) => {
+  const dir = root(t);
   mkdirSync(join(dir, 'cpu'));
   writeFileSync(join(dir, 'cpu', 'cpu.shares'), '1024\n');
   const group = openVmCpuGroup(dir);
@@ -38,11 +35,11 @@ test('cgroup v1: the group lives in the cpu hierarchy with the default shares', 
   assert.equal(readFileSync(join(dir, 'cpu', 'skiff-microvms', 'cpu.shares'), 'utf8'), '1024');
 });
 
-test('a host without a CPU controller says so, and joining is then refused', () => {
-  const v2 = root();
+test('a host without a CPU controller says so, and joining is then refused', (t) => {
+  const v2 = root(t);
   writeFileSync(join(v2, 'cgroup.controllers'), 'memory pids\n');
   assert.match(openVmCpuGroup(v2).problem ?? '', /no cpu controller/);
-  const none = openVmCpuGroup(root());
+  const none = openVmCpuGroup(root(t));
   assert.match(none.problem ?? '', /no cpu cgroup hierarchy/);
   assert.equal(joinVmCpuGroup(none, 4242), false);
 });
