@@ -32,14 +32,26 @@ export function parseQuantity(input: string | number): Quantity {
 
 const ceilDiv = (a: bigint, b: bigint) => (a >= 0n ? (a + b - 1n) / b : a / b);
 
-/** The quantity in whole units, rounded up (`1.5` → 2, `1Gi` → 1073741824). */
-export function quantityValue(q: string | number): number {
-  const { num, den } = parseQuantity(q);
-  return Number(ceilDiv(num, den));
+/**
+ * A reading of quantities remembered by their text: a cluster's objects repeat a few dozen quantities ("250m",
+ * "512Mi") in every pod and node, and the schedulers and sizing read them on every change. Bounded: past
+ * `limit` distinct texts the memory starts again.
+ */
+function remembered(read: (q: Quantity) => number, limit = 1024): (q: string | number) => number {
+  const known = new Map<string | number, number>();
+  return (q) => {
+    let value = known.get(q);
+    if (value === undefined) {
+      value = read(parseQuantity(q));
+      if (known.size >= limit) known.clear();
+      known.set(q, value);
+    }
+    return value;
+  };
 }
 
+/** The quantity in whole units, rounded up (`1.5` → 2, `1Gi` → 1073741824). */
+export const quantityValue = remembered(({ num, den }) => Number(ceilDiv(num, den)));
+
 /** The quantity in thousandths, rounded up (`100m` → 100, `0.25` → 250, `1u` → 1). */
-export function quantityMilliValue(q: string | number): number {
-  const { num, den } = parseQuantity(q);
-  return Number(ceilDiv(num * 1000n, den));
-}
+export const quantityMilliValue = remembered(({ num, den }) => Number(ceilDiv(num * 1000n, den)));

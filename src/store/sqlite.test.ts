@@ -110,6 +110,7 @@ test('a write that fails inside a commit undoes only itself', async () => {
   await b.create('/a', '1');
   await assert.rejects(b.create('/a', 'again'), /already exists/);
   await assert.rejects(b.update('/a', 'stale', 99), /conflict|revision/i);
+  assert.equal((await b.get('/a'))?.value, '1');
   await b.create('/b', '2');
   await b.durable();
   const again = await reopen(b);
@@ -131,6 +132,7 @@ test('a commit the disk refuses: durable() rejects, later writes fail with a cle
   const db = (b as unknown as { log: { db: Database.Database } }).log.db;
   db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
   const refused: unknown[] = [];
+  await b.create('/pending', 'p'); // fits the pages the file has; rolled back with the turn
   for (let i = 0; i < 50 && refused.length === 0; i++) {
     await b.create(`/big/${i}`, 'y'.repeat(20_000)).catch((error) => refused.push(error));
   }
@@ -140,6 +142,7 @@ test('a commit the disk refuses: durable() rejects, later writes fail with a cle
   await assert.rejects(b.create('/later', 'z'), /the store could not commit its last writes .* restart Skiff/);
   assert.equal(await b.currentRevision(), 1, 'the revisions rolled back were never made');
   assert.equal((await b.get('/kept'))?.value, 'x', 'what was durable can still be read');
+  assert.equal(await b.get('/pending'), undefined, 'reads no longer see a rolled-back write (nor keep it)');
   const again = await reopen(b);
   assert.equal((await again.get('/kept'))?.value, 'x');
   assert.equal(await again.count('/big/'), 0, 'the refused turn left nothing behind');

@@ -15,6 +15,11 @@
 // about what one write's commit did — WAL frames and write(2) calls are per commit. A commit the disk refuses
 // (full, I/O error) rolls the turn's writes back; `durable()` rejects and the store takes no more writes.
 //
+// Recent live rows: the live row of each key written or read lately is kept in memory (bounded, least recently used
+// out first), so the reads every write makes of its own key (create: is it live? update: which version?) and the
+// API's read before an update skip SQLite. It holds only what the open transaction made or read, and is dropped with
+// it when a commit is refused.
+//
 // Checkpoints (copying the WAL back into the database file, with its fsyncs) are kept off the write path: SQLite's
 // automatic one only runs once the WAL holds `inlineCheckpointPages`, and a passive checkpoint runs on a timer once
 // writes have paused for a tick. Where a commit's bytes sit (WAL or database file) does not change what survives.
@@ -42,6 +47,8 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 
 const columns = 'l.revision, l.key, l.value, l.create_revision, l.prev_revision, l.deleted';
 const compactBatchSize = 2000;
+/** Keys whose live row is kept in memory: ~16 k rows, some 60 MiB of pods at most. */
+const recentRows = 16_384;
 /** WAL pages (4 KiB) at which a commit checkpoints inline: a ceiling for long bursts, not the usual path. */
 const inlineCheckpointPages = 10_000;
 /** How often to look for a pause in writes to checkpoint in (by default). */
@@ -88,6 +95,8 @@ class SqliteLog implements Log {
   private batch?: Batch;
   /** Why the store takes no more writes: a commit the disk refused. */
   private failure?: StoreError;
+  /** Live rows of keys written or read lately, oldest use first; null: the key is known not to be live. */
+  private readonly recent = new Map<string, LogRow | null>();
 
   constructor(
     private readonly db: Database.Database,
@@ -120,14 +129,27 @@ class SqliteLog implements Log {
   }
 
   live(key: string): LogRow | undefined {
+    const known = this.recent.get(key);
+    if (known !== undefined) {
+      this.remember(key, known);
+      return known ?? undefined;
+    }
     const r = this.sql(`SELECT ${columns} FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?`).get(
       key,
     );
-    return r ? fromSql(r as SqlRow) : undefined;
+    const row = r ? fromSql(r as SqlRow) : undefined;
+    this.remember(key, row ?? null);
+    return row;
   }
 
   isLive(key: string): boolean {
-    return this.sql('SELECT 1 FROM current WHERE key = ?').pluck().get(key) !== undefined;
+    return this.live(key) !== undefined;
+  }
+
+  private remember(key: string, row: LogRow | null): void {
+    this.recent.delete(key);
+    this.recent.set(key, row);
+    if (this.recent.size > recentRows) this.recent.delete(this.recent.keys().next().value!);
   }
 
   atomically<T>(fn: () => T): T {
@@ -137,6 +159,7 @@ class SqliteLog implements Log {
       // Inside the batch's transaction better-sqlite3 runs `fn` in a savepoint: a throw undoes only its rows.
       return this.transaction(fn) as T;
     } catch (error) {
+      this.recent.clear(); // rows `fn` appended before it threw are undone with its savepoint
       // SQLITE_FULL, IOERR or NOMEM may roll back the whole transaction, not only the savepoint: this turn's other
       // writes are then gone as well, and the store stops as for a refused commit.
       if (this.batch && !this.db.inTransaction) this.fail(this.batch, error);
@@ -162,6 +185,8 @@ class SqliteLog implements Log {
       this.sql(
         'INSERT INTO current (key, revision) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET revision = excluded.revision',
       ).run(row.key, row.revision);
+    const { revision, key, value, createRevision, prevRevision } = row;
+    this.remember(key, row.deleted ? null : { revision, key, value, createRevision, prevRevision, deleted: false });
     this.last = row.revision;
     this.changes++;
   }
@@ -261,6 +286,7 @@ class SqliteLog implements Log {
         'rolled back and the store takes no more writes: restart Skiff once the disk takes writes again',
     );
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.recent.clear();
     const maxRevision = this.sql('SELECT max(revision) FROM log').pluck().get() as number | null;
     this.last = Math.max(maxRevision ?? 0, this.compacted); // the revisions rolled back were never made
     batch.reject(this.failure);

@@ -6,7 +6,7 @@ export {
   fargatePriorityClassName,
   fargateSchedulerName,
 } from './capture.js';
-export { clientReaders, loggingDisabled, loggingEnabled } from './logging.js';
+export { loggingDisabled, loggingEnabled, storeReaders } from './logging.js';
 export { type FargateAdmission, type FargateAdmissionOptions, fargateAdmission } from './plugin.js';
 export { registerFargateAdmission } from './register.js';
 export {

@@ -1,7 +1,8 @@
 // The Logging annotation of a captured pod (reference §6.2): `LoggingEnabled` when the namespace
 // `aws-observability`, labelled `aws-observability: enabled`, holds the ConfigMap `aws-logging`; else disabled.
 import type { KubeObject } from '../../kube/api/types.js';
-import type { KubeClient } from '../../kube/client/types.js';
+import type { ApiContext } from '../../kube/rest/context.js';
+import { getObject } from '../../kube/storage/objects.js';
 
 export const observabilityNamespace = 'aws-observability';
 export const loggingConfigMap = 'aws-logging';
@@ -19,20 +20,15 @@ export async function loggingAnnotationValue(readNamespace: ReadNamespace, readC
   return configMap ? loggingEnabled : loggingDisabled;
 }
 
-async function orUndefined(read: Promise<KubeObject>): Promise<KubeObject | undefined> {
-  try {
-    return await read;
-  } catch (error: any) {
-    if (error?.code === 404) return undefined;
-    throw error;
-  }
-}
-
-/** Readers over a kube client (reads run no admission, so an in-process client is safe inside admission). */
-export function clientReaders(client: KubeClient): { readNamespace: ReadNamespace; readConfigMap: ReadConfigMap } {
+/**
+ * Readers straight from the API's store, as kube-apiserver's admission plugins read through its own caches: no
+ * request, no authorization, and a missing object is undefined rather than an error built and caught per pod.
+ */
+export function storeReaders(ctx: ApiContext): { readNamespace: ReadNamespace; readConfigMap: ReadConfigMap } {
+  const namespaces = ctx.registry.lookup('', 'v1', 'namespaces')!;
+  const configMaps = ctx.registry.lookup('', 'v1', 'configmaps')!;
   return {
-    readNamespace: (name) => orUndefined(client.get({ apiVersion: 'v1', kind: 'Namespace' }, name)),
-    readConfigMap: (namespace, name) =>
-      orUndefined(client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace }, name)),
+    readNamespace: (name) => getObject(ctx.store, namespaces, undefined, name),
+    readConfigMap: (namespace, name) => getObject(ctx.store, configMaps, namespace, name),
   };
 }

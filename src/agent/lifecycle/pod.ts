@@ -3,6 +3,7 @@
 // with CrashLoopBackOff, probe (a failed liveness or startup probe kills the container), and on stop run preStop,
 // send SIGTERM, SIGKILL at the end of the grace period, remove the sandbox — even while the pod is still starting.
 // Exits carry the termination message. Every change is reported.
+import { copyOf } from '../../kube/client/copy.js';
 import type { ContainerUsage, SandboxEvent, SandboxListener, SandboxPod } from '../driver.js';
 import type { BackOffOptions } from './backoff.js';
 import {
@@ -124,7 +125,7 @@ export class PodLifecycle {
   private report(): void {
     if (this.muted) return;
     this.listener.status(
-      structuredClone({
+      copyOf({
         sandboxReady: this.sandboxReady,
         initContainerStatuses: this.initSlots.map((s) => s.status),
         containerStatuses: this.appSlots.map((s) => s.status),

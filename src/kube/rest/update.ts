@@ -11,7 +11,7 @@ import { writerOf } from '../managedfields/writer.js';
 import { isObject } from '../patch/json.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { qualifiedName } from '../resources/types.js';
-import { decode, encode, objectKey } from '../storage/objects.js';
+import { decode, encode, objectKey, storedTextOf } from '../storage/objects.js';
 import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, type RequestOptions } from './context.js';
 import { checkDecodableTypes, dropUnknownFields } from './decode-types.js';
@@ -67,6 +67,15 @@ function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, su
   return next;
 }
 
+/**
+ * Whether an update leaves the object as it was: its bytes are the stored ones (as kube-apiserver compares them),
+ * or, where only JSON's key order differs (same length), the two objects are equal.
+ */
+function unchanged(info: ResourceInfo, old: KubeObject, next: KubeObject, text: string): boolean {
+  const stored = storedTextOf(old) ?? encode(old, info);
+  return text === stored || (text.length === stored.length && isDeepStrictEqual(next, old));
+}
+
 /** A marked object goes once no finalizer (nor a namespace's spec finalizer) nor grace period holds it. */
 function deletionComplete(object: KubeObject): boolean {
   const meta = object.metadata;
@@ -106,7 +115,9 @@ export async function commitUpdate(
   validateObject(info, next, old);
   await ctx.admission.validate(request);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
-  if (isDeepStrictEqual(next, old) || options.dryRun) return next;
+  if (options.dryRun) return next;
+  const text = encode(next, info);
+  if (unchanged(info, old, next, text)) return next;
   const key = objectKey(info, old.metadata.namespace, name);
   const expected = Number(old.metadata.resourceVersion);
   if (deletionComplete(next)) {
@@ -115,7 +126,7 @@ export async function commitUpdate(
     await notifyWrite(ctx, info, deleted, true);
     return deleted;
   }
-  const stored = decodeWritten(await ctx.store.update(key, encode(next, info), expected), info);
+  const stored = decodeWritten(await ctx.store.update(key, text, expected), info);
   await notifyWrite(ctx, info, stored);
   return stored;
 }

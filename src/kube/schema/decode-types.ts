@@ -103,23 +103,15 @@ function fits(schema: Schema, value: unknown): boolean {
   }
 }
 
-/** Where a value sits: the field names down to it, innermost last (kept as a chain, joined only for a message). */
-interface Path {
-  key: string;
-  parent: Path | undefined;
-}
-
-interface Context {
+/**
+ * A value of the wrong type, as found deep in a walk: the field names down to it are gathered on the way back up
+ * (innermost first), so a walk that finds nothing builds no path at all.
+ */
+interface Found {
+  value: string;
   struct: string;
-  path: Path | undefined;
-  /** The Go type of this field when the schema alone cannot say it (a named string type). */
-  goType?: string;
-}
-
-function joinPath(path: Path | undefined): string {
-  const keys: string[] = [];
-  for (let at = path; at; at = at.parent) keys.push(at.key);
-  return keys.reverse().join('.');
+  goType: string;
+  keys: string[];
 }
 
 /** What the check needs of one schema node, worked out once per node (schemas never change once built). */
@@ -154,27 +146,31 @@ function nodeOf(schema: Schema): Node {
   return node;
 }
 
-function check(schema: Schema | undefined, value: unknown, context: Context): DecodeTypeError | undefined {
+/**
+ * The first value under `value` that `schema` refuses. `struct` is the innermost Go struct around it, `goType` the
+ * field's Go type when the schema alone cannot say it (a named string type).
+ */
+function check(schema: Schema | undefined, value: unknown, struct: string, goType?: string): Found | undefined {
   if (!schema || value === null || value === undefined) return undefined;
   const node = nodeOf(schema);
   if (node.custom) {
-    return node.custom(value) ? undefined : mismatch(schema, value, context);
+    return node.custom(value) ? undefined : mismatch(schema, value, struct, goType);
   }
   const resolved = node.resolved;
   if (!resolved) return undefined;
-  if (!fits(resolved, value)) return mismatch(schema, value, context);
+  if (!fits(resolved, value)) return mismatch(schema, value, struct, goType);
   if (Array.isArray(value)) {
     const items = resolved.items;
     for (let i = 0; i < value.length; i++) {
       if (value[i] === null && items && resolve(items)?.properties) value[i] = {};
-      const found = check(items, value[i], context);
+      const found = check(items, value[i], struct, goType);
       if (found) return found;
     }
     return undefined;
   }
   if (typeof value !== 'object') return undefined;
   const properties = resolved.properties;
-  const inner = node.struct ?? context.struct;
+  const inner = node.struct ?? struct;
   const named = node.named;
   const object = value as Record<string, unknown>;
   for (const key of Object.keys(object)) {
@@ -182,24 +178,21 @@ function check(schema: Schema | undefined, value: unknown, context: Context): De
     const property = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (property) {
       if (child === null || child === undefined) continue;
-      const goType = named && Object.hasOwn(named, key) ? named[key] : undefined;
-      const found = check(property, child, { struct: inner, path: { key, parent: context.path }, goType });
-      if (found) return found;
+      const found = check(property, child, inner, named && Object.hasOwn(named, key) ? named[key] : undefined);
+      if (found) {
+        found.keys.push(key);
+        return found;
+      }
     } else if (typeof resolved.additionalProperties === 'object') {
-      const found = check(resolved.additionalProperties, child, context);
+      const found = check(resolved.additionalProperties, child, struct, goType);
       if (found) return found;
     }
   }
   return undefined;
 }
 
-function mismatch(schema: Schema, value: unknown, context: Context): DecodeTypeError {
-  return {
-    value: jsonTypeOf(value, schema),
-    struct: context.struct,
-    field: joinPath(context.path),
-    goType: context.goType ?? goTypeOf(schema),
-  };
+function mismatch(schema: Schema, value: unknown, struct: string, goType: string | undefined): Found {
+  return { value: jsonTypeOf(value, schema), struct, goType: goType ?? goTypeOf(schema), keys: [] };
 }
 
 const refs = new Map<string, Schema>();
@@ -238,7 +231,8 @@ export function decodeTypeError(
   at: string[] = [],
 ): DecodeTypeError | undefined {
   const top = at.length ? refTo(definition) : withoutRef(schema);
-  let path: Path | undefined;
-  for (const key of at) path = { key, parent: path };
-  return check(top, object, { struct: structNameOf(definition), path });
+  const found = check(top, object, structNameOf(definition));
+  if (!found) return undefined;
+  const { value, struct, goType, keys } = found;
+  return { value, struct, field: [...at, ...keys.reverse()].join('.'), goType };
 }

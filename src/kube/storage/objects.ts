@@ -35,6 +35,13 @@ export function encode(object: KubeObject, info?: ResourceInfo): string {
   return JSON.stringify({ ...stored, metadata });
 }
 
+const storedTexts = new WeakMap<KubeObject, string>();
+
+/** The bytes an object read by getObject was decoded from, as encode would make them from it unchanged. */
+export function storedTextOf(object: KubeObject): string | undefined {
+  return storedTexts.get(object);
+}
+
 export async function getObject(
   store: Backend,
   info: ResourceInfo,
@@ -42,5 +49,8 @@ export async function getObject(
   name: string,
 ): Promise<KubeObject | undefined> {
   const kv = await store.get(objectKey(info, namespace, name));
-  return kv ? decode(kv, info) : undefined;
+  if (!kv) return undefined;
+  const object = decode(kv, info);
+  storedTexts.set(object, kv.value);
+  return object;
 }
