@@ -15,12 +15,12 @@ export function privateDnsSuffix(region: string): string {
   return region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`;
 }
 
+const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 function dashedIp(ip: string): string {
-  const octets = ip.split('.');
-  if (octets.length !== 4 || !octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)) {
-    throw new Error(`not an IPv4 address: ${ip}`);
-  }
-  return octets.map(Number).join('-');
+  const octets = ipv4.exec(ip)?.slice(1).map(Number);
+  if (!octets?.every((o) => o <= 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  return octets.join('-');
 }
 
 /** `ip-10-42-11-96.us-west-2.compute.internal`: the EC2 private DNS name, also a Fargate node's hostname label. */

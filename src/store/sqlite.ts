@@ -15,10 +15,10 @@
 // about what one write's commit did — WAL frames and write(2) calls are per commit. A commit the disk refuses
 // (full, I/O error) rolls the turn's writes back; `durable()` rejects and the store takes no more writes.
 //
-// Recent live rows: the live row of each key written or read lately is kept in memory (bounded, least recently used
-// out first), so the reads every write makes of its own key (create: is it live? update: which version?) and the
-// API's read before an update skip SQLite. It holds only what the open transaction made or read, and is dropped with
-// it when a commit is refused.
+// Recent live rows: the live row of each key written or read lately is kept in memory (bounded: the key written or
+// first read longest ago goes first), so the reads every write makes of its own key (create: is it live? update:
+// which version?) and the API's read before an update skip SQLite. It holds only what the open transaction made or
+// read, and is dropped with it when a commit is refused.
 //
 // Checkpoints (copying the WAL back into the database file, with its fsyncs) are kept off the write path: SQLite's
 // automatic one only runs once the WAL holds `inlineCheckpointPages`, and a passive checkpoint runs on a timer once
@@ -130,10 +130,7 @@ class SqliteLog implements Log {
 
   live(key: string): LogRow | undefined {
     const known = this.recent.get(key);
-    if (known !== undefined) {
-      this.remember(key, known);
-      return known ?? undefined;
-    }
+    if (known !== undefined) return known ?? undefined;
     const r = this.sql(`SELECT ${columns} FROM current c JOIN log l ON l.revision = c.revision WHERE c.key = ?`).get(
       key,
     );
