@@ -1,5 +1,7 @@
 // Keeps one coordination.k8s.io Lease renewed: updates the last version it wrote (one write per renewal), reads
-// again after a conflict, creates it when missing. Host and node heartbeats both use it.
+// again after a conflict, creates it when missing. The first renewal tries the create first: a new node's Lease does
+// not exist yet (one call instead of a read that fails, then the create); one that does exists is read then.
+// Host and node heartbeats both use it.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import { microTime } from './clock.js';
@@ -18,6 +20,7 @@ export interface LeaseShape {
 export class LeaseKeeper {
   private last?: KubeObject;
   private stopped = false;
+  private renewed = false;
 
   constructor(
     private client: KubeClient,
@@ -33,6 +36,15 @@ export class LeaseKeeper {
     if (this.stopped) return undefined;
     const shape = this.shape();
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: shape.namespace };
+    if (!this.renewed) {
+      this.renewed = true;
+      try {
+        this.last = await this.client.create(this.desired(shape));
+        return this.last;
+      } catch (error: any) {
+        if (error?.code !== 409) throw error;
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       let current = this.last;
       if (!current) {
