@@ -1,5 +1,6 @@
 // The garbage collector against the real API: background deletion of dependents, orphaning, foreground deletion
-// (the owner goes last), and dependents whose owner never existed.
+// (the owner goes last), dependents whose owner never existed (from the start or named later), Events left alone
+// (kube's default ignored resources), and no reads for changes to objects whose owners it knows.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
@@ -11,13 +12,25 @@ import { GarbageCollector } from './controller.js';
 let api: TestApi;
 let client: ReturnType<typeof inProcessClient>;
 let gc: GarbageCollector;
+/** The collector's own calls, by verb. */
+const calls = new Map<string, number>();
 const cms = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' };
 
 before(async () => {
   api = await startTestApi();
   api.ctx.garbageCollector = true;
   client = inProcessClient(api.ctx);
-  gc = new GarbageCollector(client, () => namespacedResources(api.ctx));
+  const counted = new Proxy(client, {
+    get(target, verb: string) {
+      const method = (target as any)[verb];
+      if (typeof method !== 'function') return method;
+      return (...args: unknown[]) => {
+        calls.set(verb, (calls.get(verb) ?? 0) + 1);
+        return method.apply(target, args);
+      };
+    },
+  });
+  gc = new GarbageCollector(counted, () => namespacedResources(api.ctx));
   await gc.start();
 });
 after(async () => {
@@ -84,4 +97,37 @@ it('deletes a dependent whose owner does not exist', async () => {
     },
   });
   await until(async () => !(await exists('stray')), 'stray dependent deleted');
+});
+
+const ghost = { apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-0000-0000-0000-000000000000' };
+
+it('deletes a dependent once it names an owner that does not exist', async () => {
+  await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'adopted', namespace: 'default' } });
+  await client.patch(cms, 'adopted', { metadata: { ownerReferences: [ghost] } }, 'merge');
+  await until(async () => !(await exists('adopted')), 'dependent of a missing owner deleted');
+});
+
+it('leaves Events alone, as kube-controller-manager does', async () => {
+  await client.create({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'owned-event', namespace: 'default', ownerReferences: [ghost] },
+    involvedObject: { kind: 'ConfigMap', namespace: 'default', name: 'ghost' },
+    reason: 'Test',
+    message: 'an Event naming an owner that does not exist',
+    type: 'Normal',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const events = { apiVersion: 'v1', kind: 'Event', namespace: 'default' };
+  assert.equal((await client.get(events, 'owned-event')).metadata.name, 'owned-event');
+});
+
+it('reads nothing when an object whose owner it knows changes', async () => {
+  await family('quiet', 1);
+  await until(async () => gc.graph.dependents((await client.get(cms, 'quiet')).metadata.uid!).length === 1, 'seen');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  calls.clear();
+  for (let i = 0; i < 5; i++) await client.patch(cms, 'quiet-child-0', { data: { round: String(i) } }, 'merge');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual([...calls], []);
 });
