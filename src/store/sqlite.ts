@@ -140,7 +140,9 @@ class SqliteLog implements Log {
   }
 
   isLive(key: string): boolean {
-    return this.live(key) !== undefined;
+    const known = this.recent.get(key);
+    if (known !== undefined) return known !== null;
+    return this.sql('SELECT 1 FROM current WHERE key = ?').pluck().get(key) !== undefined;
   }
 
   private remember(key: string, row: LogRow | null): void {
