@@ -13,7 +13,7 @@ import { strategyFor, tracksGeneration } from '../strategy/index.js';
 import { type ApiContext, notifyWrite, nowTimestamp, type RequestOptions } from './context.js';
 import { checkNamespaceOpen, checkTypeAndNamespace, generateName, validateObject } from './prepare.js';
 import { schemaOf } from './schema-of.js';
-import { decodeWritten } from './written.js';
+import { writeEncoded } from './written.js';
 
 export async function createObject(
   ctx: ApiContext,
@@ -54,8 +54,9 @@ export async function createObject(
   await ctx.admission.validate(request);
   if (options.dryRun) return object;
   try {
-    const kv = await ctx.store.create(objectKey(info, meta.namespace, meta.name!), encode(object, info));
-    const created = decodeWritten(kv, info);
+    const key = objectKey(info, meta.namespace, meta.name!);
+    const text = encode(object, info);
+    const created = await writeEncoded(info, key, text, object, () => ctx.store.create(key, text));
     await notifyWrite(ctx, info, created);
     return created;
   } catch (error) {

@@ -19,7 +19,7 @@ import { updateEphemeralContainers } from './ephemeral-containers.js';
 import { getOne } from './get.js';
 import { checkTypeAndNamespace, validateObject } from './prepare.js';
 import { schemaOf } from './schema-of.js';
-import { decodeWritten } from './written.js';
+import { writeEncoded } from './written.js';
 
 const modified = 'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -126,7 +126,7 @@ export async function commitUpdate(
     await notifyWrite(ctx, info, deleted, true);
     return deleted;
   }
-  const stored = decodeWritten(await ctx.store.update(key, text, expected), info);
+  const stored = await writeEncoded(info, key, text, next, () => ctx.store.update(key, text, expected));
   await notifyWrite(ctx, info, stored);
   return stored;
 }

@@ -13,7 +13,7 @@ import { decode, resourcePrefix } from '../storage/objects.js';
 import type { ApiContext } from './context.js';
 import { listObjects, makeFilter, matchesFilter } from './list.js';
 import { parseResourceVersion } from './resource-version.js';
-import { offerToWriter } from './written.js';
+import { decodeStored, offerToWriter } from './written.js';
 
 export interface WatchQuery {
   labelSelector?: string;
@@ -40,7 +40,7 @@ function decodeShared(kv: KeyValue, info: ResourceInfo, written = false): KubeOb
   decoded.set(info, byValue);
   let object = byValue.get(kv);
   if (!object) {
-    object = decode(kv, info);
+    object = written ? decodeStored(kv, info) : decode(kv, info);
     if (written) offerToWriter(info, kv, object);
     object.apiVersion = apiVersionOf(info);
     object.kind = info.kind;

@@ -1,6 +1,7 @@
 // A write takes the copy its watches decoded instead of decoding again: the object it answers is byte for byte what
 // decoding the stored bytes gives, is its own (not the watchers' shared object), and only the revision it wrote is
-// taken; with no watch, or another revision waiting, it decodes as before.
+// taken; with no watch, or another revision waiting, it decodes as before. The API's own writes parse nothing: the
+// object written is copied as decoding would make it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openStore } from '../../store/index.js';
@@ -66,4 +67,35 @@ test('only the revision written is taken, once; anything else is decoded', () =>
   offerToWriter(info, first, decode(first, info));
   const second = kv(11, { metadata: { name: 't' }, data: { v: '2' } });
   assert.deepEqual(decodeWritten(second, info), { metadata: { name: 't', resourceVersion: '11' }, data: { v: '2' } });
+});
+
+test('a create and an update through the API do not parse the bytes they store, watched or not', async () => {
+  const parsed: string[] = [];
+  const realParse = JSON.parse;
+  JSON.parse = ((text: string, ...rest: []) => {
+    parsed.push(text);
+    return realParse(text, ...rest);
+  }) as typeof JSON.parse;
+  const seen: KubeObject[] = [];
+  let updated: KubeObject | undefined;
+  let unwatched: KubeObject | undefined;
+  try {
+    const watch = await client.watch(cms, {}, (e: KubeWatchEvent) => seen.push(e.object as KubeObject));
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'p', namespace: 'default' } });
+    updated = await client.patch<KubeObject>(cms, 'p', { data: { a: '1' } }, 'merge');
+    watch.close();
+    unwatched = await client.patch<KubeObject>(cms, 'p', { data: { b: '2' } }, 'merge');
+  } finally {
+    JSON.parse = realParse;
+  }
+  const versions = parsed.filter((text) => text.includes('"name":"p"'));
+  // The only parses: the read each patch makes of the version before it (the store here keeps no decoded rows).
+  assert.equal(versions.length, 2);
+  assert.equal(new Set(versions).size, 2);
+  const last = await store.get(objectKey(info, 'default', 'p'));
+  assert.ok(!versions.includes(last!.value), 'the last version, written unwatched, was never parsed');
+  const ofP = seen.filter((object) => object.metadata.name === 'p');
+  assert.equal(ofP.length, 2);
+  assert.equal(JSON.stringify(ofP[1]), JSON.stringify(updated));
+  assert.equal(JSON.stringify(unwatched), await stored('p'));
 });
