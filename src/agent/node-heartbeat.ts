@@ -3,7 +3,9 @@
 // again if something else marked it otherwise), and the nodeInfo of what really runs its pods (node-info.ts).
 // Renewals are spread over the interval and bounded in number; a node's first beats go ahead of other nodes'
 // renewals (its startup grace runs from its creation), and a beat still waiting when the next is due is not queued
-// twice, so an API that falls behind sees at most one pending lease renewal and one status per node.
+// twice, so an API that falls behind sees at most one pending lease renewal and one status per node. A status beat
+// that would change nothing (the node's status already says it, this second) makes no request.
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import { apiTime } from './clock.js';
@@ -142,6 +144,9 @@ export class NodeHeartbeats {
     const wanted = typeof this.nodeInfo === 'function' ? this.nodeInfo(node) : this.nodeInfo;
     const nodeInfo = nodeInfoChanges(node.status?.nodeInfo, wanted);
     if (nodeInfo) status.nodeInfo = nodeInfo;
+    // A beat in the second the node's status was last written (a node registered just now) changes nothing: the
+    // API would find the same object, so no request is made.
+    if (Object.keys(status).length === 1 && isDeepStrictEqual(status.conditions, node.status?.conditions)) return;
     await this.client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { status }, 'merge', { subresource: 'status' });
   }
 }
