@@ -134,13 +134,15 @@ export function recordUpdate(
     next.metadata.managedFields = previous;
     return;
   }
-  const taken = union(changed, removed);
   const mine = previous.find((e) => sameWriter(e, writer, 'Update'));
-  const others = previous
-    .filter((e) => e !== mine)
-    .map((e) => ({ ...e, fieldsV1: difference(e.fieldsV1, taken) }))
-    .filter((e) => !isEmpty(e.fieldsV1));
-  const owned = difference(union(mine?.fieldsV1 ?? {}, changed), removed);
+  let others = previous.filter((e) => e !== mine);
+  if (others.length > 0) {
+    const taken = union(changed, removed);
+    others = others.map((e) => ({ ...e, fieldsV1: difference(e.fieldsV1, taken) })).filter((e) => !isEmpty(e.fieldsV1));
+  }
+  // `changed` and `removed` are this write's own sets: used as they are, not copied (a create owns all it sets).
+  const gained = mine ? union(mine.fieldsV1, changed) : changed;
+  const owned = isEmpty(removed) ? gained : difference(gained, removed);
   next.metadata.managedFields = isEmpty(owned) ? others : [...others, entry(writer, 'Update', owned)];
 }
 

@@ -39,10 +39,18 @@ function decodedShape(next: unknown): KubeObject {
   return object;
 }
 
+/** A copy of `old` with `field` set to `value` (in its place), the rest copied and the old value of `field` not. */
+function withField(old: KubeObject, field: string, value: unknown): KubeObject {
+  const out: Record<string, unknown> = {};
+  for (const key in old) out[key] = key === field ? value : copyOfTree(old[key]);
+  if (!(field in out)) out[field] = value;
+  return out as KubeObject;
+}
+
 /** Merges the desired object onto the stored one per the subresource being written and the kind's strategy. */
 function prepareUpdate(info: ResourceInfo, old: KubeObject, next: KubeObject, subresource?: string): KubeObject {
   if (subresource === 'status') {
-    next = { ...copyOfTree(old), status: next.status };
+    next = withField(old, 'status', next.status);
   } else if (subresource === 'ephemeralcontainers') {
     next = updateEphemeralContainers(old, next);
   } else if (subresource === 'finalize') {
