@@ -1,5 +1,6 @@
 // The in-process KubeClient: controllers, schedulers and agents in the `skiff up` process call the REST verbs
-// directly — the same admission, validation and storage as an HTTPS request, without the network.
+// directly — the same admission, validation and storage as an HTTPS request, without the network. A body is copied
+// as a tree, as its JSON would carry it: a part the caller shares between two places arrives as two copies.
 import { notFound } from '../api/errors.js';
 import type { DeleteOptions, KubeList, KubeObject, KubeWatchEvent } from '../api/types.js';
 import type { UserInfo } from '../auth/types.js';
@@ -15,7 +16,7 @@ import { bindPod, evictPod, getScale, writeScale } from '../rest/subresources.js
 import { updateObject } from '../rest/update.js';
 import { watchObjects } from '../rest/watch.js';
 import { requestToken } from '../serviceaccount/token-request.js';
-import { copyOf } from './copy.js';
+import { copyOfTree } from './copy.js';
 import type { KubeClient, ListParams, PatchType, ResourceRef, Watcher, WatchParams, WriteParams } from './types.js';
 import { withoutWriteCause } from './write-cause.js';
 
@@ -65,7 +66,7 @@ export class InProcessClient implements KubeClient {
   async create<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
     const info = this.resolve(object);
     this.authorize('create', info, object.metadata?.namespace);
-    const copy = copyOf(object);
+    const copy = copyOfTree(object);
     return (await createObject(this.ctx, info, copy.metadata?.namespace, copy, this.options(params))) as T;
   }
 
@@ -88,7 +89,7 @@ export class InProcessClient implements KubeClient {
 
   async update<T extends KubeObject>(object: T, params?: WriteParams): Promise<T> {
     const info = this.resolve(object);
-    const copy = copyOf(object);
+    const copy = copyOfTree(object);
     const { namespace, name } = copy.metadata;
     this.authorize('update', info, namespace, name, params?.subresource);
     if (params?.subresource === 'scale') {
@@ -109,7 +110,7 @@ export class InProcessClient implements KubeClient {
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
     }
-    const result = await patchObject(this.ctx, info, ref.namespace, name, copyOf(patch), type, this.options(params));
+    const result = await patchObject(this.ctx, info, ref.namespace, name, copyOfTree(patch), type, this.options(params));
     return result.object as T;
   }
 

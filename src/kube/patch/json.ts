@@ -1,5 +1,5 @@
 // Small helpers over plain JSON values shared by the patch algorithms.
-import { copyOf } from '../client/copy.js';
+import { copyOfTree } from '../client/copy.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -25,5 +25,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 export function clone<T>(value: T): T {
-  return value === undefined ? value : copyOf(value);
+  return value === undefined ? value : copyOfTree(value);
 }
