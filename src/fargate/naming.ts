@@ -44,10 +44,19 @@ export function isFargateNodeName(name: string | undefined): boolean {
 }
 
 /** The pod IP a `fargate-ip-…` or `ip-…` node name carries, or undefined. */
+const nodeNameIp = /^(?:fargate-)?ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\./;
+/** Node names read lately (every pod change of every Fargate pod reads its node's), bounded. */
+const ipsOfNames = new Map<string, string | null>();
+
 export function ipFromNodeName(name: string): string | undefined {
-  const m = /^(?:fargate-)?ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\./.exec(name);
-  const octets = m?.slice(1).map(Number) ?? [];
-  return octets.length === 4 && octets.every((o) => o <= 255) ? octets.join('.') : undefined;
+  let ip = ipsOfNames.get(name);
+  if (ip === undefined) {
+    const octets = nodeNameIp.exec(name)?.slice(1).map(Number) ?? [];
+    ip = octets.length === 4 && octets.every((o) => o <= 255) ? octets.join('.') : null;
+    if (ipsOfNames.size >= 16_384) ipsOfNames.clear();
+    ipsOfNames.set(name, ip);
+  }
+  return ip ?? undefined;
 }
 
 export function fargateNodeLabels(ip: string, region: string, zone: string): Record<string, string> {
