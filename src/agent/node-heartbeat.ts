@@ -5,7 +5,6 @@
 // renewals (its startup grace runs from its creation), and a beat still waiting when the next is due is not queued
 // twice, so an API that falls behind sees at most one pending lease renewal and one status per node. A status beat
 // that would change nothing (the node's status already says it, this second) makes no request.
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';
 import { apiTime } from './clock.js';
@@ -146,7 +145,11 @@ export class NodeHeartbeats {
     if (nodeInfo) status.nodeInfo = nodeInfo;
     // A beat in the second the node's status was last written (a node registered just now) changes nothing: the
     // API would find the same object, so no request is made.
-    if (Object.keys(status).length === 1 && isDeepStrictEqual(status.conditions, node.status?.conditions)) return;
+    if (
+      Object.keys(status).length === 1 &&
+      JSON.stringify(status.conditions) === JSON.stringify(node.status?.conditions)
+    )
+      return;
     await this.client.patch({ apiVersion: 'v1', kind: 'Node' }, name, { status }, 'merge', { subresource: 'status' });
   }
 }
