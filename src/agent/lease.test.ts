@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createApiContext, inProcessClient } from '../kube/index.js';
+import { callCounts, recordingClient } from '../kube/testing/recording-client.js';
 import { openStore } from '../store/index.js';
 import { LeaseKeeper, type LeaseShape } from './lease.js';
 
@@ -14,27 +15,13 @@ const shape = (name: string, holderIdentity = name): LeaseShape => ({
   holderIdentity,
 });
 
-/** The client, counting the calls made through it by verb. */
-function counted(calls: Map<string, number>): typeof client {
-  return new Proxy(client, {
-    get(target, verb: string) {
-      const method = (target as any)[verb];
-      if (typeof method !== 'function') return method;
-      return (...args: unknown[]) => {
-        calls.set(verb, (calls.get(verb) ?? 0) + 1);
-        return method.apply(target, args);
-      };
-    },
-  });
-}
-
 before(async () => {
   client = inProcessClient(await createApiContext(await openStore({ kind: 'memory' })));
 });
 
 test("a new node's Lease is made by one create; the next renewal updates it", async () => {
-  const calls = new Map<string, number>();
-  const keeper = new LeaseKeeper(counted(calls), () => shape('fresh'));
+  const { counts: calls, record } = callCounts();
+  const keeper = new LeaseKeeper(recordingClient(client, record), () => shape('fresh'));
   const made = await keeper.renew();
   assert.deepEqual([...calls], [['create', 1]]);
   const renewed = await keeper.renew();

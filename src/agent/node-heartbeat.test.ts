@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { KubeObject } from '../kube/api/types.js';
 import { createApiContext, inProcessClient } from '../kube/index.js';
+import { recordingClient } from '../kube/testing/recording-client.js';
 import { openStore } from '../store/index.js';
 import { until } from '../testing/until.js';
 import { apiTime } from './clock.js';
@@ -24,21 +25,24 @@ after(() => {
 
 /** Heartbeats that read nodes from the API's answers here, with the client's patches recorded by node name. */
 function heartbeatsFor(current: Map<string, KubeObject>): NodeHeartbeats {
-  const recording = new Proxy(client, {
-    get(target, verb: string) {
-      const method = (target as any)[verb];
-      if (verb !== 'patch') return typeof method === 'function' ? method.bind(target) : method;
-      return (ref: unknown, name: string, ...rest: unknown[]) => {
-        patches.push(name);
-        return method.call(target, ref, name, ...rest);
-      };
-    },
+  const recording = recordingClient(client, (verb, [, name]) => {
+    if (verb === 'patch') patches.push(name as string);
   });
   const intervals = { nodeLeaseRenewMs: 60_000, nodeStatusMs: 60_000 };
   const heartbeats = new NodeHeartbeats(recording, intervals, (name) => current.get(name), assert.ifError);
   beats.push(heartbeats);
   return heartbeats;
 }
+
+const leaseMade = (name: string) =>
+  until(
+    () =>
+      client.get(leases, name).then(
+        () => true,
+        () => false,
+      ),
+    `Lease ${name} made`,
+  );
 
 async function node(name: string, conditions: unknown[]): Promise<KubeObject> {
   const created = await client.create<KubeObject>({ ...nodes, metadata: { name } });
@@ -65,14 +69,7 @@ test("a node's first beats make its Lease and make it Ready", async () => {
     'Ready',
   );
   assert.ok(patches.includes('stale'));
-  await until(
-    () =>
-      client.get(leases, 'stale').then(
-        () => true,
-        () => false,
-      ),
-    'Lease made',
-  );
+  await leaseMade('stale');
 });
 
 test('a beat that would change nothing makes no request', async () => {
@@ -80,14 +77,7 @@ test('a beat that would change nothing makes no request', async () => {
   await until(() => new Date().getMilliseconds() < 500, 'early in a second');
   const current = new Map([['fresh', await node('fresh', heartbeatConditions([], apiTime()))]]);
   heartbeatsFor(current).add(current.get('fresh')!);
-  await until(
-    () =>
-      client.get(leases, 'fresh').then(
-        () => true,
-        () => false,
-      ),
-    'Lease made',
-  );
+  await leaseMade('fresh');
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(patches.includes('fresh'), false);
 });

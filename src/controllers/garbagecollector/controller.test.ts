@@ -6,6 +6,7 @@ import { after, before, it } from 'node:test';
 import type { KubeObject } from '../../kube/api/types.js';
 import { inProcessClient, namespacedResources } from '../../kube/index.js';
 import { startTestApi, type TestApi } from '../../kube/testing/api.js';
+import { callCounts, recordingClient } from '../../kube/testing/recording-client.js';
 import { until } from '../../testing/until.js';
 import { GarbageCollector } from './controller.js';
 
@@ -13,24 +14,14 @@ let api: TestApi;
 let client: ReturnType<typeof inProcessClient>;
 let gc: GarbageCollector;
 /** The collector's own calls, by verb. */
-const calls = new Map<string, number>();
+const { counts: calls, record } = callCounts();
 const cms = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' };
 
 before(async () => {
   api = await startTestApi();
   api.ctx.garbageCollector = true;
   client = inProcessClient(api.ctx);
-  const counted = new Proxy(client, {
-    get(target, verb: string) {
-      const method = (target as any)[verb];
-      if (typeof method !== 'function') return method;
-      return (...args: unknown[]) => {
-        calls.set(verb, (calls.get(verb) ?? 0) + 1);
-        return method.apply(target, args);
-      };
-    },
-  });
-  gc = new GarbageCollector(counted, () => namespacedResources(api.ctx));
+  gc = new GarbageCollector(recordingClient(client, record), () => namespacedResources(api.ctx));
   await gc.start();
 });
 after(async () => {
