@@ -110,7 +110,15 @@ export class InProcessClient implements KubeClient {
     if (params?.subresource === 'scale') {
       return (await writeScale(this.ctx, info, ref.namespace, name, { patch, type }, this.options(params))) as T;
     }
-    const result = await patchObject(this.ctx, info, ref.namespace, name, copyOfTree(patch), type, this.options(params));
+    const result = await patchObject(
+      this.ctx,
+      info,
+      ref.namespace,
+      name,
+      copyOfTree(patch),
+      type,
+      this.options(params),
+    );
     return result.object as T;
   }
 
