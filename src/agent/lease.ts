@@ -1,6 +1,7 @@
 // Keeps one coordination.k8s.io Lease renewed: updates the last version it wrote (one write per renewal), reads
 // again after a conflict, creates it when missing. The first renewal tries the create first: a new node's Lease does
-// not exist yet (one call instead of a read that fails, then the create); one that does exists is read then.
+// not exist yet (one call instead of a read that fails, then the create); one that already exists (a restarted
+// agent) is then read and renewed.
 // Host and node heartbeats both use it.
 import type { KubeObject } from '../kube/api/types.js';
 import type { KubeClient } from '../kube/client/types.js';

@@ -2,6 +2,7 @@
 // addresses, host capacity, nodeInfo and kubelet conditions, as plain data a scheduler turns into a Node.
 
 import { createHash } from 'node:crypto';
+import { remembered } from './remembered.js';
 
 /** The label on Fargate nodes (value `fargate`), also the pod annotation that opts out (`ec2`). */
 export const computeTypeLabel = 'eks.amazonaws.com/compute-type';
@@ -43,21 +44,16 @@ export function isFargateNodeName(name: string | undefined): boolean {
   return !!name?.startsWith('fargate-ip-') && ipFromNodeName(name) !== undefined;
 }
 
-/** The pod IP a `fargate-ip-…` or `ip-…` node name carries, or undefined. */
 const nodeNameIp = /^(?:fargate-)?ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\./;
-/** Node names read lately (every pod change of every Fargate pod reads its node's), bounded. */
-const ipsOfNames = new Map<string, string | null>();
 
-export function ipFromNodeName(name: string): string | undefined {
-  let ip = ipsOfNames.get(name);
-  if (ip === undefined) {
-    const octets = nodeNameIp.exec(name)?.slice(1).map(Number) ?? [];
-    ip = octets.length === 4 && octets.every((o) => o <= 255) ? octets.join('.') : null;
-    if (ipsOfNames.size >= 16_384) ipsOfNames.clear();
-    ipsOfNames.set(name, ip);
-  }
-  return ip ?? undefined;
-}
+/**
+ * The pod IP a `fargate-ip-…` or `ip-…` node name carries, or undefined (each name read once: every change of every
+ * Fargate pod reads its node's).
+ */
+export const ipFromNodeName = remembered((name: string): string | undefined => {
+  const octets = nodeNameIp.exec(name)?.slice(1).map(Number) ?? [];
+  return octets.length === 4 && octets.every((o) => o <= 255) ? octets.join('.') : undefined;
+}, 16_384);
 
 export function fargateNodeLabels(ip: string, region: string, zone: string): Record<string, string> {
   return {
@@ -79,17 +75,14 @@ export const fargateNodeAnnotations: Readonly<Record<string, string>> = {
   'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
 };
 
-const kubeletVersions = new Map<string, string>();
+/** A release's EKS kubelet version, asked for every new node: the hash made once per release. */
+const kubeletVersionOf = remembered(
+  (release: string) => `v${release}-eks-${createHash('sha1').update(`eks-${release}`).digest('hex').slice(0, 7)}`,
+);
 
 /** `v1.32.9-eks-1a2b3c4`: the EKS build of a Kubernetes release; the hash is a stable stand-in for EKS's commit. */
 export function eksKubeletVersion(kubernetesVersion: string, patch: number): string {
-  const release = `${kubernetesVersion.replace(/^v/, '')}.${patch}`;
-  let version = kubeletVersions.get(release); // asked for every new node: the hash once per release
-  if (!version) {
-    version = `v${release}-eks-${createHash('sha1').update(`eks-${release}`).digest('hex').slice(0, 7)}`;
-    kubeletVersions.set(release, version);
-  }
-  return version;
+  return kubeletVersionOf(`${kubernetesVersion.replace(/^v/, '')}.${patch}`);
 }
 
 export interface FargateNodeInput {

@@ -1,6 +1,8 @@
 // Kubernetes resource quantities (`100m`, `1.5Gi`, `2e3`, `512M`) parsed exactly, as rationals, and read as
 // whole units (Value) or thousandths (MilliValue) rounded up, the way Kubernetes rounds them.
 
+import { remembered } from './remembered.js';
+
 export class QuantityError extends Error {}
 
 /** value = num / den, den > 0. */
@@ -32,26 +34,14 @@ export function parseQuantity(input: string | number): Quantity {
 
 const ceilDiv = (a: bigint, b: bigint) => (a >= 0n ? (a + b - 1n) / b : a / b);
 
-/**
- * A reading of quantities remembered by their text: a cluster's objects repeat a few dozen quantities ("250m",
- * "512Mi") in every pod and node, and the schedulers and sizing read them on every change. Bounded: past
- * `limit` distinct texts the memory starts again.
- */
-function remembered(read: (q: Quantity) => number, limit = 1024): (q: string | number) => number {
-  const known = new Map<string | number, number>();
-  return (q) => {
-    let value = known.get(q);
-    if (value === undefined) {
-      value = read(parseQuantity(q));
-      if (known.size >= limit) known.clear();
-      known.set(q, value);
-    }
-    return value;
-  };
-}
+/** The quantity in whole units, rounded up (`1.5` → 2, `1Gi` → 1073741824); each text parsed once. */
+export const quantityValue = remembered((q: string | number) => {
+  const { num, den } = parseQuantity(q);
+  return Number(ceilDiv(num, den));
+});
 
-/** The quantity in whole units, rounded up (`1.5` → 2, `1Gi` → 1073741824). */
-export const quantityValue = remembered(({ num, den }) => Number(ceilDiv(num, den)));
-
-/** The quantity in thousandths, rounded up (`100m` → 100, `0.25` → 250, `1u` → 1). */
-export const quantityMilliValue = remembered(({ num, den }) => Number(ceilDiv(num * 1000n, den)));
+/** The quantity in thousandths, rounded up (`100m` → 100, `0.25` → 250, `1u` → 1); each text parsed once. */
+export const quantityMilliValue = remembered((q: string | number) => {
+  const { num, den } = parseQuantity(q);
+  return Number(ceilDiv(num * 1000n, den));
+});

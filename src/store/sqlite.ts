@@ -17,8 +17,8 @@
 //
 // Recent live rows: the live row of each key written or read lately is kept in memory (bounded: the key written or
 // first read longest ago goes first), so the reads every write makes of its own key (create: is it live? update:
-// which version?) and the API's read before an update skip SQLite. It holds only what the open transaction made or
-// read, and is dropped with it when a commit is refused.
+// which version?) and the API's read before an update skip SQLite. A write undone (its savepoint, or a turn whose
+// commit is refused) clears it, so it never holds a row the file does not.
 //
 // Checkpoints (copying the WAL back into the database file, with its fsyncs) are kept off the write path: SQLite's
 // automatic one only runs once the WAL holds `inlineCheckpointPages`, and a passive checkpoint runs on a timer once
@@ -95,7 +95,7 @@ class SqliteLog implements Log {
   private batch?: Batch;
   /** Why the store takes no more writes: a commit the disk refused. */
   private failure?: StoreError;
-  /** Live rows of keys written or read lately, oldest use first; null: the key is known not to be live. */
+  /** Live rows of keys written or read lately, the longest ago first; null: the key is known not to be live. */
   private readonly recent = new Map<string, LogRow | null>();
 
   constructor(
