@@ -1,7 +1,8 @@
 // `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), each in a process of its own
 // (a fresh heap and event loop, so one suite's memory and leftover timers never count against the next), prints
 // each result and writes them all to bench/results/latest.json (and a dated copy) so that numbers can be compared
-// across commits. `run.ts --one FILE --out JSON` is how one suite is run in its process.
+// across commits. `run.ts --one FILE --out JSON` is how one suite is run in its process; it gets the runner's node
+// flags, which package.json's `bench` script sets as bin/skiff runs Skiff (a 32 MiB young generation).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
