@@ -6,3 +6,4 @@ export { appliedFieldSet, type FieldsV1, listItemKey, setItemKey } from './field
 export { applyJsonPatch, maxJsonPatchOperations } from './json-patch.js';
 export { jsonMergePatch, mergePatchObject } from './merge.js';
 export { strategicMergePatch } from './strategic.js';
+export { touchedFields } from './touched.js';

@@ -43,6 +43,12 @@ export interface RequestOptions {
   force?: boolean;
   /** Set by server-side apply, which records its own managed fields before the write is committed. */
   managedFieldsRecorded?: boolean;
+  /**
+   * The top-level fields a client's body can have changed: a patch's (patch/touched.ts), none for a binding (its
+   * body is checked as a Binding). Only these are type-checked and pruned; the rest is the stored object's or the
+   * API's own. Undefined: the whole object is.
+   */
+  touched?: readonly string[];
 }
 
 export async function notifyWrite(ctx: ApiContext, info: ResourceInfo, object: KubeObject, deleted = false) {

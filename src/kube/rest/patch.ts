@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/types.js';
 import type { PatchType } from '../client/types.js';
 import { serverSideApply } from '../managedfields/apply.js';
 import { applyWriterOf } from '../managedfields/writer.js';
-import { applyJsonPatch, mergePatchObject, strategicMergePatch } from '../patch/index.js';
+import { applyJsonPatch, mergePatchObject, strategicMergePatch, touchedFields } from '../patch/index.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { type Schema, schemaForKind } from '../schema/index.js';
 import type { ApiContext, RequestOptions } from './context.js';
@@ -65,7 +65,9 @@ export async function patchObject(
       namespace,
       name,
       (old) => applyPatch(info, old, patch, type, options.subresource, options),
-      type === 'apply' ? { ...options, managedFieldsRecorded: true } : options,
+      type === 'apply'
+        ? { ...options, managedFieldsRecorded: true }
+        : { ...options, touched: options.subresource === 'scale' ? undefined : touchedFields(patch, type) },
     );
     return { object, created: false };
   } catch (error: any) {

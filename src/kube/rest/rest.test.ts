@@ -151,6 +151,31 @@ describe('writes', () => {
     await assert.rejects(client.createSubresource(pods, 'to-bind', 'binding', target), (e: any) => e.code === 409);
   });
 
+  it('refuses a Binding of the wrong types as kube-apiserver decodes it, and leaves the pod unbound', async () => {
+    await client.create(pod('bad-binding'));
+    const binding = (annotations: unknown, name: unknown = 'n1') => ({
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'bad-binding', annotations },
+      target: { kind: 'Node', name },
+    });
+    const prefix = 'Binding in version "v1" cannot be handled as a Binding: json: cannot unmarshal';
+    await assert.rejects(
+      client.createSubresource(pods, 'bad-binding', 'binding', binding({ placed: 5 })),
+      (e: any) =>
+        e.code === 400 &&
+        e.message === `${prefix} number into Go struct field ObjectMeta.metadata.annotations of type string`,
+    );
+    await assert.rejects(
+      client.createSubresource(pods, 'bad-binding', 'binding', binding({}, 7)),
+      (e: any) =>
+        e.code === 400 && e.message.startsWith(`${prefix} number into Go struct field ObjectReference.target.name`),
+    );
+    const unbound = await client.get(pods, 'bad-binding');
+    assert.equal(unbound.spec.nodeName, undefined);
+    assert.equal(unbound.metadata.annotations?.placed, undefined);
+  });
+
   it('keeps an object with finalizers until they are removed', async () => {
     await client.create({ ...cm('held'), metadata: { ...cm('held').metadata, finalizers: ['example.com/hold'] } });
     const marked = await client.delete(cms, 'held');

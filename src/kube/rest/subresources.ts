@@ -6,6 +6,7 @@ import type { PatchType } from '../client/types.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { formatLabelSelector, labelSelectorOf } from '../selectors/labels.js';
 import { type ApiContext, nowTimestamp, type RequestOptions } from './context.js';
+import { checkKindTypes } from './decode-types.js';
 import { getOne } from './get.js';
 import { applyPatch } from './patch.js';
 import { guaranteedUpdate } from './update.js';
@@ -90,6 +91,7 @@ export async function bindPod(
   binding: KubeObject,
   options: RequestOptions = {},
 ): Promise<Status> {
+  checkKindTypes({ group: '', version: 'v1', kind: 'Binding' }, binding);
   const node = binding?.target?.name;
   if (!node) throw badRequest('target.name: Required value');
   await guaranteedUpdate(
@@ -119,7 +121,9 @@ export async function bindPod(
       pod.status.conditions = conditions;
       return pod;
     },
-    { ...options, subresource: 'binding' },
+    // The pod gets the Binding's node and annotations (checked above) and a condition made here: nothing from the
+    // client to check again in it.
+    { ...options, subresource: 'binding', touched: [] },
   );
   return { ...statusSuccess(), code: 201 };
 }

@@ -99,9 +99,9 @@ export async function commitUpdate(
   next: KubeObject,
   options: RequestOptions = {},
 ): Promise<KubeObject> {
-  checkDecodableTypes(info, next);
+  checkDecodableTypes(info, next, options.touched);
   next = decodedShape(next);
-  dropUnknownFields(info, next);
+  dropUnknownFields(info, next, options.touched);
   const sentManagedFields = next.metadata.managedFields;
   next = prepareUpdate(info, old, next, options.subresource);
   if (!options.managedFieldsRecorded) {
