@@ -153,12 +153,13 @@ describe('writes', () => {
 
   it('refuses a Binding of the wrong types as kube-apiserver decodes it, and leaves the pod unbound', async () => {
     await client.create(pod('bad-binding'));
-    const binding = (annotations: unknown, name: unknown = 'n1') => ({
-      apiVersion: 'v1',
-      kind: 'Binding',
-      metadata: { name: 'bad-binding', annotations },
-      target: { kind: 'Node', name },
-    });
+    const binding = (annotations: unknown, name: unknown = 'n1') =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: 'bad-binding', annotations },
+        target: { kind: 'Node', name },
+      }) as unknown as KubeObject;
     const prefix = 'Binding in version "v1" cannot be handled as a Binding: json: cannot unmarshal';
     await assert.rejects(
       client.createSubresource(pods, 'bad-binding', 'binding', binding({ placed: 5 })),
