@@ -5,8 +5,7 @@ import type { ContainerLogOptions } from '../driver.js';
 
 interface Line {
   seq: number;
-  /** RFC 3339 with nanoseconds, as CRI logs carry it. */
-  time: string;
+  /** When it was written (its RFC 3339 text with nanoseconds, as CRI logs carry it, is made when it is read). */
   ms: number;
   text: string;
 }
@@ -33,10 +32,10 @@ export const defaultLogStoreLimits: LogStoreLimits = {
   instances: 20_000,
 };
 
-/** 2025-01-01T00:00:00.123456789Z from a Date (the sub-millisecond digits from a counter, so order holds). */
-function rfc3339Nano(date: Date, sequence: number): string {
-  const base = date.toISOString().slice(0, 23);
-  return `${base}${String(sequence % 1_000_000).padStart(6, '0')}Z`;
+/** 2025-01-01T00:00:00.123456789Z for a line (the sub-millisecond digits from its sequence, so order holds). */
+function rfc3339Nano(line: Line): string {
+  const base = new Date(line.ms).toISOString().slice(0, 23);
+  return `${base}${String(line.seq % 1_000_000).padStart(6, '0')}Z`;
 }
 
 export class LogStore {
@@ -57,7 +56,7 @@ export class LogStore {
     const log = this.logs.get(id);
     if (!log || log.ended) return;
     const seq = this.sequence++;
-    const line: Line = { seq, time: rfc3339Nano(now, seq), ms: now.getTime(), text };
+    const line: Line = { seq, ms: now.getTime(), text };
     const size = text.length + 1;
     log.lines.push(line);
     log.bytes += size;
@@ -92,7 +91,7 @@ export class LogStore {
   async *read(id: string, options: ContainerLogOptions): AsyncGenerator<string> {
     const log = this.logs.get(id);
     if (!log) return;
-    const render = (line: Line) => (options.timestamps ? `${line.time} ${line.text}\n` : `${line.text}\n`);
+    const render = (line: Line) => (options.timestamps ? `${rfc3339Nano(line)} ${line.text}\n` : `${line.text}\n`);
     const wanted = (line: Line) => options.sinceMs === undefined || line.ms >= options.sinceMs;
     let lines = log.lines.filter(wanted);
     const tail = options.tailLines;
