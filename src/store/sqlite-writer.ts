@@ -15,7 +15,7 @@ const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -16384');
+db.pragma('cache_size = -32768');
 db.pragma(`wal_autocheckpoint = ${inlineCheckpointPages}`);
 
 const insertRow = db.prepare('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)');

@@ -150,7 +150,7 @@ class SqliteLog implements Log {
   ) {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -4096'); // reads that miss memory are few: 4 MiB
+    db.pragma('cache_size = -32768');
     db.exec(schema);
     this.compacted =
       (this.sql('SELECT value FROM meta WHERE name = ?').pluck().get('compacted') as number | undefined) ?? 0;
