@@ -5,9 +5,7 @@
 // reach the whole object — a JSON patch on the root, a directive such as `$patch: replace` at the top, server-side
 // apply — or is not a patch at all (applying it says so).
 import type { PatchType } from '../client/types.js';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isObject } from './json.js';
 
 /** A JSON pointer segment's text (RFC 6901: ~1 is /, ~0 is ~). */
 const unescapePointer = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -16,7 +14,7 @@ function jsonPatchFields(patch: unknown): string[] | undefined {
   if (!Array.isArray(patch)) return undefined;
   const fields = new Set<string>();
   for (const operation of patch) {
-    const path: unknown = isPlainObject(operation) ? operation.path : undefined;
+    const path: unknown = isObject(operation) ? operation.path : undefined;
     if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
     const end = path.indexOf('/', 1);
     fields.add(unescapePointer(end < 0 ? path.slice(1) : path.slice(1, end)));
@@ -26,7 +24,7 @@ function jsonPatchFields(patch: unknown): string[] | undefined {
 
 export function touchedFields(patch: unknown, type: PatchType): string[] | undefined {
   if (type === 'json') return jsonPatchFields(patch);
-  if (type === 'apply' || !isPlainObject(patch)) return undefined;
+  if (type === 'apply' || !isObject(patch)) return undefined;
   const fields = Object.keys(patch);
   return fields.some((field) => field.startsWith('$')) ? undefined : fields;
 }

@@ -6,13 +6,11 @@
 // checked only in the top-level fields the patch can change (`touched`): the rest is the stored object's.
 import { badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { isObject } from '../patch/json.js';
 import type { ResourceInfo } from '../resources/types.js';
 import { type DecodeTypeError, decodeTypeError, decodeTypeMessage } from '../schema/decode-types.js';
 import { definitionNameForKind, definitions, objectMetaName, pruneUnknownFields } from '../schema/index.js';
 import { schemaOf } from './schema-of.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `object`'s top-level fields named in `fields` (those it has), in a shallow object of their own. */
 function fieldsOf(object: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {

@@ -67,7 +67,7 @@ export async function patchObject(
       (old) => applyPatch(info, old, patch, type, options.subresource, options),
       type === 'apply'
         ? { ...options, managedFieldsRecorded: true }
-        : { ...options, touched: options.subresource === 'scale' ? undefined : touchedFields(patch, type) },
+        : { ...options, touched: touchedFields(patch, type) },
     );
     return { object, created: false };
   } catch (error: any) {
